@@ -1,0 +1,21 @@
+import * as v from 'valibot'
+import type { EdgeConfig } from './deps'
+import { base64ToBytes } from './services/auth/bytes'
+
+/** Sign-ins last a working day unless configured otherwise. */
+export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600
+
+const SecretSchema = v.pipe(
+  v.string('SESSION_SECRET is not set'),
+  v.transform(base64ToBytes),
+  v.check((b) => b.length >= 32, 'SESSION_SECRET must be at least 32 bytes, base64-encoded'),
+)
+
+/** Reads the edge's settings from Worker bindings or the Node environment; throws with a clear message. */
+export function edgeConfig(env: { SESSION_SECRET?: string; SESSION_TTL_SECONDS?: string }): EdgeConfig {
+  const secret = v.safeParse(SecretSchema, env.SESSION_SECRET)
+  if (!secret.success) throw new Error(secret.issues[0].message)
+  const ttl = Number(env.SESSION_TTL_SECONDS ?? DEFAULT_SESSION_TTL_SECONDS)
+  if (!Number.isInteger(ttl) || ttl < 60) throw new Error('SESSION_TTL_SECONDS must be a whole number of seconds, at least 60')
+  return { sessionSecret: secret.output, sessionTtlSeconds: ttl }
+}

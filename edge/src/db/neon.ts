@@ -1,0 +1,22 @@
+import { neonConfig, Pool } from '@neondatabase/serverless'
+import { drizzle } from 'drizzle-orm/neon-serverless'
+import * as tables from '../../../schema/src/tables/index'
+import type { Db } from '#schema'
+
+/**
+ * Neon's serverless driver over WebSocket, as on Workers: a pool per request (Workers may not share
+ * I/O objects across requests), ended after the response. `wsProxy` points the driver at a local
+ * ws→TCP proxy in front of a plain Postgres (tests, wrangler dev); unset in production.
+ */
+export function openNeon(url: string, wsProxy?: string) {
+  if (wsProxy) {
+    neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`
+    neonConfig.useSecureWebSocket = false
+    neonConfig.pipelineTLS = false
+    // Pipelining the password only works with cleartext auth; a local Postgres uses SCRAM or trust.
+    neonConfig.pipelineConnect = false
+  }
+  const pool = new Pool({ connectionString: url })
+  const db = drizzle({ client: pool, schema: tables, casing: 'snake_case' }) as unknown as Db
+  return { db, release: () => pool.end() }
+}

@@ -1,0 +1,29 @@
+import { createMiddleware } from 'hono/factory'
+import type { MakeDeps } from '../deps'
+import type { AppEnv } from '../env'
+
+/** Builds the request's dependencies and releases them once the response is done. */
+export const provideDeps = (makeDeps: MakeDeps) =>
+  createMiddleware<AppEnv>(async function provideDeps(c, next) {
+    const ctx = safeExecutionCtx(c)
+    const { deps, release } = makeDeps(c.env, ctx)
+    c.set('deps', deps)
+    try {
+      await next()
+    } finally {
+      if (release) {
+        const done = release()
+        if (ctx) ctx.waitUntil(done)
+        else await done
+      }
+    }
+  })
+
+// Hono throws when asked for an execution context on Node, where there is none.
+function safeExecutionCtx(c: { executionCtx: unknown }): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext
+  } catch {
+    return undefined
+  }
+}

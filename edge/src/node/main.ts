@@ -1,0 +1,52 @@
+// `npm start`: the edge and (later) the dashboard on Node, with PGlite in ORIEL_DATA_DIR unless
+// DATABASE_URL names a Postgres. Only this file touches the process.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { migrate } from '#schema'
+import { systemClock } from '../clock'
+import { edgeConfig } from '../config'
+import { jsonLogger } from '../log'
+import { bootstrap } from '../services/bootstrap'
+import { openDatabase } from './open-database'
+import { createEdgeServer } from './server'
+
+const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
+const port = Number(process.env.PORT ?? 8787)
+const hostname = process.env.HOST ?? '127.0.0.1'
+
+/** The sign-in key: from SESSION_SECRET, else made once and kept (0600) in the data folder. */
+function sessionSecret(): string {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, 'session-secret')
+  if (!existsSync(file)) {
+    writeFileSync(file, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'), { mode: 0o600 })
+  }
+  chmodSync(file, 0o600)
+  return readFileSync(file, 'utf8').trim()
+}
+
+try {
+  const config = edgeConfig({ SESSION_SECRET: sessionSecret(), SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS })
+  const database = await openDatabase(process.env.DATABASE_URL, dataDir)
+  await migrate(database.db)
+  const created = await bootstrap(database.db, {
+    adminPassword: process.env.ORIEL_ADMIN_PASSWORD,
+    userPassword: process.env.ORIEL_USER_PASSWORD,
+  })
+  // Shown once, at first start; they are stored only as hashes.
+  for (const a of created) console.log(`${a.username} password: ${a.password}`)
+  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname })
+  const { port: bound } = await edge.start()
+  console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
+  const stop = async () => {
+    await edge.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+} catch (err) {
+  console.error(`oriel: ${(err as Error).message}`)
+  process.exit(1)
+}

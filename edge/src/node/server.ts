@@ -1,0 +1,41 @@
+import { serve, type ServerType } from '@hono/node-server'
+import type { IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Db } from '#schema'
+import { createApp } from '../app'
+import type { Clock } from '../clock'
+import type { EdgeConfig } from '../deps'
+import type { Logger } from '../log'
+import { runManagerTick } from '../services/manager'
+
+export const MANAGER_TICK_MS = 60_000
+
+export type EdgeServerOptions = { db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string }
+
+/** The edge on Node: one database handle for the process, the manager tick on a timer. */
+export function createEdgeServer(opts: EdgeServerOptions) {
+  const app = createApp({
+    makeDeps: () => ({ deps: { db: opts.db, clock: opts.clock, config: opts.config, log: opts.log } }),
+    // On Node, @hono/node-server passes { incoming } as the bindings; only the socket is trusted.
+    clientAddress: (c) => (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? 'unknown',
+  })
+  let server: ServerType | undefined
+  let timer: NodeJS.Timeout | undefined
+  return {
+    app,
+    async start(): Promise<{ port: number }> {
+      server = await new Promise<ServerType>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.hostname }, () => resolve(s))
+      })
+      timer = setInterval(() => {
+        runManagerTick(opts.db, opts.clock).catch((err) => opts.log.error('manager tick failed', { error: String(err) }))
+      }, MANAGER_TICK_MS)
+      timer.unref()
+      return { port: (server.address() as AddressInfo).port }
+    },
+    async close(): Promise<void> {
+      clearInterval(timer)
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    },
+  }
+}

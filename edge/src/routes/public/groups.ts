@@ -1,0 +1,54 @@
+import { Hono } from 'hono'
+import {
+  CreateGroupSchema, EmptyBodySchema, GroupPermissionsSchema, ImageGroupSchema, TargetGroupSchema,
+  UpdateGroupSchema, UpdateSettingsGroupSchema, UserGroupSchema, type Permission,
+} from '#schema'
+import type { CallerEnv } from '../../env'
+import { createGroup, deleteGroup, listGroups, updateGroup } from '../../services/groups/groups'
+import {
+  addGroupPermissions, addImageToGroup, addUserToGroup, getGroupPermissions, removeGroupPermissions,
+  removeImageFromGroup, removeUserFromGroup,
+} from '../../services/groups/members'
+import { getGroupSettings, updateGroupSetting } from '../../services/groups/settings'
+import { vJson } from '../../validate'
+
+export const groupsApi = new Hono<CallerEnv>()
+  .post('/get_groups', vJson(EmptyBodySchema), async (c) => c.json(await listGroups(c.var.deps, c.var.caller)))
+  .post('/create_group', vJson(CreateGroupSchema), async (c) =>
+    c.json(await createGroup(c.var.deps, c.var.caller, c.req.valid('json').target_group)))
+  .post('/update_group', vJson(UpdateGroupSchema), async (c) =>
+    c.json(await updateGroup(c.var.deps, c.var.caller, c.req.valid('json').target_group)))
+  .post('/delete_group', vJson(TargetGroupSchema), async (c) =>
+    c.json(await deleteGroup(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)))
+  .post('/add_user_group', vJson(UserGroupSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await addUserToGroup(c.var.deps, c.var.caller, b.target_user.user_id, b.target_group.group_id))
+  })
+  .post('/remove_user_group', vJson(UserGroupSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await removeUserFromGroup(c.var.deps, c.var.caller, b.target_user.user_id, b.target_group.group_id))
+  })
+  .post('/get_settings_group', vJson(TargetGroupSchema), async (c) =>
+    c.json(await getGroupSettings(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)))
+  .post('/update_settings_group', vJson(UpdateSettingsGroupSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await updateGroupSetting(c.var.deps, c.var.caller, b.target_group.group_id, b.target_setting.name, b.target_setting.value))
+  })
+  .post('/add_images_group', vJson(ImageGroupSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await addImageToGroup(c.var.deps, c.var.caller, b.target_group.group_id, b.target_image.image_id))
+  })
+  .post('/remove_images_group', vJson(ImageGroupSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await removeImageFromGroup(c.var.deps, c.var.caller, b.target_group.group_id, b.target_image.image_id))
+  })
+  .post('/get_permissions_group', vJson(TargetGroupSchema), async (c) =>
+    c.json(await getGroupPermissions(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)))
+  .post('/add_permissions_group', vJson(GroupPermissionsSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await addGroupPermissions(c.var.deps, c.var.caller, b.target_group.group_id, b.target_permissions as Permission[]))
+  })
+  .post('/remove_permissions_group', vJson(GroupPermissionsSchema), async (c) => {
+    const b = c.req.valid('json')
+    return c.json(await removeGroupPermissions(c.var.deps, c.var.caller, b.target_group.group_id, b.target_permissions as Permission[]))
+  })

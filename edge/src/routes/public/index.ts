@@ -1,0 +1,21 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../env'
+import { authenticateCaller } from '../../middleware/auth'
+import { apiKeysApi } from './api-keys'
+import { loginRoute, logoutRoute, type ClientAddress } from './auth'
+import { groupsApi } from './groups'
+import { imagesApi } from './images'
+import { usersApi } from './users'
+import { zonesApi } from './zones'
+
+/** Kasm's developer API: every verb is `POST /api/public/<verb>` with a JSON body. */
+export const publicApi = (clientAddress: ClientAddress) =>
+  new Hono<AppEnv>()
+    .route('/', loginRoute(clientAddress))
+    .use(authenticateCaller)
+    .route('/', logoutRoute)
+    .route('/', usersApi)
+    .route('/', groupsApi)
+    .route('/', imagesApi)
+    .route('/', zonesApi)
+    .route('/', apiKeysApi)

@@ -1,0 +1,74 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import { authSessions, users, type LoginInput } from '#schema'
+import type { Deps } from '../../deps'
+import { ApiError } from '../../errors'
+import { audit } from '../audit'
+import { findUserByName } from '../users/lookup'
+import { viewOf } from '../users/view'
+import { can, userPermissions, type Caller } from './caller'
+import { decoyPasswordHash, verifyPassword } from './passwords'
+import {
+  ACCOUNT_POLICY, accountKey, ADDRESS_POLICY, addressKey, clearFailures, recordFailure, secondsBlocked,
+} from './throttle'
+import { signSessionToken } from './tokens'
+
+export type LoginContext = { clientAddress: string; userAgent: string | null }
+
+/**
+ * Checks a username and password and opens a sign-in session. Blocked accounts and addresses are
+ * refused before any hashing; unknown users cost the same time as wrong passwords.
+ */
+export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
+  const now = deps.clock.now()
+  const keys = [accountKey(input.username), addressKey(ctx.clientAddress)]
+  const wait = await secondsBlocked(deps.db, keys, now)
+  if (wait > 0) {
+    throw new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${wait} seconds.`, { retryAfterSeconds: wait })
+  }
+  const user = await findUserByName(deps.db, input.username)
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()))
+  if (!user || !user.passwordHash || !ok) {
+    await recordFailure(deps.db, keys[0]!, ACCOUNT_POLICY, now)
+    await recordFailure(deps.db, keys[1]!, ADDRESS_POLICY, now)
+    deps.log.warn('sign-in failed', { client_address: ctx.clientAddress })
+    throw new ApiError('unauthenticated', 'Invalid username or password')
+  }
+  if (user.disabled) throw ApiError.forbidden('This account is disabled. Contact your administrator.')
+  if (user.locked) throw ApiError.forbidden('This account is locked. Contact your administrator.')
+  await clearFailures(deps.db, keys[0]!)
+  const expiresAt = new Date(now.getTime() + deps.config.sessionTtlSeconds * 1000)
+  const session = await deps.db.transaction(async (tx) => {
+    const [s] = await tx
+      .insert(authSessions)
+      .values({ userId: user.id, expiresAt, clientAddress: ctx.clientAddress, userAgent: ctx.userAgent?.slice(0, 512) ?? null })
+      .returning()
+    if (!s) throw new Error('insert returned no row')
+    await tx.update(users).set({ lastSession: now }).where(eq(users.id, user.id))
+    await audit(tx, { kind: 'user', userId: user.id, apiKeyId: null, sessionId: s.id, permissions: new Set(), readOnly: false }, 'login', { type: 'user', id: user.id })
+    return s
+  })
+  const token = await signSessionToken({ sid: session.id, sub: user.id }, deps.config.sessionSecret, expiresAt)
+  const permissions = await userPermissions(deps.db, user.id)
+  const caller: Caller = { kind: 'user', userId: user.id, apiKeyId: null, sessionId: session.id, permissions, readOnly: false }
+  const view = await viewOf(deps.db, user)
+  return {
+    token,
+    expires_at: expiresAt.toISOString(),
+    user_id: view.user_id,
+    username: view.username,
+    is_admin: can(caller, 'global_admin'),
+    permissions: [...permissions].sort(),
+    user: view,
+  }
+}
+
+/** Ends the caller's own sign-in session (API keys have none: nothing to do). */
+export async function logout(deps: Deps, caller: Caller) {
+  if (caller.sessionId) {
+    await deps.db
+      .update(authSessions)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(authSessions.id, caller.sessionId), isNull(authSessions.revokedAt)))
+  }
+  return {}
+}

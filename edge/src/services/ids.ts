@@ -1,0 +1,14 @@
+/** Kasm writes ids as 32 hex digits without dashes; responses do the same so Kasm clients match them. */
+export const kasmId = (uuid: string) => uuid.replaceAll('-', '')
+export const kasmIdOrNull = (uuid: string | null) => (uuid === null ? null : kasmId(uuid))
+/** Times as ISO 8601 text, or null. */
+export const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+/** Postgres unique violations, whichever driver reports them. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint: name } = e as { code?: string; constraint?: string }
+    if (code === '23505') return constraint === undefined || name === constraint
+  }
+  return false
+}

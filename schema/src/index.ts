@@ -1,0 +1,6 @@
+export * from './tables/index'
+export * from './permissions'
+export * from './settings'
+export * from './inputs/index'
+export * from './db'
+export * from './migrate'

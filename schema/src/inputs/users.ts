@@ -1,0 +1,70 @@
+import * as v from 'valibot'
+import { body, IdSchema, NameSchema, OptionalTextSchema, PasswordSchema } from './common'
+
+const UserFieldsSchema = {
+  first_name: OptionalTextSchema(255),
+  last_name: OptionalTextSchema(255),
+  phone: OptionalTextSchema(64),
+  organization: OptionalTextSchema(255),
+  notes: OptionalTextSchema(4000),
+  locked: v.optional(v.boolean()),
+  disabled: v.optional(v.boolean()),
+}
+
+/** Usernames are usually e-mail addresses; any printable text without spaces is accepted, as in Kasm. */
+export const UsernameSchema = v.pipe(
+  NameSchema(255),
+  v.regex(/^[^\s]+$/, 'must not contain spaces'),
+)
+
+export const TargetUserRefSchema = v.strictObject({ user_id: IdSchema })
+
+export const GetUserSchema = body({
+  target_user: v.pipe(
+    v.strictObject({ user_id: v.optional(IdSchema), username: v.optional(v.pipe(v.string(), v.trim())) }),
+    v.check((t) => t.user_id !== undefined || (t.username ?? '') !== '', 'needs user_id or username'),
+  ),
+})
+export const CreateUserSchema = body({
+  target_user: v.strictObject({ username: UsernameSchema, password: v.optional(PasswordSchema), ...UserFieldsSchema }),
+})
+export const UpdateUserSchema = body({
+  target_user: v.strictObject({
+    user_id: IdSchema,
+    username: v.optional(UsernameSchema),
+    password: v.optional(PasswordSchema),
+    ...UserFieldsSchema,
+  }),
+})
+export const DeleteUserSchema = body({ target_user: TargetUserRefSchema, force: v.optional(v.boolean(), false) })
+export const TargetUserSchema = body({ target_user: TargetUserRefSchema })
+
+/** An OpenSSH public key line: type, base64 body, optional comment. */
+const SshPublicKeySchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(16_384),
+  v.regex(
+    /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/,
+    'must be an OpenSSH public key (e.g. "ssh-ed25519 AAAA… comment")',
+  ),
+)
+
+export const UpdateUserAttributesSchema = body({
+  target_user_attributes: v.strictObject({
+    user_id: IdSchema,
+    ssh_public_key: v.optional(v.nullable(SshPublicKeySchema)),
+    default_image: v.optional(v.nullable(IdSchema)),
+    theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto')),
+    preferred_language: OptionalTextSchema(35),
+    preferred_timezone: OptionalTextSchema(64),
+    show_tips: v.optional(v.boolean()),
+    toggle_control_panel: v.optional(v.boolean()),
+    auto_login_kasm: v.optional(v.boolean()),
+    chat_sfx: v.optional(v.boolean()),
+  }),
+})
+
+export type CreateUserInput = v.InferOutput<typeof CreateUserSchema>['target_user']
+export type UpdateUserInput = v.InferOutput<typeof UpdateUserSchema>['target_user']
+export type UpdateUserAttributesInput = v.InferOutput<typeof UpdateUserAttributesSchema>['target_user_attributes']

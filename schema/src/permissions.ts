@@ -1,0 +1,56 @@
+/**
+ * Permissions by Kasm's names (Kasm's "Developer API" permission table, snake-cased).
+ * `global_admin` implies every other permission; `user` is what every ordinary account needs.
+ */
+export const PERMISSIONS = {
+  global_admin: 'Global Administrator with all permissions.',
+  user: 'Default level of permissions for normal users.',
+  users_view: 'View users and user information.',
+  users_modify: 'Modify existing users.',
+  users_create: 'Create new users.',
+  users_delete: 'Delete existing users.',
+  users_modify_admin: 'Modify, delete or sign out users who hold Global Admin.',
+  users_auth_session: 'Sign in and out on behalf of another user.',
+  groups_view: 'View groups, group members and group settings.',
+  groups_modify: 'Modify group members, settings, permissions and workspaces.',
+  groups_create: 'Create new groups.',
+  groups_delete: 'Delete groups.',
+  groups_modify_system: 'Modify the built-in system groups.',
+  images_view: 'View every workspace.',
+  images_modify: 'Modify workspaces.',
+  images_create: 'Create workspaces.',
+  images_delete: 'Delete workspaces.',
+  zones_view: 'View deployment zones.',
+  zones_modify: 'Modify deployment zones.',
+  zones_create: 'Create deployment zones.',
+  zones_delete: 'Delete deployment zones.',
+  agents_view: 'View Docker agents.',
+  agents_modify: 'Modify Docker agents.',
+  agents_delete: 'Delete Docker agents.',
+  servers_view: 'View fixed servers and server pools.',
+  servers_modify: 'Modify fixed servers and server pools.',
+  servers_create: 'Create fixed servers and server pools.',
+  servers_delete: 'Delete fixed servers and server pools.',
+  sessions_view: 'View every user session.',
+  sessions_modify: 'Modify every user session.',
+  sessions_delete: 'Delete every user session.',
+  connection_proxies_view: 'View connection proxies.',
+  connection_proxies_modify: 'Modify connection proxies.',
+  connection_proxies_create: 'Create connection proxies.',
+  connection_proxies_delete: 'Delete connection proxies.',
+  egress_view: 'View egress providers, gateways and credentials.',
+  egress_modify: 'Modify egress providers, gateways and credentials.',
+  egress_create: 'Create egress providers, gateways and credentials.',
+  egress_delete: 'Delete egress providers, gateways and credentials.',
+  settings_view: 'View global settings.',
+  settings_modify: 'Modify global settings.',
+  devapi_view: 'View developer API keys.',
+  devapi_modify: 'Modify developer API keys and their permissions.',
+  devapi_create: 'Create developer API keys.',
+  devapi_delete: 'Delete developer API keys.',
+  reports_view: 'View reports and the audit log.',
+} as const satisfies Record<string, string>
+
+export type Permission = keyof typeof PERMISSIONS
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[]
+export const isPermission = (name: string): name is Permission => Object.hasOwn(PERMISSIONS, name)

@@ -1,0 +1,41 @@
+import { bigint, boolean, integer, jsonb, pgTable, real, text, uuid } from 'drizzle-orm/pg-core'
+import { id, timestamps } from '../columns'
+import { zones } from './zones'
+
+/** What a workspace launches: a container, a fixed server, a server pool, or a plain link. */
+export const IMAGE_TYPES = ['Container', 'Server', 'Server Pool', 'Link'] as const
+export type ImageType = (typeof IMAGE_TYPES)[number]
+
+/** Workspaces (Kasm calls them images). */
+export const images = pgTable('images', {
+  id: id(),
+  imageType: text({ enum: IMAGE_TYPES }).notNull().default('Container'),
+  /** Docker image reference with a tag, for Container workspaces. */
+  name: text(),
+  friendlyName: text().notNull(),
+  description: text(),
+  imageSrc: text(),
+  categories: jsonb().$type<string[]>().notNull().default([]),
+  cores: real().notNull().default(2),
+  /** Bytes, as in Kasm. */
+  memory: bigint({ mode: 'number' }).notNull().default(2_768_000_000),
+  gpuCount: integer().notNull().default(0),
+  runConfig: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  execConfig: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  persistentProfilePath: text(),
+  volumeMappings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  restrictToZone: boolean().notNull().default(false),
+  zoneId: uuid().references(() => zones.id, { onDelete: 'set null' }),
+  /** Server and pool restrictions; their tables come with fixed servers, so no foreign key yet. */
+  serverId: uuid(),
+  serverPoolId: uuid(),
+  includeLabels: jsonb().$type<string[]>().notNull().default([]),
+  excludeLabels: jsonb().$type<string[]>().notNull().default([]),
+  linkUrl: text(),
+  dockerRegistry: text(),
+  enabled: boolean().notNull().default(true),
+  hidden: boolean().notNull().default(false),
+  ...timestamps,
+})
+export type Image = typeof images.$inferSelect
+export type NewImage = typeof images.$inferInsert

@@ -1,0 +1,22 @@
+import { boolean, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamps } from '../columns'
+import { images } from './images'
+import { users } from './users'
+
+/** A user's own preferences (Kasm's "user attributes"), one row per user. */
+export const userAttributes = pgTable('user_attributes', {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  sshPublicKey: text(),
+  defaultImageId: uuid().references(() => images.id, { onDelete: 'set null' }),
+  theme: text().notNull().default('auto'),
+  preferredLanguage: text(),
+  preferredTimezone: text(),
+  showTips: boolean().notNull().default(true),
+  toggleControlPanel: boolean().notNull().default(false),
+  autoLoginKasm: boolean().notNull().default(false),
+  chatSfx: boolean().notNull().default(true),
+  ...timestamps,
+})
+export type UserAttributes = typeof userAttributes.$inferSelect

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm'
+import { boolean, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { id, timestamps } from '../columns'
+
+/** Accounts. `username` is unique without regard to case, as sign-in is. */
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    username: text().notNull(),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null for accounts that cannot sign in locally. */
+    passwordHash: text(),
+    passwordSetAt: timestamp({ withTimezone: true }),
+    firstName: text(),
+    lastName: text(),
+    phone: text(),
+    organization: text(),
+    notes: text(),
+    /** Where the identity comes from: `local` now; `ldap`, `saml`, `oidc` with single sign-on. */
+    realm: text().notNull().default('local'),
+    locked: boolean().notNull().default(false),
+    disabled: boolean().notNull().default(false),
+    lastSession: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`)],
+)
+export type User = typeof users.$inferSelect
+export type NewUser = typeof users.$inferInsert
