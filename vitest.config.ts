@@ -1,0 +1,46 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+const nodeDb = { '#test-db': here('./tests/support/db.node.ts') }
+/** The API suite: it runs on PGlite, on a real Postgres, and inside workerd through the Neon driver. */
+const API_TESTS = ['tests/edge/api/**/*.test.ts']
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./tests/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        resolve: { alias: nodeDb },
+        test: { name: 'pglite', include: ['tests/**/*.test.ts'], exclude: ['tests/workerd/**'], env: { ORIEL_TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        resolve: { alias: nodeDb },
+        test: { name: 'postgres', include: API_TESTS, env: { ORIEL_TEST_DB: 'postgres' } },
+      },
+      {
+        extends: true,
+        resolve: { alias: { '#test-db': here('./tests/support/db.workerd.ts') } },
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                PG_BASE_URL: inject('pgBaseUrl'),
+                WS_PROXY: `127.0.0.1:${inject('wsProxyPort')}`,
+                DATABASE_URL: inject('pgBaseUrl').replace(/\/[^/]*$/, '/oriel_worker'),
+                SESSION_SECRET: 'dGVzdC1zZXNzaW9uLXNlY3JldC0zMi1ieXRlcy1sb25nISE=',
+              },
+            },
+          })),
+        ],
+        test: { name: 'workerd', include: [...API_TESTS, 'tests/workerd/**/*.test.ts'] },
+      },
+    ],
+  },
+})
