@@ -1,6 +1,6 @@
 // One measurement of one route, in-process (`app.request` on this thread) or over HTTP (load from a
 // worker thread against a server on this thread). Both also report this thread's event-loop
-// utilisation (ELU) over the measured phase, and how many SQL queries each request made.
+// utilisation (ELU) and CPU time over the measured phase, and how many SQL queries each request made.
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import type pg from 'pg'
@@ -11,6 +11,8 @@ export type Target = { name: string; path: string; bodies: string[] }
 export type Measurement = LoadResult & {
   /** Share of the measured phase this (the server's) thread was busy: 1 = one core saturated. */
   elu: number
+  /** CPU time of this (the server's) thread per request, user + system; null before Node 22.?. */
+  cpuUsPerRequest: number | null
   /** SQL queries through the pool per request (0 for the bare route). */
   queriesPerRequest: number
 }
@@ -28,17 +30,22 @@ export function countQueries(pool: pg.Pool): { read: () => number } {
   return { read: () => n }
 }
 
+type Snap = { elu: ReturnType<typeof performance.eventLoopUtilization>; cpu: NodeJS.CpuUsage | null; queries: number }
+const threadCpu = (): NodeJS.CpuUsage | null =>
+  typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : null
+const snap = (queries: { read: () => number }): Snap => ({
+  elu: performance.eventLoopUtilization(), cpu: threadCpu(), queries: queries.read(),
+})
+
 const HEADERS = { 'Content-Type': 'application/json' }
 
 export async function inProcess(app: Requester, t: Target, concurrency: number, s: Settings, queries: { read: () => number }): Promise<Measurement> {
-  let elu0 = performance.eventLoopUtilization()
-  let q0 = 0
+  let s0 = snap(queries)
   const result = await runLoad({
     ...s,
     concurrency,
     onMeasureStart: () => {
-      elu0 = performance.eventLoopUtilization()
-      q0 = queries.read()
+      s0 = snap(queries)
     },
     send: async (i) => {
       const res = await app.request(t.path, { method: 'POST', headers: HEADERS, body: t.bodies[i % t.bodies.length]! })
@@ -49,22 +56,20 @@ export async function inProcess(app: Requester, t: Target, concurrency: number, 
       return { status: res.status, body: await res.text() }
     },
   })
-  return finish(result, elu0, queries.read() - q0)
+  return finish(result, s0, queries)
 }
 
 export async function overHttp(port: number, t: Target, concurrency: number, s: Settings, queries: { read: () => number }): Promise<Measurement> {
   const job: HttpJob = { port, path: t.path, bodies: t.bodies, concurrency, ...s }
   const worker = new Worker(new URL('./http-worker.ts', import.meta.url), { workerData: job })
-  let elu0 = performance.eventLoopUtilization()
-  let q0 = queries.read()
+  let s0 = snap(queries)
   const limitMs = s.warmupMs + s.durationMs + 20_000
   try {
     const result = await new Promise<LoadResult>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`HTTP load for ${t.name} did not finish within ${limitMs} ms`)), limitMs)
       worker.on('message', (m: HttpWorkerMessage) => {
         if ('measuring' in m) {
-          elu0 = performance.eventLoopUtilization()
-          q0 = queries.read()
+          s0 = snap(queries)
           return
         }
         clearTimeout(timer)
@@ -76,14 +81,17 @@ export async function overHttp(port: number, t: Target, concurrency: number, s: 
         reject(err)
       })
     })
-    return finish(result, elu0, queries.read() - q0)
+    return finish(result, s0, queries)
   } finally {
     await worker.terminate()
   }
 }
 
-function finish(r: LoadResult, elu0: ReturnType<typeof performance.eventLoopUtilization>, queries: number): Measurement {
-  // ELU over the measured phase only (the tail after the last response is a few ms at most).
-  const elu = performance.eventLoopUtilization(elu0).utilization
-  return { ...r, elu, queriesPerRequest: r.requests > 0 ? queries / r.requests : 0 }
+function finish(r: LoadResult, s0: Snap, queries: { read: () => number }): Measurement {
+  // Over the measured phase only (the tail after the last response is a few ms at most).
+  const elu = performance.eventLoopUtilization(s0.elu).utilization
+  const cpu = threadCpu()
+  const n = Math.max(1, r.requests)
+  const cpuUsPerRequest = cpu && s0.cpu ? (cpu.user - s0.cpu.user + cpu.system - s0.cpu.system) / n : null
+  return { ...r, elu, cpuUsPerRequest, queriesPerRequest: (queries.read() - s0.queries) / n }
 }

@@ -2,7 +2,7 @@
 // Postgres, in-process (`app.request`) and over HTTP (@hono/node-server via createEdgeServer), next
 // to a bare Hono route measured the same two ways. Prints a table, then one `BENCH_JSON {...}` line.
 //
-// Knobs (env): BENCH_DURATION_MS (3000), BENCH_WARMUP_MS (500), BENCH_INPROC_CONCURRENCY (8),
+// Knobs (env): BENCH_DURATION_MS (3000), BENCH_WARMUP_MS (1000, per figure), BENCH_INPROC_CONCURRENCY (8),
 // BENCH_HTTP_CONCURRENCY (16).
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -19,13 +19,14 @@ const num = (name: string, fallback: number) => {
   return n
 }
 const settings: Settings = {
-  warmupMs: num('BENCH_WARMUP_MS', 500),
+  warmupMs: num('BENCH_WARMUP_MS', 1000),
   durationMs: Math.min(num('BENCH_DURATION_MS', 3000), 10_000),
   maxRequests: 500_000,
 }
 const inprocConcurrency = num('BENCH_INPROC_CONCURRENCY', 8)
 const httpConcurrency = num('BENCH_HTTP_CONCURRENCY', 16)
 export const TARGET_RPS_PER_CORE = 3000
+const PRIME_MS = 1500
 
 async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<ServerType> {
   return new Promise((resolve) => {
@@ -63,6 +64,12 @@ async function main() {
       },
       { name: 'get_images', path: '/api/public/get_images', bodies: [keyBody] },
     ]
+
+    // Prime once (JIT, pool connections) so the first figure is not the coldest.
+    process.stdout.write(`  priming (${PRIME_MS} ms)...\n`)
+    for (const t of targets.slice(1)) {
+      await inProcess(e.app, t, inprocConcurrency, { warmupMs: 0, durationMs: PRIME_MS / 2, maxRequests: 100_000 }, queries)
+    }
 
     const results: Report['results'] = { in_process: {}, http: {} }
     for (const t of targets) {
