@@ -12,6 +12,8 @@ export type Auth = { token: string } | { cookie: string } | { key: { api_key: st
 export type ApiResult = { status: number; body: any; headers: Headers }
 
 export const CLIENT_ADDRESS = '203.0.113.7'
+const COUNTED = ['users', 'user_attributes', 'groups', 'user_groups', 'group_settings', 'group_permissions', 'images',
+  'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions'] as const
 
 export async function testContext() {
   const testDb = await openTestDb()
@@ -39,10 +41,9 @@ export async function testContext() {
   }
 
   /** Row counts of every table a verb may change: equal before and after means nothing changed. */
-  async function counts(): Promise<Record<string, number>> {
-    const tables = ['users', 'user_attributes', 'groups', 'user_groups', 'group_settings', 'group_permissions', 'images',
-      'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions'] as const
-    const out: Record<string, number> = {}
+  async function counts(): Promise<Record<(typeof COUNTED)[number], number>> {
+    const out = {} as Record<(typeof COUNTED)[number], number>
+    const tables = COUNTED
     for (const t of tables) {
       const r = (await testDb.db.execute(sql.raw(`select count(*)::int as n from ${t}`))) as unknown as { rows: { n: number }[] }
       out[t] = Number(r.rows[0]!.n)

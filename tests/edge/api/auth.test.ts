@@ -74,7 +74,7 @@ describe('login', () => {
   it('answers a body that is not JSON, or lacks fields, with 400 naming the problem', async () => {
     const res = await t.app.request('/api/public/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":' })
     expect(res.status).toBe(400)
-    expect((await res.json()).error_message).toBe('Malformed JSON in request body')
+    expect(((await res.json()) as { error_message: string }).error_message).toBe('Malformed JSON in request body')
     const missing = await t.api('login', { username: 'admin@kasm.local' })
     expect(missing.status).toBe(400)
     expect(missing.body.field).toBe('password')

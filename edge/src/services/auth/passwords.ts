@@ -32,8 +32,9 @@ let decoyHash: Promise<string> | undefined
 export const decoyPasswordHash = () => (decoyHash ??= hashPassword(crypto.randomUUID()))
 
 /**
- * Whether this runtime's WebCrypto accepts our iteration count. workerd caps PBKDF2 at 100,000
- * iterations (cloudflare/workerd#1346), so there the same standard PBKDF2 runs in JavaScript
+ * Whether this runtime's WebCrypto accepts our iteration count. Workers have capped PBKDF2 at
+ * 100,000 iterations (cloudflare/workerd#1346; the local workerd here accepts more, production may
+ * not), so where it refuses, the same standard PBKDF2 runs in JavaScript
  * (@noble/hashes): same bytes, so one stored hash verifies on Workers and Node alike. Cached per
  * isolate: it describes the runtime, not a request.
  */

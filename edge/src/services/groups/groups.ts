@@ -52,6 +52,7 @@ export async function createGroup(deps: Deps, caller: Caller, t: CreateGroupInpu
 }
 
 export async function updateGroup(deps: Deps, caller: Caller, t: UpdateGroupInput) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   try {
     const group = await deps.db.transaction(async (tx) => {
       const current = await findGroup(tx, t.group_id)

@@ -10,6 +10,7 @@ import { authorizeGroupChange, findGroup, permissionsOfGroup } from './lookup'
 
 /** Adding someone to a group gives them its permissions, so the caller must hold those too. */
 export async function addUserToGroup(deps: Deps, caller: Caller, userId: string, groupId: string) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   await deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
     await authorizeGroupChange(tx, caller, group, { grants: true })
@@ -21,6 +22,7 @@ export async function addUserToGroup(deps: Deps, caller: Caller, userId: string,
 }
 
 export async function removeUserFromGroup(deps: Deps, caller: Caller, userId: string, groupId: string) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   await deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
     await authorizeGroupChange(tx, caller, group)
@@ -44,6 +46,7 @@ export async function getGroupPermissions(deps: Deps, caller: Caller, groupId: s
 
 /** Grants permissions to a group; the caller must hold each one. */
 export async function addGroupPermissions(deps: Deps, caller: Caller, groupId: string, names: Permission[]) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   authorizeGrant(caller, names)
   return deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
@@ -56,6 +59,7 @@ export async function addGroupPermissions(deps: Deps, caller: Caller, groupId: s
 
 /** Withdrawing is limited like granting: otherwise a lesser admin could strip an Administrators grant. */
 export async function removeGroupPermissions(deps: Deps, caller: Caller, groupId: string, names: Permission[]) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   authorizeGrant(caller, names)
   return deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
@@ -67,6 +71,7 @@ export async function removeGroupPermissions(deps: Deps, caller: Caller, groupId
 }
 
 export async function addImageToGroup(deps: Deps, caller: Caller, groupId: string, imageId: string) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   await deps.db.transaction(async (tx) => {
     await authorizeGroupChange(tx, caller, await findGroup(tx, groupId))
     const [img] = await tx.select({ id: images.id }).from(images).where(eq(images.id, imageId)).limit(1)
@@ -78,6 +83,7 @@ export async function addImageToGroup(deps: Deps, caller: Caller, groupId: strin
 }
 
 export async function removeImageFromGroup(deps: Deps, caller: Caller, groupId: string, imageId: string) {
+  authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   await deps.db.transaction(async (tx) => {
     await authorizeGroupChange(tx, caller, await findGroup(tx, groupId))
     const removed = await tx

@@ -1,0 +1,74 @@
+// Every verb refuses anonymous callers, and every admin verb refuses a plain user and a bare API key.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testContext, type TestContext } from '../../support/context'
+
+let t: TestContext
+beforeAll(async () => {
+  t = await testContext()
+})
+afterAll(() => t.close())
+
+const ADMIN_VERBS = [
+  'get_users', 'create_user', 'update_user', 'delete_user', 'get_groups', 'create_group', 'update_group', 'delete_group',
+  'add_user_group', 'remove_user_group', 'get_settings_group', 'update_settings_group', 'add_images_group',
+  'remove_images_group', 'get_permissions_group', 'add_permissions_group', 'remove_permissions_group', 'create_image',
+  'update_image', 'delete_image', 'get_zones', 'create_zone', 'update_zone', 'delete_zone', 'get_api_keys',
+  'create_api_key', 'update_api_key', 'delete_api_key', 'set_api_key_permissions',
+]
+const SELF_VERBS = ['logout', 'get_user', 'logout_user', 'get_attributes', 'update_user_attributes', 'update_attributes', 'get_images']
+
+// Bodies that pass validation, so the refusal tested is the permission check, not a 400.
+const id = '00000000000040008000000000000001'
+const BODY: Record<string, Record<string, unknown>> = {
+  create_user: { target_user: { username: 'n@example.com' } },
+  update_user: { target_user: { user_id: id, first_name: 'x' } },
+  delete_user: { target_user: { user_id: id } },
+  create_group: { target_group: { name: 'g', priority: 99_999 } },
+  update_group: { target_group: { group_id: id } },
+  delete_group: { target_group: { group_id: id } },
+  add_user_group: { target_user: { user_id: id }, target_group: { group_id: id } },
+  remove_user_group: { target_user: { user_id: id }, target_group: { group_id: id } },
+  get_settings_group: { target_group: { group_id: id } },
+  update_settings_group: { target_group: { group_id: id }, target_setting: { name: 'max_kasms_per_user', value: 1 } },
+  add_images_group: { target_group: { group_id: id }, target_image: { image_id: id } },
+  remove_images_group: { target_group: { group_id: id }, target_image: { image_id: id } },
+  get_permissions_group: { target_group: { group_id: id } },
+  add_permissions_group: { target_group: { group_id: id }, target_permissions: ['users_view'] },
+  remove_permissions_group: { target_group: { group_id: id }, target_permissions: ['users_view'] },
+  create_image: { target_image: { friendly_name: 'x', name: 'a/b:1' } },
+  update_image: { target_image: { image_id: id } },
+  delete_image: { target_image: { image_id: id } },
+  create_zone: { target_zone: { zone_name: 'z' } },
+  update_zone: { target_zone: { zone_id: id } },
+  delete_zone: { target_zone: { zone_id: id } },
+  create_api_key: { target_api_key: { name: 'k' } },
+  update_api_key: { target_api_key: { api_key_id: id } },
+  delete_api_key: { target_api_key: { api_key_id: id } },
+  set_api_key_permissions: { target_api_key: { api_key_id: id }, target_permissions: [] },
+  get_user: { target_user: { user_id: id } },
+  logout_user: { target_user: { user_id: id } },
+  get_attributes: { target_user: { user_id: id } },
+  update_user_attributes: { target_user_attributes: { user_id: id } },
+  update_attributes: { target_user_attributes: { user_id: id } },
+}
+
+describe('authentication and permission on every verb', () => {
+  it('anonymous callers get 401 everywhere', async () => {
+    for (const verb of [...ADMIN_VERBS, ...SELF_VERBS]) {
+      const res = await t.api(verb, BODY[verb] ?? {})
+      expect([verb, res.status]).toEqual([verb, 401])
+      expect(res.body.error_message).toBeTruthy()
+    }
+  })
+
+  it('a plain user and an API key without permissions get 403 on admin verbs, and nothing changes', async () => {
+    const { token } = await t.seed.plainUser()
+    const key = await t.seed.apiKey()
+    const before = await t.counts()
+    for (const verb of ADMIN_VERBS) {
+      expect([verb, (await t.api(verb, BODY[verb] ?? {}, { token })).status]).toEqual([verb, 403])
+      expect([verb, (await t.api(verb, BODY[verb] ?? {}, { key })).status]).toEqual([verb, 403])
+    }
+    expect(await t.counts()).toEqual(before)
+  })
+})

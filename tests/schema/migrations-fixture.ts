@@ -1,0 +1,2 @@
+export { migrate } from '../../schema/src/migrate'
+export { MIGRATIONS as MIGRATIONS_FOR_TESTS } from '../../schema/migrations/index'
