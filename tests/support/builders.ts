@@ -60,7 +60,7 @@ export function builders(db: Db, clock: Clock, sessionSecret: Uint8Array) {
       const [k] = await db
         .insert(apiKeys)
         .values({
-          name: `key-${unique()}`, apiKey: randomToken(12), secretHash: await sha256Hex(secret),
+          name: `key-${unique()}`, apiKey: randomToken(12), secretHash: sha256Hex(secret),
           readOnly: o.readOnly ?? false, enabled: o.enabled ?? true, expiresAt: o.expiresAt ?? null,
         })
         .returning()

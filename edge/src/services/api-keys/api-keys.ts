@@ -58,7 +58,7 @@ export async function createApiKey(deps: Deps, caller: Caller, t: CreateApiKeyIn
       .values({
         name: t.name,
         apiKey: randomToken(KEY_LENGTH),
-        secretHash: await sha256Hex(secret),
+        secretHash: sha256Hex(secret),
         readOnly: t.read_only ?? false,
         enabled: t.enabled ?? true,
         expiresAt: t.expires ?? null,

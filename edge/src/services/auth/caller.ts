@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import {
   apiKeyPermissions, apiKeys, authSessions, groupPermissions, isPermission, userGroups, users,
   type DbOrTx, type Permission,
@@ -52,8 +52,19 @@ const LAST_USED_RESOLUTION_MS = 60_000
 /** Authenticates `api_key` + `api_key_secret` from a request body. */
 export async function callerFromApiKey(deps: Deps, key: string, secret: string): Promise<Caller> {
   const now = deps.clock.now()
-  const [row] = await deps.db.select().from(apiKeys).where(eq(apiKeys.apiKey, key)).limit(1)
-  const given = new TextEncoder().encode(await sha256Hex(secret))
+  // One round trip: the key with its permissions aggregated.
+  const [row] = await deps.db
+    .select({
+      id: apiKeys.id, secretHash: apiKeys.secretHash, enabled: apiKeys.enabled, readOnly: apiKeys.readOnly,
+      expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt,
+      permissions: sql<string[]>`coalesce(array_agg(${apiKeyPermissions.permission}) filter (where ${apiKeyPermissions.permission} is not null), '{}')`,
+    })
+    .from(apiKeys)
+    .leftJoin(apiKeyPermissions, eq(apiKeyPermissions.apiKeyId, apiKeys.id))
+    .where(eq(apiKeys.apiKey, key))
+    .groupBy(apiKeys.id)
+    .limit(1)
+  const given = new TextEncoder().encode(sha256Hex(secret))
   // Compare even when the key is unknown, so response time does not tell which keys exist.
   const stored = new TextEncoder().encode(row?.secretHash ?? '0'.repeat(64))
   if (!timingSafeEqual(given, stored) || !row) throw new ApiError('unauthenticated', 'Invalid API key or secret')
@@ -62,13 +73,12 @@ export async function callerFromApiKey(deps: Deps, key: string, secret: string):
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id))
   }
-  const grants = await deps.db.select().from(apiKeyPermissions).where(eq(apiKeyPermissions.apiKeyId, row.id))
   return {
     kind: 'api_key',
     userId: null,
     apiKeyId: row.id,
     sessionId: null,
-    permissions: new Set(grants.map((g) => g.permission).filter(isPermission)),
+    permissions: new Set(row.permissions.filter(isPermission)),
     readOnly: row.readOnly,
   }
 }
