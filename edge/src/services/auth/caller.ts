@@ -1,12 +1,15 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import {
   apiKeyPermissions, apiKeys, authSessions, groupPermissions, isPermission, userGroups, users,
-  type DbOrTx, type Permission,
+  type Db, type DbOrTx, type Permission,
 } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { sha256Hex, timingSafeEqual } from './bytes'
+import { prepared } from '../../db/prepared'
 import { verifySessionToken } from './tokens'
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Who is calling: a signed-in user, or an API key (which acts as no user of its own). */
 export type Caller = {
@@ -46,14 +49,9 @@ export async function userPermissions(db: DbOrTx, userId: string): Promise<Set<P
   return new Set(rows.map((r) => r.permission).filter(isPermission))
 }
 
-/** `last_used` is written at most once a minute per key, so busy keys do not write on every call. */
-const LAST_USED_RESOLUTION_MS = 60_000
-
-/** Authenticates `api_key` + `api_key_secret` from a request body. */
-export async function callerFromApiKey(deps: Deps, key: string, secret: string): Promise<Caller> {
-  const now = deps.clock.now()
-  // One round trip: the key with its permissions aggregated.
-  const [row] = await deps.db
+/** The key with its permissions aggregated, in one round trip. */
+const apiKeyQuery = (db: Db) =>
+  db
     .select({
       id: apiKeys.id, secretHash: apiKeys.secretHash, enabled: apiKeys.enabled, readOnly: apiKeys.readOnly,
       expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt,
@@ -61,9 +59,39 @@ export async function callerFromApiKey(deps: Deps, key: string, secret: string):
     })
     .from(apiKeys)
     .leftJoin(apiKeyPermissions, eq(apiKeyPermissions.apiKeyId, apiKeys.id))
-    .where(eq(apiKeys.apiKey, key))
+    .where(eq(apiKeys.apiKey, sql.placeholder('key')))
     .groupBy(apiKeys.id)
     .limit(1)
+    .prepare('oriel_api_key_by_key')
+
+/** The live session with its user's state and permissions, in one round trip. */
+const sessionQuery = (db: Db) =>
+  db
+    .select({
+      sessionId: authSessions.id, userId: users.id, locked: users.locked, disabled: users.disabled,
+      permissions: sql<string[]>`coalesce((select array_agg(distinct gp.permission) from ${groupPermissions} gp
+        join ${userGroups} ug on ug.group_id = gp.group_id where ug.user_id = ${sql.identifier('users')}.${sql.identifier('id')}), '{}')`,
+    })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(
+      and(
+        eq(authSessions.id, sql.placeholder('sid')),
+        eq(authSessions.userId, sql.placeholder('sub')),
+        isNull(authSessions.revokedAt),
+        gt(authSessions.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .limit(1)
+    .prepare('oriel_session_by_id')
+
+/** `last_used` is written at most once a minute per key, so busy keys do not write on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000
+
+/** Authenticates `api_key` + `api_key_secret` from a request body. */
+export async function callerFromApiKey(deps: Deps, key: string, secret: string): Promise<Caller> {
+  const now = deps.clock.now()
+  const [row] = await prepared(deps.db, 'oriel_api_key_by_key', apiKeyQuery).execute({ key })
   const given = new TextEncoder().encode(sha256Hex(secret))
   // Compare even when the key is unknown, so response time does not tell which keys exist.
   const stored = new TextEncoder().encode(row?.secretHash ?? '0'.repeat(64))
@@ -88,19 +116,8 @@ export async function callerFromSessionToken(deps: Deps, token: string): Promise
   const now = deps.clock.now()
   const claims = await verifySessionToken(token, deps.config.sessionSecret, now)
   if (!claims) throw new ApiError('unauthenticated', 'Invalid or expired session token')
-  const [row] = await deps.db
-    .select({ sessionId: authSessions.id, userId: users.id, locked: users.locked, disabled: users.disabled })
-    .from(authSessions)
-    .innerJoin(users, eq(users.id, authSessions.userId))
-    .where(
-      and(
-        eq(authSessions.id, claims.sid),
-        eq(authSessions.userId, claims.sub),
-        isNull(authSessions.revokedAt),
-        gt(authSessions.expiresAt, now),
-      ),
-    )
-    .limit(1)
+  if (!UUID_RE.test(claims.sid) || !UUID_RE.test(claims.sub)) throw new ApiError('unauthenticated', 'Invalid or expired session token')
+  const [row] = await prepared(deps.db, 'oriel_session_by_id', sessionQuery).execute({ sid: claims.sid, sub: claims.sub, now })
   if (!row) throw new ApiError('unauthenticated', 'Session has ended; sign in again')
   if (row.locked || row.disabled) throw new ApiError('unauthenticated', 'Account is locked or disabled')
   return {
@@ -108,7 +125,7 @@ export async function callerFromSessionToken(deps: Deps, token: string): Promise
     userId: row.userId,
     apiKeyId: null,
     sessionId: row.sessionId,
-    permissions: await userPermissions(deps.db, row.userId),
+    permissions: new Set(row.permissions.filter(isPermission)),
     readOnly: false,
   }
 }

@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import {
-  groupImages, images, userGroups, zones, type CreateImageInput, type DbOrTx, type Image, type NewImage,
+  groupImages, images, userGroups, zones, type CreateImageInput, type Db, type DbOrTx, type Image, type NewImage,
   type UpdateImageInput,
 } from '#schema'
+import { prepared } from '../../db/prepared'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -10,10 +11,12 @@ import { authorize, can, type Caller } from '../auth/caller'
 import { liveKasmIdsForImage } from './sessions'
 import { adminImageView, launcherImageView } from './view'
 
+const allImagesQuery = (db: Db) => db.select().from(images).orderBy(asc(images.friendlyName)).prepare('oriel_all_images')
+
 /** Holders of images_view see every workspace; users see the enabled ones their groups permit. */
 export async function listImages(deps: Deps, caller: Caller) {
   if (can(caller, 'images_view')) {
-    const rows = await deps.db.select().from(images).orderBy(asc(images.friendlyName))
+    const rows = await prepared(deps.db, 'oriel_all_images', allImagesQuery).execute()
     return { images: rows.map(adminImageView) }
   }
   authorize(caller, 'user')

@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm'
-import { kasms, userAttributes, userGroups, users, type CreateUserInput, type UpdateUserInput } from '#schema'
+import { asc, eq, sql } from 'drizzle-orm'
+import { groups, kasms, userAttributes, userGroups, users, type CreateUserInput, type Db, type UpdateUserInput } from '#schema'
+import { prepared } from '../../db/prepared'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -18,14 +19,31 @@ export async function listUsers(deps: Deps, caller: Caller) {
   return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [])) }
 }
 
+/** A user with their groups (priority order), in one round trip. The outer column is named in full:
+ * with one table in FROM drizzle leaves it unqualified, and inside the subquery that would mean g.id. */
+const userByIdQuery = (db: Db) =>
+  db
+    .select({
+      user: users,
+      groups: sql<{ name: string; groupId: string }[]>`coalesce((select json_agg(json_build_object('name', g.name, 'groupId', g.id) order by g.priority)
+        from ${userGroups} ug join ${groups} g on g.id = ug.group_id where ug.user_id = ${sql.identifier('users')}.${sql.identifier('id')}), '[]')`,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('oriel_user_by_id')
+
 /** By id or username. A user may always read their own record; others need users_view (checked before 404). */
 export async function getUser(deps: Deps, caller: Caller, ref: { user_id?: string; username?: string }) {
-  const [u] =
-    ref.user_id !== undefined
-      ? await deps.db.select().from(users).where(eq(users.id, ref.user_id)).limit(1)
-      : [await findUserByName(deps.db, ref.username ?? '')]
+  if (ref.user_id !== undefined) {
+    const [row] = await prepared(deps.db, 'oriel_user_by_id', userByIdQuery).execute({ id: ref.user_id })
+    if (!row || !isSelf(caller, row.user.id)) authorize(caller, 'users_view')
+    if (!row) throw ApiError.notFound('User', 'target_user.user_id')
+    return { user: userView(row.user, row.groups) }
+  }
+  const u = await findUserByName(deps.db, ref.username ?? '')
   if (!u || !isSelf(caller, u.id)) authorize(caller, 'users_view')
-  if (!u) throw ApiError.notFound('User', ref.user_id !== undefined ? 'target_user.user_id' : 'target_user.username')
+  if (!u) throw ApiError.notFound('User', 'target_user.username')
   return { user: await viewOf(deps.db, u) }
 }
 
