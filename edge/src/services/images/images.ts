@@ -1,33 +1,26 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import {
-  groupImages, images, userGroups, zones, type CreateImageInput, type Db, type DbOrTx, type Image, type NewImage,
-  type UpdateImageInput,
-} from '#schema'
-import { prepared } from '../../db/prepared'
+import { eq, inArray } from 'drizzle-orm'
+import { images, zones, type CreateImageInput, type DbOrTx, type Image, type NewImage, type UpdateImageInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, can, type Caller } from '../auth/caller'
 import { liveKasmIdsForImage } from './sessions'
+import { allImageRecords, imageRecord, launchableImageRecords } from './records'
 import { adminImageView, launcherImageView } from './view'
-
-const allImagesQuery = (db: Db) => db.select().from(images).orderBy(asc(images.friendlyName)).prepare('oriel_all_images')
 
 /** Holders of images_view see every workspace; users see the enabled ones their groups permit. */
 export async function listImages(deps: Deps, caller: Caller) {
-  if (can(caller, 'images_view')) {
-    const rows = await prepared(deps.db, 'oriel_all_images', allImagesQuery).execute()
-    return { images: rows.map(adminImageView) }
-  }
+  if (can(caller, 'images_view')) return { images: (await allImageRecords(deps.db)).map(adminImageView) }
   authorize(caller, 'user')
   if (caller.userId === null) throw ApiError.forbidden()
-  const rows = await deps.db
-    .selectDistinct({ image: images })
-    .from(images)
-    .innerJoin(groupImages, eq(groupImages.imageId, images.id))
-    .innerJoin(userGroups, eq(userGroups.groupId, groupImages.groupId))
-    .where(and(eq(userGroups.userId, caller.userId), eq(images.enabled, true), eq(images.hidden, false)))
-  return { images: rows.map((r) => r.image).sort((a, b) => a.friendlyName.localeCompare(b.friendlyName)).map(launcherImageView) }
+  return { images: (await launchableImageRecords(deps.db, caller.userId)).map(launcherImageView) }
+}
+
+/** The saved workspace as the API shows it, read back in the writer's transaction. */
+async function savedView(db: DbOrTx, id: string) {
+  const record = await imageRecord(db, id)
+  if (!record) throw ApiError.notFound('Workspace', 'target_image.image_id')
+  return adminImageView(record)
 }
 
 const columnsOf = (t: Omit<UpdateImageInput, 'image_id'>): Partial<NewImage> => ({
@@ -84,9 +77,9 @@ export async function createImage(deps: Deps, caller: Caller, t: CreateImageInpu
     const [i] = await tx.insert(images).values(values).returning()
     if (!i) throw new Error('insert returned no row')
     await audit(tx, caller, 'create_image', { type: 'image', id: i.id })
-    return i
+    return savedView(tx, i.id)
   })
-  return { image: adminImageView(image) }
+  return { image }
 }
 
 export async function updateImage(deps: Deps, caller: Caller, t: UpdateImageInput) {
@@ -98,9 +91,9 @@ export async function updateImage(deps: Deps, caller: Caller, t: UpdateImageInpu
     const [i] = await tx.update(images).set(changes).where(eq(images.id, current.id)).returning()
     if (!i) throw ApiError.notFound('Workspace', 'target_image.image_id')
     await audit(tx, caller, 'update_image', { type: 'image', id: i.id }, { fields: Object.keys(t).filter((k) => k !== 'image_id') })
-    return i
+    return savedView(tx, i.id)
   })
-  return { image: adminImageView(image) }
+  return { image }
 }
 
 /** Refuses while sessions of the workspace are live. */

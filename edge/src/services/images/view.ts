@@ -1,41 +1,44 @@
-import type { Image } from '#schema'
-import { iso, kasmId, kasmIdOrNull } from '../ids'
+import { kasmId, kasmIdOrNull } from '../ids'
+import type { ImageRecord } from './records'
+
+// Postgres writes timestamps in JSON with its own offset format; the API uses ISO 8601 in UTC.
+const isoOf = (pgTimestamp: string) => new Date(pgTimestamp).toISOString()
 
 /** What anyone allowed to launch a workspace sees of it. */
-export function launcherImageView(i: Image) {
+export function launcherImageView(i: ImageRecord) {
   return {
     image_id: kasmId(i.id),
-    friendly_name: i.friendlyName,
+    friendly_name: i.friendly_name,
     description: i.description,
-    image_src: i.imageSrc,
+    image_src: i.image_src,
     categories: i.categories,
-    image_type: i.imageType,
+    image_type: i.image_type,
     cores: i.cores,
     memory: i.memory,
-    gpu_count: i.gpuCount,
-    link_url: i.linkUrl,
+    gpu_count: i.gpu_count,
+    link_url: i.link_url,
     enabled: i.enabled,
   }
 }
 
 /** The whole workspace, for holders of images_view: run config and mappings may name host paths. */
-export function adminImageView(i: Image) {
+export function adminImageView(i: ImageRecord) {
   return {
     ...launcherImageView(i),
     name: i.name,
-    run_config: i.runConfig,
-    exec_config: i.execConfig,
-    persistent_profile_path: i.persistentProfilePath,
-    volume_mappings: i.volumeMappings,
-    restrict_to_zone: i.restrictToZone,
-    zone_id: kasmIdOrNull(i.zoneId),
-    server_id: kasmIdOrNull(i.serverId),
-    server_pool_id: kasmIdOrNull(i.serverPoolId),
-    include_labels: i.includeLabels,
-    exclude_labels: i.excludeLabels,
-    docker_registry: i.dockerRegistry,
+    run_config: i.run_config,
+    exec_config: i.exec_config,
+    persistent_profile_path: i.persistent_profile_path,
+    volume_mappings: i.volume_mappings,
+    restrict_to_zone: i.restrict_to_zone,
+    zone_id: kasmIdOrNull(i.zone_id),
+    server_id: kasmIdOrNull(i.server_id),
+    server_pool_id: kasmIdOrNull(i.server_pool_id),
+    include_labels: i.include_labels,
+    exclude_labels: i.exclude_labels,
+    docker_registry: i.docker_registry,
     hidden: i.hidden,
-    created: iso(i.createdAt),
-    updated: iso(i.updatedAt),
+    created: isoOf(i.created_at),
+    updated: isoOf(i.updated_at),
   }
 }
