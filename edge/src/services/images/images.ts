@@ -5,22 +5,21 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, can, type Caller } from '../auth/caller'
 import { liveKasmIdsForImage } from './sessions'
-import { allImageRecords, imageRecord, launchableImageRecords } from './records'
-import { adminImageView, launcherImageView } from './view'
+import { adminImageView, allImagesJson, launchableImagesJson } from './records'
 
 /** Holders of images_view see every workspace; users see the enabled ones their groups permit. */
 export async function listImages(deps: Deps, caller: Caller) {
-  if (can(caller, 'images_view')) return { images: (await allImageRecords(deps.db)).map(adminImageView) }
+  if (can(caller, 'images_view')) return { images: await allImagesJson(deps.db) }
   authorize(caller, 'user')
   if (caller.userId === null) throw ApiError.forbidden()
-  return { images: (await launchableImageRecords(deps.db, caller.userId)).map(launcherImageView) }
+  return { images: await launchableImagesJson(deps.db, caller.userId) }
 }
 
 /** The saved workspace as the API shows it, read back in the writer's transaction. */
 async function savedView(db: DbOrTx, id: string) {
-  const record = await imageRecord(db, id)
-  if (!record) throw ApiError.notFound('Workspace', 'target_image.image_id')
-  return adminImageView(record)
+  const view = await adminImageView(db, id)
+  if (!view) throw ApiError.notFound('Workspace', 'target_image.image_id')
+  return view
 }
 
 const columnsOf = (t: Omit<UpdateImageInput, 'image_id'>): Partial<NewImage> => ({

@@ -1,51 +1,82 @@
-import { kasmId, kasmIdOrNull } from '../ids'
-import type { ImageRecord } from './records'
+import { sql, type SQL } from 'drizzle-orm'
+import type { ImageType } from '#schema'
 
-// Postgres writes timestamps in JSON as `2026-11-25T16:32:57.123456+00:00` (in the session's zone);
-// the API uses ISO 8601 in UTC with milliseconds, as Date#toISOString. The UTC case is rewritten as
-// text because parsing it with Date took 8% of the CPU of get_images; other zones go through Date.
-const PG_UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/
-export function isoOf(pgTimestamp: string): string {
-  const m = PG_UTC.exec(pgTimestamp)
-  if (m) return `${m[1]}.${((m[2] ?? '') + '000').slice(0, 3)}Z`
-  return new Date(pgTimestamp).toISOString()
-}
+// Workspace views are built by Postgres as JSON, from these field lists (the one definition of what
+// each caller sees). Columns are named in full through `i`, the alias every query below uses.
+const col = (c: string) => sql.raw(`i.${c}`)
+/** Kasm writes ids as 32 hex digits. */
+const id = (c: string) => sql.raw(`replace(i.${c}::text, '-', '')`)
+/** ISO 8601 in UTC with milliseconds, as Date#toISOString writes it. */
+const iso = (c: string) => sql.raw(`to_char(i.${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
 
 /** What anyone allowed to launch a workspace sees of it. */
-export function launcherImageView(i: ImageRecord) {
-  return {
-    image_id: kasmId(i.id),
-    friendly_name: i.friendly_name,
-    description: i.description,
-    image_src: i.image_src,
-    categories: i.categories,
-    image_type: i.image_type,
-    cores: i.cores,
-    memory: i.memory,
-    gpu_count: i.gpu_count,
-    link_url: i.link_url,
-    enabled: i.enabled,
-  }
-}
+const LAUNCHER_FIELDS: [string, SQL][] = [
+  ['image_id', id('id')],
+  ['friendly_name', col('friendly_name')],
+  ['description', col('description')],
+  ['image_src', col('image_src')],
+  ['categories', col('categories')],
+  ['image_type', col('image_type')],
+  ['cores', col('cores')],
+  ['memory', col('memory')],
+  ['gpu_count', col('gpu_count')],
+  ['link_url', col('link_url')],
+  ['enabled', col('enabled')],
+]
 
 /** The whole workspace, for holders of images_view: run config and mappings may name host paths. */
-export function adminImageView(i: ImageRecord) {
-  return {
-    ...launcherImageView(i),
-    name: i.name,
-    run_config: i.run_config,
-    exec_config: i.exec_config,
-    persistent_profile_path: i.persistent_profile_path,
-    volume_mappings: i.volume_mappings,
-    restrict_to_zone: i.restrict_to_zone,
-    zone_id: kasmIdOrNull(i.zone_id),
-    server_id: kasmIdOrNull(i.server_id),
-    server_pool_id: kasmIdOrNull(i.server_pool_id),
-    include_labels: i.include_labels,
-    exclude_labels: i.exclude_labels,
-    docker_registry: i.docker_registry,
-    hidden: i.hidden,
-    created: isoOf(i.created_at),
-    updated: isoOf(i.updated_at),
-  }
+const ADMIN_FIELDS: [string, SQL][] = [
+  ...LAUNCHER_FIELDS,
+  ['name', col('name')],
+  ['run_config', col('run_config')],
+  ['exec_config', col('exec_config')],
+  ['persistent_profile_path', col('persistent_profile_path')],
+  ['volume_mappings', col('volume_mappings')],
+  ['restrict_to_zone', col('restrict_to_zone')],
+  ['zone_id', id('zone_id')],
+  ['server_id', id('server_id')],
+  ['server_pool_id', id('server_pool_id')],
+  ['include_labels', col('include_labels')],
+  ['exclude_labels', col('exclude_labels')],
+  ['docker_registry', col('docker_registry')],
+  ['hidden', col('hidden')],
+  ['created', iso('created_at')],
+  ['updated', iso('updated_at')],
+]
+
+const objectOf = (fields: [string, SQL][]) =>
+  sql`json_build_object(${sql.join(fields.map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`), sql`, `)})`
+
+export const LAUNCHER_VIEW = objectOf(LAUNCHER_FIELDS)
+export const ADMIN_VIEW = objectOf(ADMIN_FIELDS)
+
+export type LauncherImageView = {
+  image_id: string
+  friendly_name: string
+  description: string | null
+  image_src: string | null
+  categories: string[]
+  image_type: ImageType
+  cores: number
+  memory: number
+  gpu_count: number
+  link_url: string | null
+  enabled: boolean
+}
+export type AdminImageView = LauncherImageView & {
+  name: string | null
+  run_config: Record<string, unknown>
+  exec_config: Record<string, unknown>
+  persistent_profile_path: string | null
+  volume_mappings: Record<string, unknown>
+  restrict_to_zone: boolean
+  zone_id: string | null
+  server_id: string | null
+  server_pool_id: string | null
+  include_labels: string[]
+  exclude_labels: string[]
+  docker_registry: string | null
+  hidden: boolean
+  created: string
+  updated: string
 }
