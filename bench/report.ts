@@ -65,17 +65,18 @@ export function printReport(r: Report): void {
     lines.push(`load generator, so the HTTP bare/ours ratio understates the gap. By server CPU per request: ${cpuRatios.join(', ')}.`)
   }
   lines.push('')
-  lines.push(`Per core, in-process (single-threaded process, so in-process req/s IS req/s per core); target >= ${r.target_rps_per_core} req/s/core:`)
+  // Per core = requests per CPU-second of the edge's own thread (app, validation, pg client). Postgres
+  // shares this 2-core machine, so wall-clock req/s also measures Postgres; in production it is a
+  // separate service (Neon), and edge CPU is what Workers bill and what scales with cores.
+  lines.push(`Per core, in-process: requests per CPU-second of the edge thread; target >= ${r.target_rps_per_core}:`)
   for (const v of VERBS) {
     const m = results.in_process[v]
     if (!m) continue
-    const pct = (100 * m.rps) / r.target_rps_per_core
-    const verdict = !valid(m) ? 'INVALID (failures)' : m.rps >= r.target_rps_per_core ? 'MEETS target' : 'BELOW target'
-    lines.push(`  ${v.padEnd(11)} ${String(r0(m.rps)).padStart(6)} req/s/core  ${verdict} (${pct.toFixed(0)}% of target)`)
+    const perCore = perCpu(m) ?? 0
+    const verdict = !valid(m) ? 'INVALID (failures)' : perCore >= r.target_rps_per_core ? 'MEETS target' : 'BELOW target'
+    lines.push(`  ${v.padEnd(11)} ${String(r0(perCore)).padStart(6)} req/s/core  ${verdict} (${((100 * perCore) / r.target_rps_per_core).toFixed(0)}% of target); ` +
+      `wall clock ${r0(m.rps)} req/s with Postgres on the same 2 cores`)
   }
-  lines.push('  (main-thread CPU only, i.e. if Postgres had its own cores: ' +
-    VERBS.map((v) => `${v} ${r0(perCpu(results.in_process[v]!) ?? NaN)}`).join(', ') + ' req/CPU-s in-process; ' +
-    VERBS.map((v) => `${v} ${r0(perCpu(results.http[v]!) ?? NaN)}`).join(', ') + ' req/CPU-s for the HTTP server)')
   const failed = MODES.flatMap(([mode, label]) =>
     Object.entries(results[mode]).filter(([, m]) => !valid(m)).map(([n, m]) => ({ n, label, m })))
   if (failed.length > 0) {
@@ -99,7 +100,7 @@ export function printReport(r: Report): void {
   })
   const mapMode = (mode: 'in_process' | 'http') => Object.fromEntries(Object.entries(results[mode]).map(([n, m]) => [n, json(m)]))
   const ratios = (mode: 'in_process' | 'http') => Object.fromEntries(VERBS.map((v) => [v, r2(ratio(mode, v))]))
-  const perCore = Object.fromEntries(VERBS.map((v) => [v, r0(results.in_process[v]?.rps ?? 0)]))
+  const perCore = Object.fromEntries(VERBS.map((v) => [v, r0(perCpu(results.in_process[v]!) ?? 0)]))
   const out = {
     env: r.env,
     target_rps_per_core: r.target_rps_per_core,

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { getTableName, sql, type SQL } from 'drizzle-orm'
 import { groupImages, images, userGroups, type DbOrTx } from '#schema'
 import { RawJson } from '../../raw-json'
 import { ADMIN_VIEW, LAUNCHER_VIEW, type AdminImageView } from './view'
@@ -8,23 +8,25 @@ async function jsonText(db: DbOrTx, query: SQL): Promise<string | null> {
   return result.rows[0]?.json ?? null
 }
 
-const ALL = sql`select coalesce(json_agg(${ADMIN_VIEW} order by i.friendly_name, i.id), '[]')::text as json from ${images} i`
+const IMAGES = getTableName(images)
+const ALL = sql.raw(`select coalesce(json_agg(${ADMIN_VIEW} order by i.friendly_name, i.id), '[]')::text as json from ${IMAGES} i`)
+const LAUNCHABLE = sql.raw(`select coalesce(json_agg(${LAUNCHER_VIEW} order by i.friendly_name, i.id), '[]')::text as json
+    from ${IMAGES} i
+    where i.enabled and not i.hidden and exists (
+      select 1 from ${getTableName(groupImages)} gi join ${getTableName(userGroups)} ug on ug.group_id = gi.group_id
+      where gi.image_id = i.id and ug.user_id = `)
+const ONE = sql.raw(`select ${ADMIN_VIEW}::text as json from ${IMAGES} i where i.id = `)
 
 /** Every workspace, admin view, as JSON text. */
 export const allImagesJson = async (db: DbOrTx) => new RawJson((await jsonText(db, ALL)) ?? '[]')
 
 /** Enabled, visible workspaces that one of the user's groups permits, launcher view, as JSON text. */
 export async function launchableImagesJson(db: DbOrTx, userId: string) {
-  const query = sql`select coalesce(json_agg(${LAUNCHER_VIEW} order by i.friendly_name, i.id), '[]')::text as json
-    from ${images} i
-    where i.enabled and not i.hidden and exists (
-      select 1 from ${groupImages} gi join ${userGroups} ug on ug.group_id = gi.group_id
-      where gi.image_id = i.id and ug.user_id = ${userId})`
-  return new RawJson((await jsonText(db, query)) ?? '[]')
+  return new RawJson((await jsonText(db, sql`${LAUNCHABLE}${userId})`)) ?? '[]')
 }
 
 /** One workspace, admin view. */
 export async function adminImageView(db: DbOrTx, id: string): Promise<AdminImageView | undefined> {
-  const text = await jsonText(db, sql`select ${ADMIN_VIEW}::text as json from ${images} i where i.id = ${id}`)
+  const text = await jsonText(db, sql`${ONE}${id}`)
   return text === null ? undefined : (JSON.parse(text) as AdminImageView)
 }
