@@ -1,4 +1,5 @@
 // The app under test against this file's own database, with helpers to call it as a Kasm client would.
+import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../../edge/src/app'
 import { edgeConfig } from '../../edge/src/config'
@@ -65,3 +66,15 @@ export async function testContext() {
   }
 }
 export type TestContext = Awaited<ReturnType<typeof testContext>>
+
+/** Registers this file's context: a fresh database and an admin before its tests, closed after. */
+export function useTestContext() {
+  const t = {} as TestContext
+  const admin = { token: '' }
+  beforeAll(async () => {
+    Object.assign(t, await testContext())
+    admin.token = (await t.seed.admin()).token
+  })
+  afterAll(() => t.close())
+  return { t, admin }
+}

@@ -42,12 +42,6 @@ export const DateTimeSchema = v.pipe(
   v.transform((s) => new Date(s)),
 )
 
-/** Every `/api/public` body may carry API credentials besides its own fields. */
-export const ApiCredentialsSchema = v.object({
-  api_key: v.optional(v.string()),
-  api_key_secret: v.optional(v.string()),
-})
-
 /** Builds a verb's body schema: its own fields plus optional API credentials; other keys are refused. */
 export const body = <E extends v.ObjectEntries>(entries: E) =>
   v.strictObject({ api_key: v.optional(v.string()), api_key_secret: v.optional(v.string()), ...entries })

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TEST_PASSWORD } from '../../support/builders'
 import { TEMPLATE_ADMIN_PASSWORD } from '../../support/constants'
-import { testContext, type TestContext } from '../../support/context'
+import { useTestContext } from '../../support/context'
 
-let t: TestContext
-beforeAll(async () => {
-  t = await testContext()
-})
-afterAll(() => t.close())
+const { t } = useTestContext()
 
 describe('login', () => {
   it('signs the built-in admin in and the token works as Bearer and as the cookie', async () => {
@@ -75,6 +71,12 @@ describe('login', () => {
     const res = await t.app.request('/api/public/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":' })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error_message: string }).error_message).toBe('Malformed JSON in request body')
+    const { token } = await t.seed.admin()
+    const authed = await t.app.request('/api/public/create_user', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: `oriel_session=${token}` }, body: '{"target_user": {',
+    })
+    expect(authed.status).toBe(400)
+    expect(((await authed.json()) as { error_message: string }).error_message).toBe('Malformed JSON in request body')
     const missing = await t.api('login', { username: 'admin@kasm.local' })
     expect(missing.status).toBe(400)
     expect(missing.body.field).toBe('password')

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { resolveUserSettings } from '../../../edge/src/services/groups/settings'
 import { kid } from '../../support/builders'
-import { testContext, type TestContext } from '../../support/context'
+import { useTestContext } from '../../support/context'
 
-let t: TestContext
-let admin: { token: string }
-beforeAll(async () => {
-  t = await testContext()
-  admin = await t.seed.admin()
-})
-afterAll(() => t.close())
+const { t, admin } = useTestContext()
 
 describe('groups', () => {
   it('creates, updates, lists and deletes a group', async () => {

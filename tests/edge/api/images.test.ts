@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testContext, type TestContext } from '../../support/context'
+import { describe, expect, it } from 'vitest'
+import { useTestContext } from '../../support/context'
 
-let t: TestContext
-let admin: { token: string }
-beforeAll(async () => {
-  t = await testContext()
-  admin = await t.seed.admin()
-})
-afterAll(() => t.close())
+const { t, admin } = useTestContext()
 
 const desktop = {
   friendly_name: 'Debian Desktop',

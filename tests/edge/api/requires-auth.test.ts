@@ -1,12 +1,8 @@
 // Every verb refuses anonymous callers, and every admin verb refuses a plain user and a bare API key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testContext, type TestContext } from '../../support/context'
+import { describe, expect, it } from 'vitest'
+import { useTestContext } from '../../support/context'
 
-let t: TestContext
-beforeAll(async () => {
-  t = await testContext()
-})
-afterAll(() => t.close())
+const { t } = useTestContext()
 
 const ADMIN_VERBS = [
   'get_users', 'create_user', 'update_user', 'delete_user', 'get_groups', 'create_group', 'update_group', 'delete_group',

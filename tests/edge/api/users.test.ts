@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { kid } from '../../support/builders'
-import { testContext, type TestContext } from '../../support/context'
+import { useTestContext } from '../../support/context'
 
-let t: TestContext
-let admin: { token: string }
-beforeAll(async () => {
-  t = await testContext()
-  admin = await t.seed.admin()
-})
-afterAll(() => t.close())
+const { t, admin } = useTestContext()
 
 describe('create_user', () => {
   it('creates a user in All Users, never returning the password', async () => {

@@ -39,7 +39,7 @@ export async function getGroupSettings(deps: Deps, caller: Caller, groupId: stri
 /** Sets (or with `value: null`, removes) one of a group's settings, validated against the catalogue. */
 export async function updateGroupSetting(deps: Deps, caller: Caller, groupId: string, name: string, value: unknown) {
   authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
-  if (!isGroupSettingName(name)) throw ApiError.invalid(`Invalid target_setting.name: ${JSON.stringify(name.slice(0, 64))} is not a known setting`, 'target_setting.name')
+  if (!isGroupSettingName(name)) throw ApiError.invalid('Invalid target_setting.name: is not a known setting', 'target_setting.name')
   const spec = GROUP_SETTINGS[name]
   const parsed = value === null ? null : parseOrThrow(spec.schema, value, 'target_setting.value')
   await deps.db.transaction(async (tx) => {
