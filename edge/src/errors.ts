@@ -56,7 +56,13 @@ export function handleError(err: Error, c: Context, log: ErrorLogger = console) 
     const message = err.status === 400 ? 'Malformed JSON in request body' : err.message || 'Bad request'
     return c.json({ error_message: message, code, request_id } satisfies ErrorBody, err.status as ContentfulStatusCode)
   }
-  log.error('unhandled error', { request_id, name: err.name, stack: err.stack })
+  // Not the message: drizzle puts the failed query's parameters in it, which may hold a password hash.
+  log.error('unhandled error', {
+    request_id,
+    name: err.name,
+    pg_code: (err.cause as { code?: string } | undefined)?.code ?? (err as { code?: string }).code,
+    frames: err.stack?.split('\n').slice(1, 8).map((l) => l.trim()),
+  })
   return c.json({ error_message: 'Internal error', code: 'internal', request_id } satisfies ErrorBody, 500)
 }
 
