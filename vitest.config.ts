@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from './tests/support/constants'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const nodeDb = { '#test-db': here('./tests/support/db.node.ts') }
@@ -34,7 +35,8 @@ export default defineConfig({
                 PG_BASE_URL: inject('pgBaseUrl'),
                 WS_PROXY: `127.0.0.1:${inject('wsProxyPort')}`,
                 DATABASE_URL: inject('pgBaseUrl').replace(/\/[^/]*$/, '/oriel_worker'),
-                SESSION_SECRET: 'dGVzdC1zZXNzaW9uLXNlY3JldC0zMi1ieXRlcy1sb25nISE=',
+                SESSION_SECRET: TEST_SESSION_SECRET,
+                EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY,
               },
             },
           })),

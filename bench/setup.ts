@@ -9,6 +9,7 @@ import { openNodePostgres } from '../edge/src/db/node-postgres'
 import type { Deps } from '../edge/src/deps'
 import { silentLogger } from '../edge/src/log'
 import { bootstrap } from '../edge/src/services/bootstrap'
+import { generateEdgeKey } from '../edge/src/services/agents/edge-key'
 import { startPostgres, type RunningPostgres } from '../tests/support/postgres'
 
 export const SEED_USERS = 50
@@ -56,8 +57,8 @@ export async function setup(): Promise<BenchEnv> {
     await bootstrap(database.db, { adminPassword, userPassword: randomBytes(18).toString('base64url') })
     const migrateBootstrapMs = lap()
 
-    const config = edgeConfig({ SESSION_SECRET: randomBytes(32).toString('base64') })
-    const deps: Deps = { db: database.db, clock: systemClock, config, log: silentLogger }
+    const config = edgeConfig({ SESSION_SECRET: randomBytes(32).toString('base64'), EDGE_SIGNING_KEY: JSON.stringify(await generateEdgeKey()) })
+    const deps: Deps = { db: database.db, clock: systemClock, config, log: silentLogger, defer: () => {} }
     const app = createApp({ makeDeps: () => ({ deps }), clientAddress: () => '127.0.0.1' })
 
     const { token } = await callApi(app, 'login', { username: 'admin@kasm.local', password: adminPassword })

@@ -4,6 +4,7 @@ import type { AppEnv } from './env'
 import { ApiError, handleError } from './errors'
 import { provideDeps } from './middleware/deps'
 import { requestId } from './middleware/request-id'
+import { agentApi } from './routes/agent/index'
 import { healthApi } from './routes/health'
 import { publicApi } from './routes/public/index'
 import type { ClientAddress } from './routes/public/auth'
@@ -20,6 +21,7 @@ export function createApp({ makeDeps, clientAddress }: AppOptions) {
     .use(requestId(), provideDeps(makeDeps))
     .route('/api', healthApi)
     .route('/api/public', publicApi(clientAddress))
+    .route('/api/agent', agentApi)
     .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
     .onError((err, c) => handleError(err, c, c.var.deps?.log))
 }

@@ -8,6 +8,8 @@ export type EdgeConfig = {
   sessionSecret: Uint8Array
   /** How long a sign-in lasts. */
   sessionTtlSeconds: number
+  /** The edge's Ed25519 private key (JWK): signs stream tokens and wake hints; agents hold its public half. */
+  signingKey: JsonWebKey & { kid?: string }
 }
 
 /** What every handler needs, built per request by `provideDeps`. */
@@ -16,7 +18,9 @@ export type Deps = {
   clock: Clock
   config: EdgeConfig
   log: Logger
+  /** Runs work after the response (Workers: waitUntil); used for fire-and-forget wake hints. */
+  defer: (work: Promise<unknown>) => void
 }
 
 /** Builds deps for one request; `release` runs after the response (a per-request pool on Workers). */
-export type MakeDeps = (env: Env, ctx?: ExecutionContext) => { deps: Deps; release?: () => Promise<void> }
+export type MakeDeps = (env: Env) => { deps: Omit<Deps, 'defer'>; release?: () => Promise<void> }

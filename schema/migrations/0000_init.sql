@@ -1,3 +1,28 @@
+CREATE TABLE "agents" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"zone_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"public_url" text NOT NULL,
+	"public_jwk" jsonb NOT NULL,
+	"last_seq" bigint DEFAULT 0 NOT NULL,
+	"last_seen_at" timestamp with time zone,
+	"status" text DEFAULT 'online' NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"draining" boolean DEFAULT false NOT NULL,
+	"cores" double precision DEFAULT 0 NOT NULL,
+	"memory_bytes" bigint DEFAULT 0 NOT NULL,
+	"gpus" integer DEFAULT 0 NOT NULL,
+	"cores_override" double precision,
+	"memory_override_bytes" bigint,
+	"gpus_override" integer,
+	"labels" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"images" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"poll_interval_ms" integer DEFAULT 5000 NOT NULL,
+	"version" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "api_key_permissions" (
 	"api_key_id" uuid NOT NULL,
 	"permission" text NOT NULL,
@@ -105,8 +130,20 @@ CREATE TABLE "kasms" (
 	"user_id" uuid NOT NULL,
 	"image_id" uuid NOT NULL,
 	"zone_id" uuid,
+	"agent_id" uuid,
+	"container_id" text,
 	"status" text DEFAULT 'requested' NOT NULL,
+	"operational_progress" integer DEFAULT 0 NOT NULL,
+	"operational_message" text,
+	"cores" double precision DEFAULT 0 NOT NULL,
+	"memory_bytes" bigint DEFAULT 0 NOT NULL,
+	"gpus" integer DEFAULT 0 NOT NULL,
+	"session_token_hash" text,
+	"share_id" text,
+	"launch_spec" jsonb,
 	"expires_at" timestamp with time zone,
+	"started_at" timestamp with time zone,
+	"keepalive_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -173,6 +210,18 @@ CREATE TABLE "zones" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "registration_tokens" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"zone_id" uuid NOT NULL,
+	"token_hash" text NOT NULL,
+	"description" text,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "agents" ADD CONSTRAINT "agents_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_key_permissions" ADD CONSTRAINT "api_key_permissions_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "auth_sessions" ADD CONSTRAINT "auth_sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -184,10 +233,14 @@ ALTER TABLE "images" ADD CONSTRAINT "images_zone_id_zones_id_fk" FOREIGN KEY ("z
 ALTER TABLE "kasms" ADD CONSTRAINT "kasms_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kasms" ADD CONSTRAINT "kasms_image_id_images_id_fk" FOREIGN KEY ("image_id") REFERENCES "public"."images"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kasms" ADD CONSTRAINT "kasms_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "kasms" ADD CONSTRAINT "kasms_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_attributes" ADD CONSTRAINT "user_attributes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_attributes" ADD CONSTRAINT "user_attributes_default_image_id_images_id_fk" FOREIGN KEY ("default_image_id") REFERENCES "public"."images"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_groups" ADD CONSTRAINT "user_groups_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_groups" ADD CONSTRAINT "user_groups_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "registration_tokens" ADD CONSTRAINT "registration_tokens_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "registration_tokens" ADD CONSTRAINT "registration_tokens_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "agents_zone_idx" ON "agents" USING btree ("zone_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_api_key_uq" ON "api_keys" USING btree ("api_key");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "auth_sessions_user_idx" ON "auth_sessions" USING btree ("user_id");--> statement-breakpoint
@@ -198,6 +251,9 @@ CREATE UNIQUE INDEX "groups_name_uq" ON "groups" USING btree ("name");--> statem
 CREATE UNIQUE INDEX "groups_priority_uq" ON "groups" USING btree ("priority");--> statement-breakpoint
 CREATE INDEX "kasms_user_idx" ON "kasms" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "kasms_status_idx" ON "kasms" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "kasms_agent_idx" ON "kasms" USING btree ("agent_id");--> statement-breakpoint
 CREATE INDEX "user_groups_group_idx" ON "user_groups" USING btree ("group_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_username_uq" ON "users" USING btree (lower("username"));--> statement-breakpoint
-CREATE UNIQUE INDEX "zones_name_uq" ON "zones" USING btree ("name");
+CREATE UNIQUE INDEX "zones_name_uq" ON "zones" USING btree ("name");--> statement-breakpoint
+CREATE UNIQUE INDEX "registration_tokens_hash_uq" ON "registration_tokens" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "registration_tokens_zone_idx" ON "registration_tokens" USING btree ("zone_id");

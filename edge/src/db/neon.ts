@@ -17,6 +17,9 @@ export function openNeon(url: string, wsProxy?: string) {
     neonConfig.pipelineConnect = false
   }
   const pool = new Pool({ connectionString: url })
+  // An idle client whose socket closes emits 'error' on the pool; unheard, that is an uncaught
+  // exception in workerd. Queries in flight still reject with their own error.
+  pool.on('error', () => {})
   const db = drizzle({ client: pool, schema: tables, casing: 'snake_case' }) as unknown as Db
   return { db, release: () => pool.end() }
 }

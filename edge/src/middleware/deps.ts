@@ -7,8 +7,13 @@ export const provideDeps = (makeDeps: MakeDeps) =>
   createMiddleware<AppEnv>(async function provideDeps(c, next) {
     // Asked for only on Workers (where there is a pool to release): on Node, Hono's getter throws,
     // and building that error on every request cost measurable CPU in the benchmark.
-    const { deps, release } = makeDeps(c.env, undefined)
-    c.set('deps', deps)
+    const { deps, release } = makeDeps(c.env)
+    const defer = (work: Promise<unknown>) => {
+      const ctx = safeExecutionCtx(c)
+      const logged = work.catch((err: unknown) => deps.log.warn('deferred work failed', { error: String(err) }))
+      if (ctx) ctx.waitUntil(logged)
+    }
+    c.set('deps', { ...deps, defer })
     try {
       await next()
     } finally {

@@ -6,6 +6,7 @@ import { migrate } from '#schema'
 import { systemClock } from '../clock'
 import { edgeConfig } from '../config'
 import { jsonLogger } from '../log'
+import { generateEdgeKey } from '../services/agents/edge-key'
 import { bootstrap } from '../services/bootstrap'
 import { openDatabase } from './open-database'
 import { createEdgeServer } from './server'
@@ -14,20 +15,23 @@ const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
 const hostname = process.env.HOST ?? '127.0.0.1'
 
-/** The sign-in key: from SESSION_SECRET, else made once and kept (0600) in the data folder. */
-function sessionSecret(): string {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET
+/** A secret from the environment, else made once and kept (0600) in the data folder. */
+async function persistedSecret(name: string, make: () => Promise<string>): Promise<string> {
+  const fromEnv = process.env[name]
+  if (fromEnv) return fromEnv
   mkdirSync(dataDir, { recursive: true })
-  const file = join(dataDir, 'session-secret')
-  if (!existsSync(file)) {
-    writeFileSync(file, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'), { mode: 0o600 })
-  }
+  const file = join(dataDir, name.toLowerCase().replaceAll('_', '-'))
+  if (!existsSync(file)) writeFileSync(file, await make(), { mode: 0o600 })
   chmodSync(file, 0o600)
   return readFileSync(file, 'utf8').trim()
 }
 
 try {
-  const config = edgeConfig({ SESSION_SECRET: sessionSecret(), SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS })
+  const config = edgeConfig({
+    SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')),
+    EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
+    SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
+  })
   const database = await openDatabase(process.env.DATABASE_URL, dataDir)
   await migrate(database.db)
   const created = await bootstrap(database.db, {

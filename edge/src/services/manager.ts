@@ -1,15 +1,62 @@
-import { lt, or } from 'drizzle-orm'
-import { authSessions, type Db } from '#schema'
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { agents, authSessions, kasms, type Db } from '#schema'
 import type { Clock } from '../clock'
 import { pruneThrottles } from './auth/throttle'
+import type { LaunchSpec } from './kasms/launch-spec'
 
 /** Ended sign-ins are kept a day for the audit trail of who was signed in, then dropped. */
 const KEEP_ENDED_SESSIONS_MS = 86_400_000
+/** DESIGN §5: an agent silent for three poll intervals is offline. */
+const OFFLINE_AFTER_POLLS = 3
+/** Sessions of an agent that stays away this long are given up (the agent removes leftovers when it returns). */
+const OFFLINE_GRACE_MS = 10 * 60_000
+/** A launch no agent has picked up by then is reported as failed rather than left waiting. */
+const START_TIMEOUT_MS = 5 * 60_000
 
-/** The manager's periodic work (Workers cron; a timer on Node). Later issues add session upkeep. */
+const LIVE = ['requested', 'provisioning', 'starting', 'running'] as const
+
+/** The manager's periodic work (Workers cron; a timer on Node). Each step is idempotent. */
 export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   const now = clock.now()
-  const cutoff = new Date(now.getTime() - KEEP_ENDED_SESSIONS_MS)
+  const at = (msAgo: number) => new Date(now.getTime() - msAgo)
+  const cutoff = at(KEEP_ENDED_SESSIONS_MS)
   await db.delete(authSessions).where(or(lt(authSessions.expiresAt, cutoff), lt(authSessions.revokedAt, cutoff)))
   await pruneThrottles(db, now)
+
+  await db
+    .update(agents)
+    .set({ status: 'offline' })
+    .where(and(eq(agents.status, 'online'), sql`${agents.lastSeenAt} < ${now.toISOString()}::timestamptz - (${agents.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`))
+
+  // Keepalive expiry and the session time limit, with the action fixed at launch.
+  const live = await db.select().from(kasms).where(inArray(kasms.status, [...LIVE]))
+  for (const k of live) {
+    const lifecycle = (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle
+    const limitS = lifecycle?.session_time_limit ?? 0
+    const overLimit = limitS > 0 && k.startedAt !== null && k.startedAt.getTime() + limitS * 1000 <= now.getTime()
+    const expired = k.expiresAt !== null && k.expiresAt <= now
+    if (overLimit) {
+      await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session reached its time limit' }).where(eq(kasms.id, k.id))
+    } else if (expired) {
+      // Pause and stop need the agent to keep the container; until the agent supports them the
+      // session is deleted, and the message says which action was configured.
+      const action = lifecycle?.keepalive_expiration_action ?? 'delete'
+      const message = action === 'delete' ? 'The session expired without a keepalive' : `The session expired without a keepalive (${action} is applied as delete)`
+      await db.update(kasms).set({ status: 'deleting', operationalMessage: message }).where(eq(kasms.id, k.id))
+    } else if (k.status === 'requested' && k.createdAt < at(START_TIMEOUT_MS)) {
+      await db.update(kasms).set({ status: 'error', operationalMessage: 'The agent did not pick up the session in time' }).where(eq(kasms.id, k.id))
+    }
+  }
+
+  // Sessions whose agent is gone: deleted after the grace (the agent removes the container if it returns).
+  const gone = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.status, 'offline'), lt(agents.lastSeenAt, at(OFFLINE_GRACE_MS))))
+  if (gone.length > 0) {
+    await db
+      .update(kasms)
+      .set({ status: 'deleted', operationalMessage: 'Its agent went offline' })
+      .where(and(inArray(kasms.agentId, gone.map((g) => g.id)), inArray(kasms.status, [...LIVE, 'deleting'])))
+  }
 }

@@ -1,5 +1,6 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
+import { agents } from './agents'
 import { images } from './images'
 import { users } from './users'
 import { zones } from './zones'
@@ -8,11 +9,9 @@ import { zones } from './zones'
 export const KASM_STATES = [
   'requested', 'provisioning', 'starting', 'running', 'paused', 'stopped', 'deleting', 'deleted', 'error',
 ] as const
+export type KasmState = (typeof KASM_STATES)[number]
 
-/**
- * User sessions ("kasms"). The container-session issue adds placement and stream columns; user
- * deletion already needs to know whether a user has live sessions.
- */
+/** User sessions ("kasms"): where they run, what they reserve there, and where they are in their life. */
 export const kasms = pgTable(
   'kasms',
   {
@@ -24,10 +23,25 @@ export const kasms = pgTable(
       .notNull()
       .references(() => images.id, { onDelete: 'cascade' }),
     zoneId: uuid().references(() => zones.id, { onDelete: 'set null' }),
+    agentId: uuid().references(() => agents.id, { onDelete: 'set null' }),
+    containerId: text(),
     status: text({ enum: KASM_STATES }).notNull().default('requested'),
+    operationalProgress: integer().notNull().default(0),
+    operationalMessage: text(),
+    /** Resources reserved on the agent while the session lives (placement subtracts them). */
+    cores: doublePrecision().notNull().default(0),
+    memoryBytes: bigint({ mode: 'number' }).notNull().default(0),
+    gpus: integer().notNull().default(0),
+    /** SHA-256 of the session token in the Kasm deep link; the token itself is shown once. */
+    sessionTokenHash: text(),
+    shareId: text(),
+    /** What the agent needs to build the container, fixed at launch (image, run config, mappings, DLP). */
+    launchSpec: jsonb().$type<Record<string, unknown>>(),
     expiresAt: timestamp({ withTimezone: true }),
+    startedAt: timestamp({ withTimezone: true }),
+    keepaliveAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
-  (t) => [index('kasms_user_idx').on(t.userId), index('kasms_status_idx').on(t.status)],
+  (t) => [index('kasms_user_idx').on(t.userId), index('kasms_status_idx').on(t.status), index('kasms_agent_idx').on(t.agentId)],
 )
 export type Kasm = typeof kasms.$inferSelect

@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
 import { authenticateCaller } from '../../middleware/auth'
+import { agentsApi } from './agents'
 import { apiKeysApi } from './api-keys'
 import { loginRoute, logoutRoute, type ClientAddress } from './auth'
 import { groupsApi } from './groups'
 import { imagesApi } from './images'
+import { kasmsApi } from './kasms'
 import { usersApi } from './users'
 import { zonesApi } from './zones'
 
@@ -19,3 +21,5 @@ export const publicApi = (clientAddress: ClientAddress) =>
     .route('/', imagesApi)
     .route('/', zonesApi)
     .route('/', apiKeysApi)
+    .route('/', kasmsApi)
+    .route('/', agentsApi)

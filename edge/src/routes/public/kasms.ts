@@ -1,0 +1,13 @@
+import { Hono } from 'hono'
+import { GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
+import type { CallerEnv } from '../../env'
+import { requestKasm } from '../../services/kasms/request'
+import { destroyKasm, getKasmStatus, keepalive, listKasms } from '../../services/kasms/sessions'
+import { vJson } from '../../validate'
+
+export const kasmsApi = new Hono<CallerEnv>()
+  .post('/request_kasm', vJson(RequestKasmSchema), async (c) => c.json(await requestKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/get_kasm_status', vJson(KasmRefSchema), async (c) => c.json(await getKasmStatus(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/get_kasms', vJson(GetKasmsSchema), async (c) => c.json(await listKasms(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/destroy_kasm', vJson(KasmRefSchema), async (c) => c.json(await destroyKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/keepalive', vJson(KasmRefSchema), async (c) => c.json(await keepalive(c.var.deps, c.var.caller, c.req.valid('json'))))

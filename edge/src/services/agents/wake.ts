@@ -1,0 +1,24 @@
+import type { Agent } from '#schema'
+import type { Deps } from '../../deps'
+import { signEdgeJwt } from './edge-key'
+
+/** A wake hint is only a nudge to poll now, so it may be short-lived and is never retried. */
+const WAKE_TTL_S = 30
+const WAKE_TIMEOUT_MS = 2_000
+
+/**
+ * Sends the agent a signed, payload-free wake hint (DESIGN §1), after the response. The agent
+ * verifies it with the edge's public key and polls at once; losing it only delays work to the next poll.
+ */
+export function wakeAgent(deps: Deps, agent: Pick<Agent, 'id' | 'publicUrl'>): void {
+  deps.defer(
+    (async () => {
+      const token = await signEdgeJwt(deps.config.signingKey, { typ: 'wake' }, { audience: agent.id, ttlSeconds: WAKE_TTL_S, now: deps.clock.now() })
+      await fetch(new URL('/wake', agent.publicUrl), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(WAKE_TIMEOUT_MS),
+      })
+    })(),
+  )
+}

@@ -1,0 +1,50 @@
+import type { GroupSettingValues, Image, User } from '#schema'
+
+/**
+ * What the agent needs to build a session's container, fixed when the session is requested: later
+ * edits of the workspace or of group settings do not change a running session (as in Kasm).
+ */
+export type LaunchSpec = {
+  user_id: string
+  username: string
+  image_id: string
+  image: string
+  cores: number
+  memory_bytes: number
+  gpu_count: number
+  run_config: Record<string, unknown>
+  persistent_profile_path: string | null
+  volume_mappings: Record<string, unknown>
+  dlp: DlpFlags
+  lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number }
+}
+
+export type DlpFlags = { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
+
+export function dlpFlags(s: GroupSettingValues): DlpFlags {
+  return {
+    clipboard_up: s.allow_kasm_clipboard_up,
+    clipboard_down: s.allow_kasm_clipboard_down,
+    uploads: s.allow_kasm_uploads,
+    downloads: s.allow_kasm_downloads,
+    printing: s.allow_kasm_printing,
+  }
+}
+
+export function launchSpec(user: User, image: Image, settings: GroupSettingValues): LaunchSpec {
+  return {
+    user_id: user.id,
+    username: user.username,
+    image_id: image.id,
+    image: image.name ?? '',
+    cores: image.cores,
+    memory_bytes: image.memory,
+    gpu_count: image.gpuCount,
+    run_config: image.runConfig,
+    persistent_profile_path: settings.allow_persistent_profile ? image.persistentProfilePath : null,
+    // The workspace's own mappings, then the groups' (merged across groups, DESIGN §3).
+    volume_mappings: { ...image.volumeMappings, ...settings.volume_mapping },
+    dlp: dlpFlags(settings),
+    lifecycle: { keepalive_expiration_action: settings.keepalive_expiration_action, session_time_limit: settings.session_time_limit },
+  }
+}

@@ -1,0 +1,130 @@
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm'
+import { agents, groupImages, kasms, userGroups, users, zones, type DbOrTx } from '#schema'
+import type { Deps } from '../../deps'
+import { ApiError } from '../../errors'
+import { audit } from '../audit'
+import type { Caller } from '../auth/caller'
+import { randomToken, sha256Hex } from '../auth/bytes'
+import { wakeAgent } from '../agents/wake'
+import { resolveUserSettings } from '../groups/settings'
+import { findImage } from '../images/images'
+import { kasmId } from '../ids'
+import { findUser } from '../users/lookup'
+import { subjectUserId } from './access'
+import { launchSpec } from './launch-spec'
+import { choosePlacement, type AgentLoad } from './placement'
+
+/** Sessions in these states hold no resources and do not count against max_kasms_per_user. */
+export const ENDED_STATES = ['deleted', 'error'] as const
+
+async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
+  // Row locks on every candidate, in id order: concurrent launches queue here, so two of them can
+  // never both take the last free cores of an agent (and the fixed order cannot deadlock).
+  const rows = await tx
+    .select({ agent: agents, zoneName: zones.name })
+    .from(agents)
+    .innerJoin(zones, eq(zones.id, agents.zoneId))
+    .where(and(eq(agents.enabled, true), eq(agents.draining, false), eq(agents.status, 'online')))
+    .orderBy(agents.id)
+    .for('update', { of: agents })
+  if (rows.length === 0) return []
+  const reserved = await tx
+    .select({
+      agentId: kasms.agentId,
+      cores: sql<number>`coalesce(sum(${kasms.cores}), 0)::float8`,
+      memory: sql<number>`coalesce(sum(${kasms.memoryBytes}), 0)::float8`,
+      gpus: sql<number>`coalesce(sum(${kasms.gpus}), 0)::int`,
+    })
+    .from(kasms)
+    .where(and(inArray(kasms.agentId, rows.map((r) => r.agent.id)), notInArray(kasms.status, [...ENDED_STATES])))
+    .groupBy(kasms.agentId)
+  const held = new Map(reserved.map((r) => [r.agentId, r]))
+  return rows.map(({ agent: a, zoneName }) => ({
+    id: a.id,
+    zoneId: a.zoneId,
+    zoneName,
+    labels: a.labels,
+    cores: a.coresOverride ?? a.cores,
+    memoryBytes: a.memoryOverrideBytes ?? a.memoryBytes,
+    gpus: a.gpusOverride ?? a.gpus,
+    reservedCores: Number(held.get(a.id)?.cores ?? 0),
+    reservedMemoryBytes: Number(held.get(a.id)?.memory ?? 0),
+    reservedGpus: Number(held.get(a.id)?.gpus ?? 0),
+  }))
+}
+
+/**
+ * `request_kasm`: checks the workspace and the user's limits, places the session on an agent and
+ * reserves its resources, all in one transaction; then wakes the agent. Answers with Kasm's fields.
+ */
+export async function requestKasm(deps: Deps, caller: Caller, input: { image_id: string; user_id?: string; enable_sharing?: boolean }) {
+  const subjectId = subjectUserId(caller, input.user_id)
+  const now = deps.clock.now()
+  const sessionToken = randomToken(32)
+  const { kasm, agent, user } = await deps.db.transaction(async (tx) => {
+    const user = await findUser(tx, subjectId, 'user_id')
+    if (user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled')
+    const image = await findImage(tx, input.image_id).catch(() => {
+      throw ApiError.notFound('Workspace', 'image_id')
+    })
+    if (!image.enabled) throw ApiError.conflict('This workspace is disabled', 'image_id')
+    if (image.imageType !== 'Container') throw ApiError.invalid(`Invalid image_id: ${image.imageType} workspaces are not launched on Docker agents`, 'image_id')
+    const [permitted] = await tx
+      .select({ one: sql`1` })
+      .from(groupImages)
+      .innerJoin(userGroups, eq(userGroups.groupId, groupImages.groupId))
+      .where(and(eq(groupImages.imageId, image.id), eq(userGroups.userId, user.id)))
+      .limit(1)
+    if (!permitted) throw ApiError.forbidden('Unauthorized: none of your groups may launch this workspace')
+    const settings = await resolveUserSettings(tx, user.id)
+    // Locks the user row so two launches by one user count each other.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for('update')
+    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, user.id), notInArray(kasms.status, [...ENDED_STATES, 'deleting'])))
+    if (settings.max_kasms_per_user > 0 && live.length >= settings.max_kasms_per_user) {
+      throw ApiError.conflict(`You already have ${live.length} session(s); your groups allow ${settings.max_kasms_per_user}. End one to start another.`, 'image_id')
+    }
+    const placement = choosePlacement(await candidateAgents(tx), {
+      cores: image.cores,
+      memoryBytes: image.memory,
+      gpus: image.gpuCount,
+      zoneId: image.restrictToZone ? image.zoneId : null,
+      includeLabels: image.includeLabels,
+      excludeLabels: image.excludeLabels,
+    })
+    if (!placement.ok) throw new ApiError('unavailable', placement.reason)
+    const [kasm] = await tx
+      .insert(kasms)
+      .values({
+        userId: user.id,
+        imageId: image.id,
+        zoneId: placement.agent.zoneId,
+        agentId: placement.agent.id,
+        status: 'requested',
+        operationalMessage: 'Waiting for the agent to start the session',
+        cores: image.cores,
+        memoryBytes: image.memory,
+        gpus: image.gpuCount,
+        sessionTokenHash: sha256Hex(sessionToken),
+        shareId: input.enable_sharing && settings.allow_kasm_sharing ? randomToken(8).toLowerCase() : null,
+        launchSpec: launchSpec(user, image, settings),
+        keepaliveAt: now,
+        expiresAt: new Date(now.getTime() + settings.keepalive_expiration * 1000),
+      })
+      .returning()
+    await audit(tx, caller, 'request_kasm', { type: 'kasm', id: kasm!.id }, { image_id: kasmId(image.id), agent_id: placement.agent.id })
+    const [agent] = await tx.select().from(agents).where(eq(agents.id, placement.agent.id))
+    return { kasm: kasm!, agent: agent!, user }
+  })
+  wakeAgent(deps, agent)
+  const id = kasmId(kasm.id)
+  const userId = kasmId(user.id)
+  return {
+    kasm_id: id,
+    status: kasm.status,
+    share_id: kasm.shareId,
+    user_id: userId,
+    username: user.username,
+    session_token: sessionToken,
+    kasm_url: `/#/connect/kasm/${id}/${userId}/${sessionToken}`,
+  }
+}

@@ -1,0 +1,176 @@
+import { jwtVerify, createLocalJWKSet, type JWK } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { runManagerTick } from '../../../edge/src/services/manager'
+import { kid } from '../../support/builders'
+import { useTestContext } from '../../support/context'
+import { enrolTestAgent, registrationToken, type TestAgent } from '../../support/test-agent'
+
+const { t, admin } = useTestContext()
+const GiB = 1024 ** 3
+
+/** A user allowed (through a group) to launch a 2-core, 2 GiB desktop. */
+async function launcher(settings: Record<string, unknown> = {}, image: Record<string, unknown> = {}) {
+  const g = await t.seed.group({ settings })
+  const img = await t.seed.image({ cores: 2, memory: 2 * GiB, ...image })
+  await t.seed.permitImage(g.id, img.id)
+  const u = await t.seed.user({ groups: [g.name] })
+  return { user: u, image: img, auth: { token: await t.seed.tokenFor(u.id) } }
+}
+
+async function onlyAgent(o: Parameters<typeof enrolTestAgent>[2] = {}): Promise<TestAgent> {
+  await t.db.execute('update agents set enabled = false')
+  return enrolTestAgent(t, await registrationToken(t, admin), o)
+}
+
+describe('request_kasm', () => {
+  it('places a session, hands the agent its work, and streams once the agent reports it running', async () => {
+    const agent = await onlyAgent()
+    const { user, image, auth } = await launcher({ allow_kasm_clipboard_down: false })
+    const res = await t.api('request_kasm', { image_id: kid(image.id) }, auth)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ status: 'requested', user_id: kid(user.id), username: user.username })
+    expect(res.body.kasm_url).toBe(`/#/connect/kasm/${res.body.kasm_id}/${kid(user.id)}/${res.body.session_token}`)
+    const kasmId = res.body.kasm_id
+    const poll = await agent.poll()
+    const work = poll.body.work.create[0]
+    expect(work).toMatchObject({ image: 'oriel/desktop:1.0', cores: 2, memory_bytes: 2 * GiB, username: user.username })
+    expect(work.dlp).toMatchObject({ clipboard_down: false, clipboard_up: true })
+    const starting = await t.api('get_kasm_status', { kasm_id: kasmId }, auth)
+    expect(starting.body.operational_status).toBe('requested')
+    expect(starting.body.kasm.stream).toBeUndefined()
+    await agent.report([{ kasm_id: work.kasm_id, state: 'starting', progress: 60, message: 'Starting the desktop' }])
+    expect((await t.api('get_kasm_status', { kasm_id: kasmId }, auth)).body).toMatchObject({ operational_status: 'starting', operational_progress: 60 })
+    await agent.report([{ kasm_id: work.kasm_id, state: 'running', container_id: 'c1' }])
+    const running = await t.api('get_kasm_status', { kasm_id: kasmId }, auth)
+    expect(running.body.operational_status).toBe('running')
+    const stream = running.body.kasm.stream
+    expect(stream.url).toBe(`ws://127.0.0.1:9/kasm/${work.kasm_id}/vnc`)
+    const jwks = (await (await t.app.request('/api/agent/jwks')).json()) as { keys: JWK[] }
+    const { payload } = await jwtVerify(stream.token, createLocalJWKSet(jwks), { audience: agent.id, issuer: 'oriel-edge' })
+    expect(payload).toMatchObject({ typ: 'stream', kasm_id: work.kasm_id, sub: user.id, dlp: { clipboard_down: false } })
+    // A running session is not handed out again; destroy asks the agent to remove it.
+    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work).toEqual({ create: [], destroy: [] })
+    expect((await t.api('destroy_kasm', { kasm_id: kasmId }, auth)).status).toBe(200)
+    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work.destroy).toEqual([work.kasm_id])
+    await agent.report([{ kasm_id: work.kasm_id, state: 'deleted' }])
+    expect((await t.api('get_kasm_status', { kasm_id: kasmId }, auth)).status).toBe(404)
+  })
+
+  it('refuses a workspace the user’s groups do not permit, and a disabled one', async () => {
+    await onlyAgent()
+    const { auth } = await launcher()
+    const other = await t.seed.image()
+    const denied = await t.api('request_kasm', { image_id: other.id }, auth)
+    expect(denied.status).toBe(403)
+    expect(denied.body.error_message).toMatch(/none of your groups/)
+    const off = await launcher({}, { enabled: false })
+    expect((await t.api('request_kasm', { image_id: off.image.id }, off.auth)).status).toBe(409)
+    expect((await t.api('request_kasm', { image_id: crypto.randomUUID() }, auth)).status).toBe(404)
+  })
+
+  it('enforces max_kasms_per_user from the user’s groups', async () => {
+    await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher({ max_kasms_per_user: 1 })
+    expect((await t.api('request_kasm', { image_id: image.id }, auth)).status).toBe(200)
+    const second = await t.api('request_kasm', { image_id: image.id }, auth)
+    expect(second.status).toBe(409)
+    expect(second.body.error_message).toMatch(/your groups allow 1/)
+  })
+
+  it('says which constraint failed when nothing fits', async () => {
+    await onlyAgent({ resources: { cores: 1, memory_bytes: 8 * GiB, gpus: 0 }, labels: ['ssd'] })
+    const cpu = await launcher()
+    const r1 = await t.api('request_kasm', { image_id: cpu.image.id }, cpu.auth)
+    expect(r1.status).toBe(503)
+    expect(r1.body.error_message).toBe('Not enough free CPU: the workspace needs 2 cores, the most any agent has free is 1')
+    const gpu = await launcher({}, { cores: 1, gpuCount: 1 })
+    expect((await t.api('request_kasm', { image_id: gpu.image.id }, gpu.auth)).body.error_message).toMatch(/Not enough free GPUs/)
+    const label = await launcher({}, { cores: 1, includeLabels: ['nvme'] })
+    expect((await t.api('request_kasm', { image_id: label.image.id }, label.auth)).body.error_message).toMatch(/with label "nvme"/)
+    const excluded = await launcher({}, { cores: 1, excludeLabels: ['ssd'] })
+    expect((await t.api('request_kasm', { image_id: excluded.image.id }, excluded.auth)).body.error_message).toMatch(/without label "ssd"/)
+  })
+
+  it('never oversubscribes an agent under concurrent launches', async () => {
+    await onlyAgent({ resources: { cores: 4, memory_bytes: 64 * GiB, gpus: 0 } })
+    const users = await Promise.all(Array.from({ length: 6 }, () => launcher({ max_kasms_per_user: 0 })))
+    const results = await Promise.all(users.map((u) => t.api('request_kasm', { image_id: u.image.id }, u.auth)))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2)
+    expect(results.filter((r) => r.status === 503)).toHaveLength(4)
+  })
+
+  it('spreads sessions by load and honours the workspace’s zone', async () => {
+    await t.db.execute('update agents set enabled = false')
+    const token = await registrationToken(t, admin)
+    const a = await enrolTestAgent(t, token, { name: 'a' })
+    const b = await enrolTestAgent(t, token, { name: 'b' })
+    const placed: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const l = await launcher({}, { cores: 1 })
+      const r = await t.api('request_kasm', { image_id: l.image.id }, l.auth)
+      placed.push((await t.api('get_kasm_status', { kasm_id: r.body.kasm_id }, l.auth)).body.kasm.agent_id)
+    }
+    expect(placed.filter((p) => p === kid(a.id))).toHaveLength(2)
+    expect(placed.filter((p) => p === kid(b.id))).toHaveLength(2)
+    const zone = await t.api('create_zone', { target_zone: { zone_name: `z-${crypto.randomUUID().slice(0, 6)}` } }, admin)
+    const zoned = await launcher({}, { cores: 1, restrictToZone: true, zoneId: zone.body.zone.zone_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5') })
+    const r = await t.api('request_kasm', { image_id: zoned.image.id }, zoned.auth)
+    expect(r.status).toBe(503)
+    expect(r.body.error_message).toMatch(/zone this workspace is restricted to/)
+  })
+
+  it('API keys act for a user only with users_auth_session and user', async () => {
+    await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { user, image } = await launcher()
+    const weak = await t.seed.apiKey({ permissions: ['user'] })
+    expect((await t.api('request_kasm', { image_id: image.id, user_id: user.id }, { key: weak })).status).toBe(403)
+    const strong = await t.seed.apiKey({ permissions: ['user', 'users_auth_session'] })
+    expect((await t.api('request_kasm', { image_id: image.id }, { key: strong })).status).toBe(400)
+    const ok = await t.api('request_kasm', { image_id: image.id, user_id: kid(user.id) }, { key: strong })
+    expect(ok.status).toBe(200)
+    const other = await t.seed.plainUser()
+    expect((await t.api('get_kasm_status', { kasm_id: ok.body.kasm_id }, other)).status).toBe(404)
+    expect((await t.api('destroy_kasm', { kasm_id: ok.body.kasm_id }, other)).status).toBe(404)
+  })
+})
+
+describe('keepalive and the manager tick', () => {
+  it('keepalive moves the expiry; without it the session is deleted when it expires', async () => {
+    const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher({ keepalive_expiration: 600 })
+    const { body } = await t.api('request_kasm', { image_id: image.id }, auth)
+    const kasmUuid = (await agent.poll()).body.work.create[0].kasm_id
+    await agent.report([{ kasm_id: kasmUuid, state: 'running' }])
+    // The agent keeps polling, as a live one does; only the user's keepalive is what varies.
+    const wait = async (ms: number) => {
+      for (let left = ms; left > 0; left -= 4000) {
+        t.clock.advance(Math.min(4000, left))
+        await agent.poll([{ kasm_id: kasmUuid, state: 'running' }])
+      }
+    }
+    await wait(500_000)
+    const ka = await t.api('keepalive', { kasm_id: body.kasm_id }, auth)
+    expect(ka.status).toBe(200)
+    await wait(500_000)
+    await runManagerTick(t.db, t.clock)
+    expect((await t.api('get_kasm_status', { kasm_id: body.kasm_id }, auth)).body.operational_status).toBe('running')
+    await wait(200_000)
+    await runManagerTick(t.db, t.clock)
+    const status = await t.api('get_kasm_status', { kasm_id: body.kasm_id }, auth)
+    expect(status.body.operational_status).toBe('deleting')
+    expect(status.body.operational_message).toMatch(/expired/)
+    expect((await agent.poll([{ kasm_id: kasmUuid, state: 'running' }])).body.work.destroy).toEqual([kasmUuid])
+  })
+
+  it('an agent silent for three poll intervals goes offline and takes no sessions', async () => {
+    const agent = await onlyAgent()
+    t.clock.advance(16_000)
+    await runManagerTick(t.db, t.clock)
+    const listed = await t.api('get_agents', {}, admin)
+    expect(listed.body.agents.find((a: { agent_id: string }) => a.agent_id === kid(agent.id)).status).toBe('offline')
+    const { image, auth } = await launcher()
+    expect((await t.api('request_kasm', { image_id: image.id }, auth)).status).toBe(503)
+    expect((await agent.poll()).status).toBe(200)
+    expect((await t.api('request_kasm', { image_id: image.id }, auth)).status).toBe(200)
+  })
+})
