@@ -1,7 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from './tests/support/constants'
+import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from './tests/support/constants.ts'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const nodeDb = { '#test-db': here('./tests/support/db.node.ts') }
@@ -17,7 +17,13 @@ export default defineConfig({
       {
         extends: true,
         resolve: { alias: nodeDb },
-        test: { name: 'pglite', include: ['tests/**/*.test.ts'], exclude: ['tests/workerd/**'], env: { ORIEL_TEST_DB: 'pglite' } },
+        test: { name: 'pglite', include: ['tests/**/*.test.ts'], exclude: ['tests/workerd/**', 'tests/agent/**'], env: { ORIEL_TEST_DB: 'pglite' } },
+      },
+      {
+        // The agent against real components: Docker engine, the reference image, Xvnc, iptables.
+        extends: true,
+        resolve: { alias: nodeDb },
+        test: { name: 'agent', include: ['tests/agent/**/*.test.ts'], env: { ORIEL_TEST_DB: 'pglite' }, testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: false },
       },
       {
         extends: true,

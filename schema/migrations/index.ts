@@ -3,7 +3,7 @@ export type Migration = { tag: string; hash: string; statements: string[] }
 export const MIGRATIONS: Migration[] = [
   {
     "tag": "0000_init",
-    "hash": "dba13e88cd8360a85dcc5295a348ad3f917ce27986870cfb1752d80c1574a2dc",
+    "hash": "1dee5d26152f9084e59030fce107f1bb2afebb42e99b78e784c60922d8a0ef75",
     "statements": [
       "CREATE TABLE \"agents\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"zone_id\" uuid NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"public_url\" text NOT NULL,\n\t\"public_jwk\" jsonb NOT NULL,\n\t\"last_seq\" bigint DEFAULT 0 NOT NULL,\n\t\"last_seen_at\" timestamp with time zone,\n\t\"status\" text DEFAULT 'online' NOT NULL,\n\t\"enabled\" boolean DEFAULT true NOT NULL,\n\t\"draining\" boolean DEFAULT false NOT NULL,\n\t\"cores\" double precision DEFAULT 0 NOT NULL,\n\t\"memory_bytes\" bigint DEFAULT 0 NOT NULL,\n\t\"gpus\" integer DEFAULT 0 NOT NULL,\n\t\"cores_override\" double precision,\n\t\"memory_override_bytes\" bigint,\n\t\"gpus_override\" integer,\n\t\"labels\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"images\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"poll_interval_ms\" integer DEFAULT 5000 NOT NULL,\n\t\"version\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
       "CREATE TABLE \"api_key_permissions\" (\n\t\"api_key_id\" uuid NOT NULL,\n\t\"permission\" text NOT NULL,\n\tCONSTRAINT \"api_key_permissions_api_key_id_permission_pk\" PRIMARY KEY(\"api_key_id\",\"permission\")\n);",
@@ -22,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
       "CREATE TABLE \"users\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"username\" text NOT NULL,\n\t\"password_hash\" text,\n\t\"password_set_at\" timestamp with time zone,\n\t\"first_name\" text,\n\t\"last_name\" text,\n\t\"phone\" text,\n\t\"organization\" text,\n\t\"notes\" text,\n\t\"realm\" text DEFAULT 'local' NOT NULL,\n\t\"locked\" boolean DEFAULT false NOT NULL,\n\t\"disabled\" boolean DEFAULT false NOT NULL,\n\t\"last_session\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
       "CREATE TABLE \"zones\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"description\" text,\n\t\"load_balancing_strategy\" text DEFAULT 'least_load' NOT NULL,\n\t\"search_alternate_zones\" boolean DEFAULT false NOT NULL,\n\t\"allow_origin_domain\" text,\n\t\"upstream_auth_address\" text,\n\t\"proxy_connections\" boolean DEFAULT false NOT NULL,\n\t\"proxy_hostname\" text,\n\t\"proxy_port\" integer,\n\t\"proxy_path\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
       "CREATE TABLE \"registration_tokens\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"zone_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"description\" text,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"revoked_at\" timestamp with time zone,\n\t\"created_by\" uuid,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "CREATE TABLE \"kasm_execs\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"kasm_id\" uuid NOT NULL,\n\t\"exec_config\" jsonb NOT NULL,\n\t\"status\" text DEFAULT 'pending' NOT NULL,\n\t\"exit_code\" integer,\n\t\"output\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"completed_at\" timestamp with time zone\n);",
       "ALTER TABLE \"agents\" ADD CONSTRAINT \"agents_zone_id_zones_id_fk\" FOREIGN KEY (\"zone_id\") REFERENCES \"public\".\"zones\"(\"id\") ON DELETE restrict ON UPDATE no action;",
       "ALTER TABLE \"api_key_permissions\" ADD CONSTRAINT \"api_key_permissions_api_key_id_api_keys_id_fk\" FOREIGN KEY (\"api_key_id\") REFERENCES \"public\".\"api_keys\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "ALTER TABLE \"api_keys\" ADD CONSTRAINT \"api_keys_created_by_users_id_fk\" FOREIGN KEY (\"created_by\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
@@ -41,6 +42,7 @@ export const MIGRATIONS: Migration[] = [
       "ALTER TABLE \"user_groups\" ADD CONSTRAINT \"user_groups_group_id_groups_id_fk\" FOREIGN KEY (\"group_id\") REFERENCES \"public\".\"groups\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "ALTER TABLE \"registration_tokens\" ADD CONSTRAINT \"registration_tokens_zone_id_zones_id_fk\" FOREIGN KEY (\"zone_id\") REFERENCES \"public\".\"zones\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "ALTER TABLE \"registration_tokens\" ADD CONSTRAINT \"registration_tokens_created_by_users_id_fk\" FOREIGN KEY (\"created_by\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"kasm_execs\" ADD CONSTRAINT \"kasm_execs_kasm_id_kasms_id_fk\" FOREIGN KEY (\"kasm_id\") REFERENCES \"public\".\"kasms\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "CREATE INDEX \"agents_zone_idx\" ON \"agents\" USING btree (\"zone_id\");",
       "CREATE UNIQUE INDEX \"api_keys_api_key_uq\" ON \"api_keys\" USING btree (\"api_key\");",
       "CREATE INDEX \"audit_log_at_idx\" ON \"audit_log\" USING btree (\"at\");",
@@ -57,7 +59,8 @@ export const MIGRATIONS: Migration[] = [
       "CREATE UNIQUE INDEX \"users_username_uq\" ON \"users\" USING btree (lower(\"username\"));",
       "CREATE UNIQUE INDEX \"zones_name_uq\" ON \"zones\" USING btree (\"name\");",
       "CREATE UNIQUE INDEX \"registration_tokens_hash_uq\" ON \"registration_tokens\" USING btree (\"token_hash\");",
-      "CREATE INDEX \"registration_tokens_zone_idx\" ON \"registration_tokens\" USING btree (\"zone_id\");"
+      "CREATE INDEX \"registration_tokens_zone_idx\" ON \"registration_tokens\" USING btree (\"zone_id\");",
+      "CREATE INDEX \"kasm_execs_kasm_idx\" ON \"kasm_execs\" USING btree (\"kasm_id\",\"status\");"
     ]
   }
 ]

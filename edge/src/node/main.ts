@@ -9,6 +9,7 @@ import { jsonLogger } from '../log'
 import { generateEdgeKey } from '../services/agents/edge-key'
 import { bootstrap } from '../services/bootstrap'
 import { openDatabase } from './open-database'
+import { startLocalAgent } from './local-agent'
 import { createEdgeServer } from './server'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
@@ -42,8 +43,11 @@ try {
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
   const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname })
   const { port: bound } = await edge.start()
+  const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
+  const localAgent = await startLocalAgent({ db: database.db, edgeUrl: `http://127.0.0.1:${bound}`, dataDir, gatewayPort: agentPort, log: jsonLogger })
   console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
   const stop = async () => {
+    await localAgent?.close({ graceMs: 3_000 })
     await edge.close()
     await database.close()
     process.exit(0)

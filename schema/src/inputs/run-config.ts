@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 
+// Lists first in every union below: valibot's record() also accepts arrays (as index → value).
 const StringList = v.array(v.string())
 const StringMap = v.record(v.string(), v.string())
 
@@ -10,11 +11,11 @@ const StringMap = v.record(v.string(), v.string())
  * ipc_mode, userns_mode) are deliberately absent.
  */
 export const DockerRunConfigSchema = v.strictObject({
-  environment: v.optional(v.union([v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])), StringList])),
+  environment: v.optional(v.union([StringList, v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))])),
   volumes: v.optional(
     v.union([
-      v.record(v.string(), v.strictObject({ bind: v.string(), mode: v.optional(v.picklist(['rw', 'ro'])) })),
       StringList,
+      v.record(v.string(), v.strictObject({ bind: v.string(), mode: v.optional(v.picklist(['rw', 'ro'])) })),
     ]),
   ),
   devices: v.optional(StringList),
@@ -33,11 +34,11 @@ export const DockerRunConfigSchema = v.strictObject({
   working_dir: v.optional(v.string()),
   dns: v.optional(StringList),
   dns_search: v.optional(StringList),
-  extra_hosts: v.optional(v.union([StringMap, StringList])),
+  extra_hosts: v.optional(v.union([StringList, StringMap])),
   group_add: v.optional(StringList),
   init: v.optional(v.boolean()),
   read_only: v.optional(v.boolean()),
-  tmpfs: v.optional(v.union([StringMap, StringList])),
+  tmpfs: v.optional(v.union([StringList, StringMap])),
   ulimits: v.optional(v.array(v.strictObject({ name: v.string(), soft: v.number(), hard: v.number() }))),
   pids_limit: v.optional(v.pipe(v.number(), v.integer())),
   oom_kill_disable: v.optional(v.boolean()),

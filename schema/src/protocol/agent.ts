@@ -36,4 +36,13 @@ export const PollSchema = v.strictObject({
 })
 export type PollInput = v.InferOutput<typeof PollSchema>
 
-export const ReportSchema = v.strictObject({ sessions: v.array(ReportedSessionSchema) })
+export const ExecResultSchema = v.strictObject({
+  exec_id: v.pipe(v.string(), v.uuid()),
+  exit_code: v.nullable(v.pipe(v.number(), v.integer())),
+  /** Output is cut to 64 KiB by the agent: an API answer, not a log store. */
+  output: v.pipe(v.string(), v.maxLength(65_536)),
+  error: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1000)))),
+})
+export type ExecResult = v.InferOutput<typeof ExecResultSchema>
+
+export const ReportSchema = v.strictObject({ sessions: v.array(ReportedSessionSchema), execs: v.optional(v.array(ExecResultSchema), []) })

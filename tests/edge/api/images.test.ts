@@ -92,3 +92,12 @@ describe('workspaces', () => {
     expect((await t.api('get_images', {}, admin)).body.images.some((i: { image_id: string }) => i.image_id === img.id.replaceAll('-', ''))).toBe(true)
   })
 })
+
+describe('Docker Run Config list forms', () => {
+  it('keeps environment, tmpfs, extra_hosts and volumes given as lists as lists', async () => {
+    const run_config = { environment: ['A=1', 'B=2'], tmpfs: ['/run'], extra_hosts: ['db:10.0.0.1'], volumes: ['/srv/a:/a:ro'] }
+    const res = await t.api('create_image', { target_image: { friendly_name: 'Lists', name: 'oriel/desktop:1.0', run_config } }, admin)
+    expect(res.status).toBe(200)
+    expect(res.body.image.run_config).toEqual(run_config)
+  })
+})

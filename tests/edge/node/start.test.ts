@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'oriel-start-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 function start(port: number): Promise<{ output: () => string; stop: () => Promise<void> }> {
-  const child = spawn('npm', ['start'], { env: { ...process.env, ORIEL_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' }, detached: true })
+  const child = spawn('npm', ['start'], { env: { ...process.env, ORIEL_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' }, detached: true })
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors'
 import { edgeJwks } from '../../services/agents/edge-key'
 import { enrollAgent } from '../../services/agents/enroll'
 import { applyReports, pollAgent } from '../../services/agents/poll'
+import { applyExecResults } from '../../services/kasms/exec'
 import { EnrollSchema, PollSchema, ReportSchema } from '#schema'
 import { verifySignedRequest } from '../../services/agents/signed-request'
 import { invalidInput, vJson } from '../../validate'
@@ -35,5 +36,6 @@ export const agentApi = new Hono<AppEnv>()
   .post('/report', async (c) => {
     const { agent, body } = await signedBody(c, ReportSchema)
     await applyReports(c.var.deps, agent, body.sessions)
+    await applyExecResults(c.var.deps.db, agent, body.execs)
     return c.json({})
   })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
-import { GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
+import { ExecCommandKasmSchema, GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
 import type { CallerEnv } from '../../env'
+import { execCommandKasm } from '../../services/kasms/exec'
 import { requestKasm } from '../../services/kasms/request'
 import { destroyKasm, getKasmStatus, keepalive, listKasms } from '../../services/kasms/sessions'
 import { vJson } from '../../validate'
@@ -10,4 +11,5 @@ export const kasmsApi = new Hono<CallerEnv>()
   .post('/get_kasm_status', vJson(KasmRefSchema), async (c) => c.json(await getKasmStatus(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/get_kasms', vJson(GetKasmsSchema), async (c) => c.json(await listKasms(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/destroy_kasm', vJson(KasmRefSchema), async (c) => c.json(await destroyKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/exec_command_kasm', vJson(ExecCommandKasmSchema), async (c) => c.json(await execCommandKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/keepalive', vJson(KasmRefSchema), async (c) => c.json(await keepalive(c.var.deps, c.var.caller, c.req.valid('json'))))

@@ -1,6 +1,7 @@
 import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import { agents, kasms, type Agent, type Kasm, type KasmState, type PollInput, type ReportedSession } from '#schema'
 import type { Deps } from '../../deps'
+import { pendingExecs } from '../kasms/exec'
 
 /** States in which the agent should have (or be making) the container. */
 const WANTED: KasmState[] = ['requested', 'provisioning', 'starting', 'running']
@@ -65,6 +66,7 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
     work: {
       create: toCreate.map((k) => ({ kasm_id: k.id, ...(k.launchSpec ?? {}) })),
       destroy: toDestroy,
+      exec: await pendingExecs(deps.db, agent),
     },
     poll_after_ms: agent.pollIntervalMs,
   }

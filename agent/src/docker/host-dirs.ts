@@ -1,0 +1,64 @@
+// Host folders a session binds: they must exist with the right owner before the container starts.
+// A missing Binds source is auto-created by Docker as root:root 0755, and the desktop entrypoint
+// (uid 1000) then dies on `mkdir ~/.vnc` right after start() resolves (notes/docker.md §3).
+import { chown, lstat, mkdir } from 'node:fs/promises'
+import { profileHostPath } from './container-spec'
+import type { SessionSpec, VolumeMapping } from './session-spec'
+
+/** uid/gid of kasm-user in every workspace image. */
+export const SESSION_UID = 1000
+export const SESSION_GID = 1000
+
+/**
+ * Creates the profile folder if needed and gives it to kasm-user; returns its path (or null).
+ * The folder itself is chowned every time, because a folder Docker created earlier is root-owned.
+ */
+export async function prepareProfileDir(spec: SessionSpec): Promise<string | null> {
+  const path = profileHostPath(spec)
+  if (!path) return null
+  await mkdir(path, { recursive: true, mode: 0o700 })
+  // chown follows symlinks: a link here could hand any host folder to uid 1000.
+  if ((await lstat(path)).isSymbolicLink()) throw new Error(`persistent profile path ${path} is a symlink`)
+  await chown(path, SESSION_UID, SESSION_GID)
+  return path
+}
+
+/**
+ * Kasm's volume_mappings rules: a missing host folder is created (owned by the mapping's uid/gid,
+ * default kasm-user); `skip_check` leaves the path alone; when the folder cannot be made, a
+ * `required` mapping fails the session and any other mapping is left out of it.
+ * Returns the mappings the session should bind.
+ */
+export async function prepareVolumeMappings(
+  mappings: Record<string, VolumeMapping>,
+  onSkipped: (hostPath: string, err: unknown) => void = () => {},
+): Promise<Record<string, VolumeMapping>> {
+  const usable: Record<string, VolumeMapping> = {}
+  for (const [hostPath, m] of Object.entries(mappings)) {
+    if (m.skip_check) {
+      usable[hostPath] = m
+      continue
+    }
+    try {
+      if (!(await exists(hostPath))) {
+        await mkdir(hostPath, { recursive: true })
+        await chown(hostPath, m.uid ?? SESSION_UID, m.gid ?? SESSION_GID)
+      }
+      usable[hostPath] = m
+    } catch (err) {
+      if (m.required) throw new Error(`required volume mapping ${hostPath} is unavailable: ${String(err)}`)
+      onSkipped(hostPath, err)
+    }
+  }
+  return usable
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import net from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { JWK } from 'jose'
+import { WebSocketServer } from 'ws'
+import type { DockerPort } from '../docker/docker-port'
+import type { Logger } from '../log'
+import { VNC_PORT, type SessionManager } from '../sessions/session-manager'
+import { handleFiles } from './files'
+import { relayRfb } from './rfb/relay'
+import { verifyEdgeToken, verifyStreamToken } from './stream-token'
+
+export type GatewayOptions = {
+  host: string
+  port: number
+  agentId: () => string
+  edgeJwks: () => { keys: JWK[] }
+  sessions: SessionManager
+  vncPassword: (kasmId: string) => string
+  onWake: () => void
+  docker: DockerPort
+  log: Logger
+}
+
+const VNC_PATH = /^\/kasm\/([0-9a-f-]{36})\/vnc$/
+const FILES_PATH = /^\/kasm\/([0-9a-f-]{36})\/files\/([^/]+)$/
+
+/**
+ * The session gateway at the agent's public URL: `/wake` (edge-signed hint to poll now) and the
+ * browser's WebSocket at `/kasm/<id>/vnc?token=<stream token>`, relayed to the container's VNC
+ * server with DLP applied in the relay. Nothing is served without a valid edge signature.
+ */
+export function createGateway(opts: GatewayOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://agent')
+      if (req.method === 'POST' && url.pathname === '/wake') {
+        const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? ''
+        const ok = await verifyEdgeToken(token, opts.edgeJwks(), opts.agentId(), 'wake')
+        res.writeHead(ok ? 204 : 401).end()
+        if (ok) opts.onWake()
+        return
+      }
+      if (req.method === 'GET' && url.pathname === '/healthz') return void res.writeHead(200).end('ok')
+      const files = url.pathname.match(FILES_PATH)
+      if (files) {
+        const [, kasmId, name] = files as unknown as [string, string, string]
+        // Browsers cannot add headers to a download link, so the token may come in the query too.
+        const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? url.searchParams.get('token') ?? ''
+        const claims = await verifyStreamToken(token, opts.edgeJwks(), opts.agentId(), kasmId)
+        if (!claims) return void res.writeHead(401).end()
+        const session = opts.sessions.lookup(kasmId)
+        if (!session) return void res.writeHead(404).end()
+        return handleFiles(req, res, { docker: opts.docker, containerId: session.containerId, name: decodeURIComponent(name), claims })
+      }
+      res.writeHead(404).end()
+    })().catch((err) => {
+      opts.log.warn('gateway request failed', { error: String(err) })
+      if (!res.headersSent) res.writeHead(500).end()
+    })
+  })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://agent')
+      const kasmId = url.pathname.match(VNC_PATH)?.[1]
+      const claims = kasmId ? await verifyStreamToken(url.searchParams.get('token') ?? '', opts.edgeJwks(), opts.agentId(), kasmId) : null
+      const session = kasmId ? opts.sessions.lookup(kasmId) : undefined
+      if (!kasmId || !claims || !session) {
+        socket.end(`HTTP/1.1 ${claims ? 404 : 401} ${claims ? 'Not Found' : 'Unauthorized'}\r\nConnection: close\r\n\r\n`)
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (browser) => {
+        const upstream = net.connect({ host: session.address, port: VNC_PORT })
+        upstream.setNoDelay(true)
+        relayRfb({
+          browser,
+          upstream,
+          vncPassword: opts.vncPassword(kasmId),
+          dlp: { clipboardUp: claims.dlp.clipboard_up, clipboardDown: claims.dlp.clipboard_down },
+          log: (msg: string, fields?: Record<string, unknown>) => opts.log.info(msg, { kasm_id: kasmId, ...fields }),
+        }).catch((err: unknown) => opts.log.warn('relay ended with an error', { kasm_id: kasmId, error: String(err) }))
+      })
+    })().catch(() => socket.destroy())
+  })
+
+  return {
+    listen: () =>
+      new Promise<number>((resolve) => server.listen(opts.port, opts.host, () => resolve((server.address() as net.AddressInfo).port))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,136 @@
+import type { ExecResult, ReportedSession } from '#schema'
+import type { DockerPort } from '../docker/docker-port'
+import type { SessionSpec } from '../docker/session-spec'
+import type { CreateWork, EdgeClient, ExecWork } from '../edge-client/edge-client'
+import type { Identity } from '../identity'
+import type { Logger } from '../log'
+import { waitForVnc } from './wait-for-vnc'
+
+export const VNC_PORT = 5901
+const VNC_READY_TIMEOUT_MS = 60_000
+/** The edge keeps 64 KiB of an exec's output (the end, where errors are). */
+const MAX_EXEC_OUTPUT = 65_536
+
+type LocalSession = ReportedSession & { address?: string; cancelled?: boolean }
+
+export type SessionManagerOptions = { docker: DockerPort; identity: Identity; edge: EdgeClient; network: string; log: Logger }
+
+/**
+ * The sessions this agent holds. Wanted state comes from the edge (poll work); actual state from
+ * Docker. Every transition is reported at once, so get_kasm_status moves without waiting for a poll.
+ */
+export function createSessionManager(opts: SessionManagerOptions) {
+  const sessions = new Map<string, LocalSession>()
+  const inFlight = new Set<Promise<void>>()
+
+  async function report(s: LocalSession) {
+    const { kasm_id, state, container_id, progress, message } = s
+    await opts.edge.report([{ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null }]).catch((err) =>
+      opts.log.warn('report failed; the next poll carries the state', { kasm_id, error: String(err) }))
+  }
+  const set = async (s: LocalSession, change: Partial<LocalSession>) => {
+    Object.assign(s, change)
+    await report(s)
+  }
+
+  function specOf(w: CreateWork): SessionSpec {
+    return {
+      kasmId: w.kasm_id, userId: w.user_id, username: w.username, imageId: w.image_id, image: w.image,
+      cores: w.cores, memoryBytes: w.memory_bytes, gpuCount: w.gpu_count, runConfig: w.run_config,
+      persistentProfilePath: w.persistent_profile_path, volumeMappings: w.volume_mappings,
+      vncPassword: opts.identity.vncPassword(w.kasm_id), agentId: opts.identity.agentId!,
+    }
+  }
+
+  async function launch(w: CreateWork) {
+    const s: LocalSession = { kasm_id: w.kasm_id, state: 'provisioning', progress: 5, message: 'Preparing the workspace image' }
+    sessions.set(w.kasm_id, s)
+    try {
+      if (!(await opts.docker.listImages()).includes(w.image)) {
+        await set(s, { progress: 10, message: `Pulling ${w.image}` })
+        // Pull progress maps onto 10–50 % of the launch; it is reported with the next transition or poll.
+        await opts.docker.pullImage(w.image, undefined, (percent) => {
+          s.progress = 10 + Math.round(percent * 0.4)
+        })
+        await set(s, { progress: 50, message: 'Image ready' })
+      }
+      const { containerId } = await opts.docker.createSession(specOf(w), { network: opts.network })
+      await set(s, { state: 'starting', progress: 60, message: 'Starting the desktop', container_id: containerId })
+      await opts.docker.startSession(containerId)
+      const address = await opts.docker.sessionAddress(containerId, opts.network)
+      await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
+      if (s.cancelled) return
+      await set(s, { state: 'running', progress: 100, message: null, address })
+    } catch (err) {
+      opts.log.warn('session failed to start', { kasm_id: w.kasm_id, error: String(err) })
+      await set(s, { state: 'error', message: `The session could not start: ${(err as Error).message}` })
+    }
+  }
+
+  async function destroy(kasmId: string) {
+    const s = sessions.get(kasmId)
+    if (s) s.cancelled = true
+    const containers = await opts.docker.listManaged(opts.identity.agentId!)
+    for (const c of containers.filter((c) => c.kasmId === kasmId)) await opts.docker.remove(c.containerId)
+    sessions.delete(kasmId)
+    await report({ kasm_id: kasmId, state: 'deleted', progress: 100 })
+  }
+
+  /**
+   * Execs already started. Kept after they finish: a poll answered just before our report reached
+   * the edge may hand the same exec out again. Ids are small; the set is cleared past a bound.
+   */
+  const execsRunning = new Set<string>()
+  const MAX_REMEMBERED_EXECS = 10_000
+  async function runExec(e: ExecWork) {
+    if (execsRunning.size > MAX_REMEMBERED_EXECS) execsRunning.clear()
+    execsRunning.add(e.exec_id)
+    const s = sessions.get(e.kasm_id)
+    let result: ExecResult
+    try {
+      if (!s?.container_id || s.state !== 'running') throw new Error('the session is not running on this agent')
+      const { exitCode, output } = await opts.docker.exec(s.container_id, ['sh', '-c', e.cmd], {
+        user: e.user ?? '1000',
+        workdir: e.workdir,
+        privileged: e.privileged,
+        env: e.environment ? Object.entries(e.environment).map(([k, v]) => `${k}=${v}`) : undefined,
+      })
+      result = { exec_id: e.exec_id, exit_code: exitCode, output: output.slice(-MAX_EXEC_OUTPUT) }
+    } catch (err) {
+      result = { exec_id: e.exec_id, exit_code: null, output: '', error: (err as Error).message.slice(0, 1000) }
+    }
+    await opts.edge.report([], [result]).catch((err) => opts.log.warn('exec report failed', { exec_id: e.exec_id, error: String(err) }))
+  }
+
+  const track = (p: Promise<void>) => {
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+  }
+
+  return {
+    /** After a restart: every labelled container is reported; the edge answers which to keep. */
+    async adopt() {
+      for (const c of await opts.docker.listManaged(opts.identity.agentId!)) {
+        if (!c.kasmId) continue
+        const running = c.state === 'running'
+        const address = running ? await opts.docker.sessionAddress(c.containerId, opts.network).catch(() => undefined) : undefined
+        sessions.set(c.kasmId, { kasm_id: c.kasmId, container_id: c.containerId, state: running && address ? 'running' : 'exited', progress: 100, address })
+      }
+      opts.log.info('adopted sessions', { count: sessions.size })
+    },
+    snapshot: (): ReportedSession[] =>
+      [...sessions.values()].map(({ kasm_id, state, container_id, progress, message }) => ({ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null })),
+    apply(work: { create: CreateWork[]; destroy: string[]; exec?: ExecWork[] }) {
+      for (const w of work.create) if (!sessions.has(w.kasm_id)) track(launch(w))
+      for (const e of work.exec ?? []) if (!execsRunning.has(e.exec_id)) track(runExec(e))
+      for (const id of work.destroy) track(destroy(id).catch((err) => opts.log.warn('destroy failed', { kasm_id: id, error: String(err) })))
+    },
+    /** Where the gateway finds a running session's VNC server. */
+    lookup: (kasmId: string) => {
+      const s = sessions.get(kasmId)
+      return s?.state === 'running' && s.address ? { address: s.address, containerId: s.container_id! } : undefined
+    },
+    idle: () => Promise.all([...inFlight]).then(() => undefined),
+  }
+}
+export type SessionManager = ReturnType<typeof createSessionManager>

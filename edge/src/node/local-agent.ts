@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join, resolve } from 'node:path'
+import { eq } from 'drizzle-orm'
+import { groupImages, images, registrationTokens, zones, type Db } from '#schema'
+import { createAgent } from '../../../agent/src/agent'
+import { createDockerodePort } from '../../../agent/src/docker/docker-port'
+import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
+import type { Logger } from '../log'
+import { randomToken, sha256Hex } from '../services/auth/bytes'
+import { groupIdByName, ALL_USERS } from '../services/users/lookup'
+import { DEFAULT_ZONE } from '../services/zones/zones'
+
+export const REFERENCE_IMAGE = 'oriel/desktop:1.0'
+const SOCKET = '/var/run/docker.sock'
+
+/**
+ * The single-machine platform (`npm start`, DESIGN §8): when a Docker engine answers here, an agent
+ * runs in this process, enrolled with a short-lived token made directly in the database, and the
+ * reference desktop is built (in the background, when missing) and offered to All Users.
+ */
+export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: string; gatewayPort: number; log: Logger }) {
+  if (process.env.ORIEL_LOCAL_AGENT === '0' || !existsSync(SOCKET)) return null
+  const docker = createDockerodePort({ socketPath: SOCKET })
+  try {
+    await docker.info()
+  } catch {
+    o.log.info('no Docker engine answers; starting without a local agent')
+    return null
+  }
+  const agentDir = join(o.dataDir, 'agent')
+  let token: string | undefined
+  if (!existsSync(join(agentDir, 'identity.json'))) {
+    token = randomToken(40)
+    const [zone] = await o.db.select({ id: zones.id }).from(zones).where(eq(zones.name, DEFAULT_ZONE))
+    await o.db.insert(registrationTokens).values({ zoneId: zone!.id, tokenHash: sha256Hex(token), description: 'local agent (npm start)', expiresAt: new Date(Date.now() + 600_000) })
+  }
+  await offerReferenceDesktop(o.db)
+  buildReferenceImage(o.log)
+  const agent = createAgent({
+    config: {
+      edgeUrl: o.edgeUrl, token, dataDir: agentDir, name: hostname(), publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
+      listenHost: '127.0.0.1', listenPort: o.gatewayPort, dockerSocket: SOCKET, labels: [], sessionNetwork: 'oriel-sessions',
+    },
+    docker,
+    log: o.log,
+    isolate: isolateSessionBridge,
+  })
+  await agent.start()
+  return agent
+}
+
+async function offerReferenceDesktop(db: Db) {
+  const [existing] = await db.select({ id: images.id }).from(images).where(eq(images.name, REFERENCE_IMAGE)).limit(1)
+  if (existing) return
+  const [img] = await db
+    .insert(images)
+    .values({ name: REFERENCE_IMAGE, friendlyName: 'Debian Desktop', description: 'A desktop with a terminal (built locally from Debian packages)', categories: ['Desktop'], cores: 1, memory: 1_073_741_824 })
+    .returning()
+  await db.insert(groupImages).values({ groupId: await groupIdByName(db, ALL_USERS), imageId: img!.id })
+}
+
+function buildReferenceImage(log: Logger) {
+  const script = resolve(import.meta.dirname, '../../../scripts/ensure-workspace-image.sh')
+  const child = spawn('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  child.stderr.on('data', (d) => (err += d))
+  child.on('exit', (code) => (code === 0 ? log.info('reference desktop image ready', { image: REFERENCE_IMAGE }) : log.warn('building the reference desktop image failed', { code, stderr: err.slice(-500) })))
+}

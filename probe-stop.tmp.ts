@@ -1,0 +1,17 @@
+import { execSync } from 'node:child_process'
+import { startEdgeOn, startNetnsHost, spawnNetnsAgent } from '/work/main/tests/agent/e2e/netns-host.ts'
+const host = startNetnsHost('e2e-h2', '31')
+const edge = await startEdgeOn(host.hostIp)
+const zones = await edge.api('get_zones', {}, edge.adminToken)
+const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+let t = Date.now()
+const a = await spawnNetnsAgent(host, { edgeUrl: edge.url, token: reg.body.registration_token.token, labels: ['h2'], network: 'probe-net', name: 'p' })
+console.log('spawned in', Date.now() - t, a.agentId)
+console.log(execSync(`ps -eo pid,pgid,comm,args | grep -E 'nsenter|npm exec|tsx|agent/src/main' | grep -v grep | cut -c1-160`).toString())
+t = Date.now()
+await a.stop()
+console.log('stopped in', Date.now() - t)
+await edge.close()
+t = Date.now()
+host.stop()
+console.log('host stopped in', Date.now() - t)

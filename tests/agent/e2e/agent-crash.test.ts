@@ -1,0 +1,87 @@
+// The agent killed with SIGKILL in the middle of a launch, then restarted: the session ends up
+// running (adopted), nothing is orphaned, nothing stays stuck; a stray labelled container is removed.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Docker from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDockerodePort } from '../../../agent/src/docker/docker-port'
+import { LABEL } from '../../../agent/src/docker/container-spec'
+import { ensureDocker, freePort, IMAGE, launcherUser, startEdge, waitFor, waitRunning, type Edge } from './platform'
+
+const NETWORK = `oriel-e2e-k-${process.pid}`
+const dataDir = mkdtempSync(join(tmpdir(), 'oriel-agent-k-'))
+const docker = createDockerodePort({ socketPath: '/var/run/docker.sock' })
+let edge: Edge
+let child: ChildProcess | undefined
+let port: number
+let agentId: string
+
+/** The real daemon entry point, as systemd or a container would run it. */
+function spawnAgent(token?: string) {
+  const p = spawn('npx', ['tsx', 'agent/src/main.ts'], {
+    detached: true,
+    stdio: 'ignore',
+    env: {
+      ...process.env, ORIEL_EDGE_URL: edge.url, ORIEL_AGENT_DATA_DIR: dataDir, ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ORIEL_AGENT_LISTEN_PORT: String(port), ORIEL_SESSION_NETWORK: NETWORK, ORIEL_AGENT_NAME: 'crash-test',
+      ...(token && { ORIEL_AGENT_TOKEN: token }),
+    },
+  })
+  return p
+}
+const killHard = (p: ChildProcess) => new Promise<void>((r) => (p.once('exit', () => r()), process.kill(-p.pid!, 'SIGKILL')))
+
+async function agentOnline() {
+  const agents = (await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string; last_seen: string }[]
+  const a = agents.find((x) => x.name === 'crash-test')
+  return a?.status === 'online' ? a : undefined
+}
+
+beforeAll(async () => {
+  ensureDocker()
+  edge = await startEdge()
+  port = await freePort()
+  const zones = await edge.api('get_zones', {}, edge.adminToken)
+  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  child = spawnAgent(reg.body.registration_token.token)
+  await waitFor(async () => (await agentOnline()) !== undefined, 60_000, 'the agent to enrol')
+  agentId = (await agentOnline())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+}, 900_000)
+
+afterAll(async () => {
+  if (child && child.exitCode === null) await killHard(child)
+  for (const c of await docker.listManaged(agentId)) await docker.remove(c.containerId)
+  await docker.removeSessionNetwork(NETWORK).catch(() => {})
+  await edge?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('an agent killed mid-launch', () => {
+  it('adopts the session after restart and leaves no orphan when it ends', async () => {
+    const user = await launcherUser(edge, {})
+    const req = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    expect(req.status).toBe(200)
+    const kasmUuid = (id: string | undefined) => id?.replaceAll('-', '')
+    // Kill as soon as the container exists, before the session is reported running.
+    await waitFor(async () => (await docker.listManaged(agentId)).some((c) => kasmUuid(c.kasmId) === req.body.kasm_id), 60_000, 'the container')
+    await killHard(child!)
+    const during = await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)
+    expect(['requested', 'provisioning', 'starting']).toContain(during.body.operational_status)
+
+    // A stray container with our labels but no session behind it, as a crash could leave.
+    const raw = new Docker({ socketPath: '/var/run/docker.sock' })
+    const stray = await raw.createContainer({ Image: IMAGE, Env: ['VNC_PW=stray123'], Labels: { [LABEL.managed]: 'true', [LABEL.agentId]: agentId, [LABEL.kasmId]: crypto.randomUUID() } })
+
+    child = spawnAgent()
+    await waitRunning(edge, user.token, req.body.kasm_id, 60_000)
+    await waitFor(async () => !(await docker.listManaged(agentId)).some((c) => c.containerId === stray.id), 30_000, 'the stray container to be removed')
+    const mine = (await docker.listManaged(agentId)).filter((c) => kasmUuid(c.kasmId) === req.body.kasm_id)
+    expect(mine).toHaveLength(1)
+
+    await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
+    await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 30_000, 'no containers left')
+    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404, 10_000, 'the session to end')
+  }, 240_000)
+})

@@ -1,0 +1,114 @@
+// The whole platform on this machine for end-to-end tests: the edge on Node (PGlite, real HTTP), a
+// real agent with the real Docker engine, and helpers to call the API as users and admins do.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { migrate } from '#schema'
+import { createAgent } from '../../../agent/src/agent'
+import type { Config } from '../../../agent/src/config'
+import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
+import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
+import { silentLogger as agentLog } from '../../../agent/src/log'
+import { systemClock } from '../../../edge/src/clock'
+import { edgeConfig } from '../../../edge/src/config'
+import { openPglite } from '../../../edge/src/db/pglite'
+import { silentLogger } from '../../../edge/src/log'
+import { createEdgeServer } from '../../../edge/src/node/server'
+import { bootstrap } from '../../../edge/src/services/bootstrap'
+import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from '../../support/constants'
+
+export const IMAGE = 'oriel/desktop:1.0'
+const ADMIN_PASSWORD = 'e2e-admin-password'
+
+/** Starts dockerd if needed and builds (or loads from cache) the reference image. */
+export function ensureDocker() {
+  execFileSync('bash', ['scripts/start-dockerd.sh'], { stdio: 'pipe' })
+  execFileSync('bash', ['scripts/ensure-workspace-image.sh'], { stdio: 'pipe', timeout: 900_000 })
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export async function startEdge() {
+  const { db, close } = await openPglite()
+  await migrate(db)
+  await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
+  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY })
+  const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1' })
+  const { port } = await edge.start()
+  const url = `http://127.0.0.1:${port}`
+  async function api(verb: string, body: Record<string, unknown>, token?: string) {
+    const res = await fetch(`${url}/api/public/${verb}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json()) as any }
+  }
+  const adminToken = (await api('login', { username: 'admin@kasm.local', password: ADMIN_PASSWORD })).body.token as string
+  return { url, db, api, adminToken, close: async () => (await edge.close(), await close()) }
+}
+export type Edge = Awaited<ReturnType<typeof startEdge>>
+
+export async function startAgent(edge: Edge, o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string } ) {
+  const zones = await edge.api('get_zones', {}, edge.adminToken)
+  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  const port = await freePort()
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
+  const config: Config = {
+    edgeUrl: edge.url, token: reg.body.registration_token.token, dataDir, name: o.name ?? 'e2e-agent',
+    publicUrl: `http://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port,
+    dockerSocket: o.socketPath ?? '/var/run/docker.sock', labels: o.labels ?? [], sessionNetwork: o.network,
+  }
+  const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })
+  const agent = createAgent({ config, docker, log: agentLog, isolate: isolateSessionBridge })
+  const { agentId } = await agent.start()
+  return { agent, agentId, docker, config, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
+}
+
+/** A user allowed to launch the reference desktop, with the given group settings. */
+export async function launcherUser(edge: Edge, settings: Record<string, unknown>) {
+  const a = edge.adminToken
+  const suffix = crypto.randomUUID().slice(0, 8)
+  const group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 100 + Math.floor(Math.random() * 90_000) } }, a)
+  const groupId = group.body.group.group_id
+  for (const [name, value] of Object.entries(settings)) {
+    await edge.api('update_settings_group', { target_group: { group_id: groupId }, target_setting: { name, value } }, a)
+  }
+  const images = await edge.api('get_images', {}, a)
+  let image = images.body.images.find((i: { name: string }) => i.name === IMAGE)
+  if (!image) image = (await edge.api('create_image', { target_image: { friendly_name: 'Debian Desktop', name: IMAGE, cores: 0.5, memory: 768 * 1024 * 1024 } }, a)).body.image
+  await edge.api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: image.image_id } }, a)
+  const username = `e2e-${suffix}@example.com`
+  const user = await edge.api('create_user', { target_user: { username, password: 'e2e-user-password' } }, a)
+  await edge.api('add_user_group', { target_user: { user_id: user.body.user.user_id }, target_group: { group_id: groupId } }, a)
+  const token = (await edge.api('login', { username, password: 'e2e-user-password' })).body.token as string
+  return { token, userId: user.body.user.user_id as string, imageId: image.image_id as string }
+}
+
+/** Polls get_kasm_status until the session runs (or fails), like the dashboard's launch screen. */
+export async function waitRunning(edge: Edge, token: string, kasmId: string, ms = 90_000) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const s = await edge.api('get_kasm_status', { kasm_id: kasmId }, token)
+    if (s.body.operational_status === 'running') return s.body
+    if (s.body.operational_status === 'error' || Date.now() > deadline) throw new Error(`session did not start: ${JSON.stringify(s.body)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export async function waitFor(check: () => Promise<boolean>, ms: number, what: string) {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

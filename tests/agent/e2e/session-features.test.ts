@@ -1,0 +1,110 @@
+// Session features end to end on the real Docker engine: exec, uploads and downloads under DLP,
+// and a persistent profile that outlives its session.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureDocker, launcherUser, startAgent, startEdge, waitFor, waitRunning, type Edge } from './platform'
+
+let edge: Edge
+let agent: Awaited<ReturnType<typeof startAgent>>
+const NETWORK = `oriel-e2e-f-${process.pid}`
+const profiles = mkdtempSync(join(tmpdir(), 'oriel-profiles-'))
+
+beforeAll(async () => {
+  ensureDocker()
+  edge = await startEdge()
+  agent = await startAgent(edge, { network: NETWORK })
+}, 900_000)
+
+afterAll(async () => {
+  await agent?.agent.close({ graceMs: 2_000 })
+  for (const c of (await agent?.docker.listManaged(agent.agentId)) ?? []) await agent.docker.remove(c.containerId)
+  await agent?.docker.removeSessionNetwork(NETWORK).catch(() => {})
+  agent?.removeData()
+  await edge?.close()
+  rmSync(profiles, { recursive: true, force: true })
+})
+
+async function launch(settings: Record<string, unknown> = {}) {
+  const user = await launcherUser(edge, settings)
+  const req = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+  expect(req.status).toBe(200)
+  const status = await waitRunning(edge, user.token, req.body.kasm_id)
+  return { ...user, kasmId: req.body.kasm_id as string, stream: status.kasm.stream as { files_url: string; token: string } }
+}
+
+const destroy = async (s: { token: string; kasmId: string }) => {
+  await edge.api('destroy_kasm', { kasm_id: s.kasmId }, s.token)
+  await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).status === 404, 30_000, 'the session to end')
+}
+
+describe('exec_command_kasm', () => {
+  it('runs a command in the session as the session user and answers with its output', async () => {
+    const s = await launch()
+    const res = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'id -u; echo "$GREETING"; pwd', environment: { GREETING: 'hello' }, workdir: '/tmp' } }, s.token)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ status: 'done', exit_code: 0 })
+    expect(res.body.output.trim().split('\n')).toEqual(['1000', 'hello', '/tmp'])
+    const failing = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'exit 3' } }, s.token)
+    expect(failing.body.exit_code).toBe(3)
+    const other = await launcherUser(edge, {})
+    expect((await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'id' } }, other.token)).status).toBe(404)
+    await destroy(s)
+  })
+})
+
+describe('uploads and downloads', () => {
+  const put = (s: { stream: { files_url: string; token: string } }, name: string, data: string) =>
+    fetch(`${s.stream.files_url}/${encodeURIComponent(name)}`, { method: 'PUT', headers: { Authorization: `Bearer ${s.stream.token}` }, body: data })
+  const get = (s: { stream: { files_url: string; token: string } }, name: string) =>
+    fetch(`${s.stream.files_url}/${encodeURIComponent(name)}?token=${encodeURIComponent(s.stream.token)}`)
+
+  it('moves files in and out when allowed', async () => {
+    const s = await launch()
+    expect((await put(s, 'notes.txt', 'uploaded text')).status).toBe(201)
+    const inSession = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'cat ~/Uploads/notes.txt; echo made-inside > ~/Downloads/out.txt' } }, s.token)
+    expect(inSession.body.output).toBe('uploaded text')
+    const res = await get(s, 'out.txt')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('made-inside\n')
+    expect((await get(s, 'missing.txt')).status).toBe(404)
+    expect((await put(s, '../escape.txt', 'x')).status).toBe(400)
+    await destroy(s)
+  })
+
+  it('refuses both ways when the group forbids them, whatever the client sends', async () => {
+    const s = await launch({ allow_kasm_uploads: false, allow_kasm_downloads: false })
+    await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'echo secret > ~/Downloads/secret.txt' } }, s.token)
+    expect((await put(s, 'in.txt', 'x')).status).toBe(403)
+    expect((await get(s, 'secret.txt')).status).toBe(403)
+    const uploads = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'ls -A ~/Uploads | wc -l' } }, s.token)
+    expect(uploads.body.output.trim()).toBe('0')
+    await destroy(s)
+  })
+
+  it('refuses a request without a valid stream token', async () => {
+    const s = await launch()
+    expect((await fetch(`${s.stream.files_url}/x.txt`, { method: 'PUT', body: 'x' })).status).toBe(401)
+    await destroy(s)
+  })
+})
+
+describe('persistent profiles', () => {
+  it('keeps the user’s home folder across destroy and relaunch', async () => {
+    const user = await launcherUser(edge, {})
+    const path = join(profiles, '{username}')
+    await edge.api('update_image', { target_image: { image_id: user.imageId, persistent_profile_path: path } }, edge.adminToken)
+    const first = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    await waitRunning(edge, user.token, first.body.kasm_id)
+    const wrote = await edge.api('exec_command_kasm', { kasm_id: first.body.kasm_id, exec_config: { cmd: 'echo kept > ~/kept.txt' } }, user.token)
+    expect(wrote.body.exit_code).toBe(0)
+    await destroy({ token: user.token, kasmId: first.body.kasm_id })
+    const second = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    await waitRunning(edge, user.token, second.body.kasm_id)
+    const read = await edge.api('exec_command_kasm', { kasm_id: second.body.kasm_id, exec_config: { cmd: 'cat ~/kept.txt' } }, user.token)
+    expect(read.body.output).toBe('kept\n')
+    await destroy({ token: user.token, kasmId: second.body.kasm_id })
+    await edge.api('update_image', { target_image: { image_id: user.imageId, persistent_profile_path: null } }, edge.adminToken)
+  })
+})
