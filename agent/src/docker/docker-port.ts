@@ -37,6 +37,11 @@ export interface DockerPort {
   /** Prepares the profile and mapped folders, then creates (does not start) the container. */
   createSession(spec: SessionSpec, opts: ContainerSpecOptions): Promise<{ containerId: string }>
   startSession(containerId: string): Promise<void>
+  /** Freezes the container's processes (memory stays allocated); unpause resumes them where they were. */
+  pauseSession(containerId: string): Promise<void>
+  unpauseSession(containerId: string): Promise<void>
+  /** Stops the container; its file system stays, and startSession brings the desktop back. */
+  stopSession(containerId: string): Promise<void>
   /** The container's IP on `network`; throws if the container is not running (e.g. it exited at once). */
   sessionAddress(containerId: string, network: string): Promise<string>
   /** Force-removes the container with its anonymous volumes; an already-gone container is fine. */

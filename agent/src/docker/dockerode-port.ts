@@ -101,6 +101,27 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort {
       }
     },
 
+    async pauseSession(containerId) {
+      const c = docker.getContainer(containerId)
+      if (!(await c.inspect()).State.Paused) await c.pause()
+    },
+
+    async unpauseSession(containerId) {
+      const c = docker.getContainer(containerId)
+      if ((await c.inspect()).State.Paused) await c.unpause()
+    },
+
+    async stopSession(containerId) {
+      const c = docker.getContainer(containerId)
+      // A paused container cannot be stopped gracefully: thaw it first.
+      if ((await c.inspect()).State.Paused) await c.unpause()
+      try {
+        await c.stop({ t: 5 })
+      } catch (err) {
+        if (statusOf(err) !== 304) throw err // 304: already stopped
+      }
+    },
+
     async sessionAddress(containerId, network) {
       const info = await docker.getContainer(containerId).inspect()
       if (!info.State.Running) {

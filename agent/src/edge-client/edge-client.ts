@@ -17,7 +17,8 @@ export type CreateWork = {
   dlp: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
 }
 export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
-export type PollAnswer = { work: { create: CreateWork[]; destroy: string[]; exec?: ExecWork[] }; poll_after_ms: number }
+export type Work = { create: CreateWork[]; destroy: string[]; exec?: ExecWork[]; pause?: string[]; stop?: string[]; resume?: string[] }
+export type PollAnswer = { work: Work; poll_after_ms: number }
 
 /** HTTP to the edge: enrolment with the zone token, then every request signed with the agent key. */
 export function createEdgeClient(edgeUrl: string, identity: Identity) {

@@ -1,7 +1,7 @@
 import type { ExecResult, ReportedSession } from '#schema'
 import type { DockerPort } from '../docker/docker-port'
 import type { SessionSpec } from '../docker/session-spec'
-import type { CreateWork, EdgeClient, ExecWork } from '../edge-client/edge-client'
+import type { CreateWork, EdgeClient, ExecWork, Work } from '../edge-client/edge-client'
 import type { Identity } from '../identity'
 import type { Logger } from '../log'
 import { waitForVnc } from './wait-for-vnc'
@@ -11,7 +11,7 @@ const VNC_READY_TIMEOUT_MS = 60_000
 /** The edge keeps 64 KiB of an exec's output (the end, where errors are). */
 const MAX_EXEC_OUTPUT = 65_536
 
-type LocalSession = ReportedSession & { address?: string; cancelled?: boolean }
+type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; busy?: boolean }
 
 export type SessionManagerOptions = { docker: DockerPort; identity: Identity; edge: EdgeClient; network: string; log: Logger }
 
@@ -67,6 +67,38 @@ export function createSessionManager(opts: SessionManagerOptions) {
     }
   }
 
+  /** Pause, stop or resume a session's container, then report where it is. */
+  async function transition(kasmId: string, change: 'pause' | 'stop' | 'resume') {
+    const s = sessions.get(kasmId)
+    if (!s?.container_id || s.busy) return
+    s.busy = true
+    try {
+      if (change === 'pause') {
+        await opts.docker.pauseSession(s.container_id)
+        await set(s, { state: 'paused', message: null })
+      } else if (change === 'stop') {
+        await opts.docker.stopSession(s.container_id)
+        await set(s, { state: 'stopped', message: null, address: undefined })
+      } else if (s.state === 'paused') {
+        await opts.docker.unpauseSession(s.container_id)
+        // Adopted while paused, the session has no address yet.
+        const address = s.address ?? (await opts.docker.sessionAddress(s.container_id, opts.network))
+        await set(s, { state: 'running', message: null, address })
+      } else {
+        await opts.docker.startSession(s.container_id)
+        // A restarted container may get a new address; the desktop must answer again before it counts as running.
+        const address = await opts.docker.sessionAddress(s.container_id, opts.network)
+        await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
+        await set(s, { state: 'running', message: null, address })
+      }
+    } catch (err) {
+      opts.log.warn(`${change} failed`, { kasm_id: kasmId, error: String(err) })
+      await set(s, { state: 'error', message: `The session could not ${change}: ${(err as Error).message}` })
+    } finally {
+      s.busy = false
+    }
+  }
+
   async function destroy(kasmId: string) {
     const s = sessions.get(kasmId)
     if (s) s.cancelled = true
@@ -114,14 +146,18 @@ export function createSessionManager(opts: SessionManagerOptions) {
         if (!c.kasmId) continue
         const running = c.state === 'running'
         const address = running ? await opts.docker.sessionAddress(c.containerId, opts.network).catch(() => undefined) : undefined
-        sessions.set(c.kasmId, { kasm_id: c.kasmId, container_id: c.containerId, state: running && address ? 'running' : 'exited', progress: 100, address })
+        const state = c.state === 'paused' ? 'paused' : running && address ? 'running' : 'stopped'
+        sessions.set(c.kasmId, { kasm_id: c.kasmId, container_id: c.containerId, state, progress: 100, address })
       }
       opts.log.info('adopted sessions', { count: sessions.size })
     },
     snapshot: (): ReportedSession[] =>
       [...sessions.values()].map(({ kasm_id, state, container_id, progress, message }) => ({ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null })),
-    apply(work: { create: CreateWork[]; destroy: string[]; exec?: ExecWork[] }) {
+    apply(work: Work) {
       for (const w of work.create) if (!sessions.has(w.kasm_id)) track(launch(w))
+      for (const [ids, change] of [[work.pause, 'pause'], [work.stop, 'stop'], [work.resume, 'resume']] as const) {
+        for (const id of ids ?? []) track(transition(id, change))
+      }
       for (const e of work.exec ?? []) if (!execsRunning.has(e.exec_id)) track(runExec(e))
       for (const id of work.destroy) track(destroy(id).catch((err) => opts.log.warn('destroy failed', { kasm_id: id, error: String(err) })))
     },

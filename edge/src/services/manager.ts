@@ -37,12 +37,12 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
     const expired = k.expiresAt !== null && k.expiresAt <= now
     if (overLimit) {
       await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session reached its time limit' }).where(eq(kasms.id, k.id))
-    } else if (expired) {
-      // Pause and stop need the agent to keep the container; until the agent supports them the
-      // session is deleted, and the message says which action was configured.
+    } else if (expired && k.status === 'running') {
       const action = lifecycle?.keepalive_expiration_action ?? 'delete'
-      const message = action === 'delete' ? 'The session expired without a keepalive' : `The session expired without a keepalive (${action} is applied as delete)`
-      await db.update(kasms).set({ status: 'deleting', operationalMessage: message }).where(eq(kasms.id, k.id))
+      const status = ({ delete: 'deleting', pause: 'paused', stop: 'stopped' } as const)[action]
+      await db.update(kasms).set({ status, operationalMessage: `The session expired without a keepalive (${action})` }).where(eq(kasms.id, k.id))
+    } else if (expired) {
+      await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session expired without a keepalive (delete)' }).where(eq(kasms.id, k.id))
     } else if (k.status === 'requested' && k.createdAt < at(START_TIMEOUT_MS)) {
       await db.update(kasms).set({ status: 'error', operationalMessage: 'The agent did not pick up the session in time' }).where(eq(kasms.id, k.id))
     }

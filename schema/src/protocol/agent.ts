@@ -18,7 +18,7 @@ export const EnrollSchema = v.strictObject({
 })
 export type EnrollInput = v.InferOutput<typeof EnrollSchema>
 
-export const AGENT_SESSION_STATES = ['provisioning', 'starting', 'running', 'exited', 'error', 'deleted'] as const
+export const AGENT_SESSION_STATES = ['provisioning', 'starting', 'running', 'paused', 'stopped', 'exited', 'error', 'deleted'] as const
 
 export const ReportedSessionSchema = v.strictObject({
   kasm_id: v.pipe(v.string(), v.uuid()),

@@ -108,3 +108,42 @@ describe('persistent profiles', () => {
     await edge.api('update_image', { target_image: { image_id: user.imageId, persistent_profile_path: null } }, edge.adminToken)
   })
 })
+
+describe('pause, stop and resume', () => {
+  it('pauses, stops and resumes the container, and the desktop answers again', async () => {
+    const s = await launch()
+    const container = async () => {
+      const all = await agent.docker.listManaged(agent.agentId)
+      return all.find((c) => c.kasmId.replaceAll('-', '') === s.kasmId)!
+    }
+    const settle = (want: string) =>
+      waitFor(async () => {
+        const st = await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)
+        return st.body.operational_status === want && st.body.operational_message === null
+      }, 60_000, `the session to be ${want}`)
+    expect((await edge.api('pause_kasm', { kasm_id: s.kasmId }, s.token)).status).toBe(200)
+    await settle('paused')
+    expect((await container()).state).toBe('paused')
+    expect((await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).body.kasm.stream).toBeUndefined()
+    expect((await edge.api('stop_kasm', { kasm_id: s.kasmId }, s.token)).status).toBe(200)
+    await settle('stopped')
+    expect((await container()).state).toBe('exited')
+    expect((await edge.api('pause_kasm', { kasm_id: s.kasmId }, s.token)).status).toBe(409)
+    expect((await edge.api('resume_kasm', { kasm_id: s.kasmId }, s.token)).status).toBe(200)
+    await settle('running')
+    const ran = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'echo back' } }, s.token)
+    expect(ran.body.output).toBe('back\n')
+    await destroy(s)
+  })
+
+  it('refuses pause, stop and delete when the user’s groups do not allow them', async () => {
+    const s = await launch({ allow_kasm_pause: false, allow_kasm_stop: false, allow_kasm_delete: false })
+    for (const verb of ['pause_kasm', 'stop_kasm', 'destroy_kasm']) {
+      const res = await edge.api(verb, { kasm_id: s.kasmId }, s.token)
+      expect([verb, res.status]).toEqual([verb, 403])
+    }
+    expect((await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).body.operational_status).toBe('running')
+    await edge.api('destroy_kasm', { kasm_id: s.kasmId }, edge.adminToken)
+    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, edge.adminToken)).status === 404, 30_000, 'the session to end')
+  })
+})

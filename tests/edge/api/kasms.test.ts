@@ -158,7 +158,7 @@ describe('keepalive and the manager tick', () => {
     await runManagerTick(t.db, t.clock)
     const status = await t.api('get_kasm_status', { kasm_id: body.kasm_id }, auth)
     expect(status.body.operational_status).toBe('deleting')
-    expect(status.body.operational_message).toMatch(/expired/)
+    expect(status.body.operational_message).toMatch(/expired without a keepalive \(delete\)/)
     expect((await agent.poll([{ kasm_id: kasmUuid, state: 'running' }])).body.work.destroy).toEqual([kasmUuid])
   })
 

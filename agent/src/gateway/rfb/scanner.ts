@@ -3,8 +3,9 @@
 // data, cut text). Input arrives in arbitrary chunks (TCP segments, WebSocket messages); the scanner
 // keeps partial state between pushes, so message boundaries never have to line up with chunks.
 //
-// Output is a list of slices of the input chunks (no copies on the forward path); slices that are
-// adjacent in memory are merged, so an undisturbed chunk goes out as one Buffer.
+// Output is a list of views of the input chunks; only header bytes that straddle two chunks, and the
+// few held while a cut text is judged, are copied. Views adjacent in memory are merged, so a chunk
+// with nothing dropped goes out as one Buffer however many messages it holds.
 
 /** Input the relay must not forward (it cannot find the next message boundary, or a limit was hit). */
 export class RfbProtocolError extends Error {

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { ExecCommandKasmSchema, GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
 import type { CallerEnv } from '../../env'
 import { execCommandKasm } from '../../services/kasms/exec'
+import { changeKasmState } from '../../services/kasms/lifecycle'
 import { requestKasm } from '../../services/kasms/request'
 import { destroyKasm, getKasmStatus, keepalive, listKasms } from '../../services/kasms/sessions'
 import { vJson } from '../../validate'
@@ -12,4 +13,7 @@ export const kasmsApi = new Hono<CallerEnv>()
   .post('/get_kasms', vJson(GetKasmsSchema), async (c) => c.json(await listKasms(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/destroy_kasm', vJson(KasmRefSchema), async (c) => c.json(await destroyKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/exec_command_kasm', vJson(ExecCommandKasmSchema), async (c) => c.json(await execCommandKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/pause_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'pause', c.req.valid('json'))))
+  .post('/stop_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'stop', c.req.valid('json'))))
+  .post('/resume_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'resume', c.req.valid('json'))))
   .post('/keepalive', vJson(KasmRefSchema), async (c) => c.json(await keepalive(c.var.deps, c.var.caller, c.req.valid('json'))))

@@ -3,27 +3,30 @@ import { agents, kasms, type Agent, type Kasm, type KasmState, type PollInput, t
 import type { Deps } from '../../deps'
 import { pendingExecs } from '../kasms/exec'
 
-/** States in which the agent should have (or be making) the container. */
-const WANTED: KasmState[] = ['requested', 'provisioning', 'starting', 'running']
+/** States in which the agent should have (or be making) a running container. */
+const STARTING: KasmState[] = ['requested', 'provisioning', 'starting']
 
-/** The agent's report of one session, applied to the session row it owns. */
+/**
+ * The agent's report of one session, applied to its row. The row holds the *wanted* state for
+ * running, paused and stopped sessions; reports only move sessions that are starting, and record
+ * failures. Differences between wanted and reported states become poll work instead.
+ */
 function nextState(kasm: Kasm, r: ReportedSession): Partial<Kasm> | null {
-  if (kasm.status === 'deleting' || kasm.status === 'deleted') {
-    return r.state === 'deleted' && kasm.status === 'deleting' ? { status: 'deleted', operationalProgress: 100 } : null
-  }
-  if (kasm.status === 'error') return null
-  switch (r.state) {
-    case 'provisioning':
-    case 'starting':
+  if (kasm.status === 'deleting') return r.state === 'deleted' ? { status: 'deleted', operationalProgress: 100 } : null
+  if (kasm.status === 'deleted' || kasm.status === 'error') return null
+  if (r.state === 'error') return { status: 'error', operationalMessage: r.message ?? 'The session failed on its agent' }
+  if (r.state === 'deleted') return { status: 'error', operationalMessage: r.message ?? 'The session container disappeared from its agent' }
+  if (STARTING.includes(kasm.status)) {
+    if (r.state === 'provisioning' || r.state === 'starting') {
       return { status: r.state, operationalProgress: r.progress ?? kasm.operationalProgress, operationalMessage: r.message ?? null, containerId: r.container_id ?? kasm.containerId }
-    case 'running':
-      return kasm.status === 'running' ? null : { status: 'running', operationalProgress: 100, operationalMessage: null, containerId: r.container_id ?? kasm.containerId, startedAt: kasm.startedAt ?? new Date() }
-    case 'exited':
-    case 'error':
-      return { status: 'error', operationalMessage: r.message ?? 'The session container stopped' }
-    case 'deleted':
-      return { status: 'error', operationalMessage: r.message ?? 'The session container disappeared from its agent' }
+    }
+    if (r.state === 'running') return { status: 'running', operationalProgress: 100, operationalMessage: null, containerId: r.container_id ?? kasm.containerId, startedAt: kasm.startedAt ?? new Date() }
+    if (r.state === 'exited') return { status: 'error', operationalMessage: r.message ?? 'The session container stopped while starting' }
+    return null
   }
+  // Wanted state reached: clear the "Pausing…"-style message.
+  if (r.state === kasm.status && kasm.operationalMessage !== null) return { operationalMessage: null }
+  return null
 }
 
 /** Applies reported session states; reports about sessions of other agents are ignored. */
@@ -33,9 +36,8 @@ export async function applyReports(deps: Deps, agent: Agent, reports: ReportedSe
   const byId = new Map(rows.map((k) => [k.id, k]))
   for (const r of reports) {
     const kasm = byId.get(r.kasm_id)
-    if (!kasm) continue
-    const change = nextState(kasm, r)
-    if (!change) continue
+    const change = kasm && nextState(kasm, r)
+    if (!kasm || !change) continue
     const [updated] = await deps.db.update(kasms).set(change).where(eq(kasms.id, kasm.id)).returning()
     if (updated) byId.set(updated.id, updated)
   }
@@ -49,23 +51,32 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
     .set({ cores: input.resources.cores, memoryBytes: input.resources.memory_bytes, gpus: input.resources.gpus, images: input.images })
     .where(eq(agents.id, agent.id))
   const known = await applyReports(deps, agent, input.sessions)
-  const reported = new Set(input.sessions.map((s) => s.kasm_id))
-  const toCreate = await deps.db
+  const reported = new Map(input.sessions.map((s) => [s.kasm_id, s.state]))
+  const unreported = await deps.db
     .select()
     .from(kasms)
-    .where(and(eq(kasms.agentId, agent.id), inArray(kasms.status, WANTED), reported.size > 0 ? notInArray(kasms.id, [...reported]) : undefined))
-  // Containers the edge no longer wants: ending sessions, and anything it does not know for this agent.
-  const toDestroy = input.sessions
-    .filter((s) => s.state !== 'deleted')
-    .filter((s) => {
-      const k = known.get(s.kasm_id)
-      return !k || k.status === 'deleting' || k.status === 'deleted' || k.status === 'error'
-    })
-    .map((s) => s.kasm_id)
+    .where(and(eq(kasms.agentId, agent.id), inArray(kasms.status, [...STARTING, 'running', 'paused', 'stopped']), reported.size > 0 ? notInArray(kasms.id, [...reported.keys()]) : undefined))
+  // A paused or stopped session whose container is gone cannot be brought back as it was.
+  const lost = unreported.filter((k) => k.status === 'paused' || k.status === 'stopped')
+  if (lost.length > 0) {
+    await deps.db.update(kasms).set({ status: 'error', operationalMessage: 'The session container disappeared from its agent' }).where(inArray(kasms.id, lost.map((k) => k.id)))
+  }
+  const wanted = (want: KasmState, from: string[]) =>
+    [...known.values()].filter((k) => k.status === want && from.includes(reported.get(k.id) ?? '')).map((k) => k.id)
   return {
     work: {
-      create: toCreate.map((k) => ({ kasm_id: k.id, ...(k.launchSpec ?? {}) })),
-      destroy: toDestroy,
+      create: unreported.filter((k) => !lost.includes(k)).map((k) => ({ kasm_id: k.id, ...(k.launchSpec ?? {}) })),
+      // Containers the edge no longer wants: ending sessions, and anything it does not know for this agent.
+      destroy: input.sessions
+        .filter((s) => s.state !== 'deleted')
+        .filter((s) => {
+          const k = known.get(s.kasm_id)
+          return !k || k.status === 'deleting' || k.status === 'deleted' || k.status === 'error'
+        })
+        .map((s) => s.kasm_id),
+      pause: wanted('paused', ['running']),
+      stop: wanted('stopped', ['running', 'paused']),
+      resume: wanted('running', ['paused', 'stopped', 'exited']),
       exec: await pendingExecs(deps.db, agent),
     },
     poll_after_ms: agent.pollIntervalMs,

@@ -8,6 +8,7 @@ import { wakeAgent } from '../agents/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { iso, kasmId, kasmIdOrNull } from '../ids'
 import { findKasmFor, subjectUserId } from './access'
+import { authorizeDelete } from './lifecycle'
 import { streamFor } from './stream-token'
 
 function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {}) {
@@ -71,6 +72,7 @@ export async function listKasms(deps: Deps, caller: Caller, input: { user_id?: s
 /** Marks the session for deletion and wakes its agent, which removes the container and reports back. */
 export async function destroyKasm(deps: Deps, caller: Caller, input: { kasm_id: string; user_id?: string }) {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_delete')
+  await authorizeDelete(deps, caller, kasm)
   if (kasm.status === 'deleting') return {}
   const noContainer = kasm.status === 'error' || kasm.agentId === null
   await deps.db
