@@ -35,9 +35,39 @@ export type Config = {
   sessionNetwork: string
 }
 
+/** Command-line flags, each the same as one variable (`--edge-url` = ORIEL_EDGE_URL); flags win. */
+export const FLAGS = {
+  'edge-url': 'ORIEL_EDGE_URL',
+  token: 'ORIEL_AGENT_TOKEN',
+  'data-dir': 'ORIEL_AGENT_DATA_DIR',
+  name: 'ORIEL_AGENT_NAME',
+  'public-url': 'ORIEL_AGENT_PUBLIC_URL',
+  'listen-host': 'ORIEL_AGENT_LISTEN_HOST',
+  'listen-port': 'ORIEL_AGENT_LISTEN_PORT',
+  'docker-socket': 'ORIEL_DOCKER_SOCKET',
+  labels: 'ORIEL_AGENT_LABELS',
+  'session-network': 'ORIEL_SESSION_NETWORK',
+} as const
+
+/** Flags as variables, for `loadConfig`; unknown flags are an error, not ignored. */
+export function flagsToEnv(args: Record<string, string | boolean | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [flag, value] of Object.entries(args)) {
+    if (!(flag in FLAGS)) throw new Error(`unknown flag --${flag} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`)
+    if (typeof value === 'string') out[FLAGS[flag as keyof typeof FLAGS]] = value
+  }
+  return out
+}
+
 export function loadConfig(env: Record<string, string | undefined>, hostname: string): Config {
   const r = v.safeParse(ConfigSchema, env)
-  if (!r.success) throw new Error(r.issues.map((i) => i.message).join('; '))
+  if (!r.success) {
+    const flagOf = Object.fromEntries(Object.entries(FLAGS).map(([f, name]) => [name, f]))
+    throw new Error(r.issues.map((i) => {
+      const key = String(i.path?.[0]?.key ?? '')
+      return i.input === undefined ? `${key} (or --${flagOf[key]}) is required` : i.message
+    }).join('; '))
+  }
   const c = r.output
   return {
     edgeUrl: c.ORIEL_EDGE_URL,
