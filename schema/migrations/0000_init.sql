@@ -232,6 +232,16 @@ CREATE TABLE "kasm_execs" (
 	"completed_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "kasm_screenshots" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kasm_id" uuid NOT NULL,
+	"width" integer NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"jpeg_base64" text,
+	"error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "agents" ADD CONSTRAINT "agents_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_key_permissions" ADD CONSTRAINT "api_key_permissions_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -252,6 +262,7 @@ ALTER TABLE "user_groups" ADD CONSTRAINT "user_groups_group_id_groups_id_fk" FOR
 ALTER TABLE "registration_tokens" ADD CONSTRAINT "registration_tokens_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registration_tokens" ADD CONSTRAINT "registration_tokens_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kasm_execs" ADD CONSTRAINT "kasm_execs_kasm_id_kasms_id_fk" FOREIGN KEY ("kasm_id") REFERENCES "public"."kasms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "kasm_screenshots" ADD CONSTRAINT "kasm_screenshots_kasm_id_kasms_id_fk" FOREIGN KEY ("kasm_id") REFERENCES "public"."kasms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "agents_zone_idx" ON "agents" USING btree ("zone_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_api_key_uq" ON "api_keys" USING btree ("api_key");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint

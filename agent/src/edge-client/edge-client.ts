@@ -17,7 +17,8 @@ export type CreateWork = {
   dlp: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
 }
 export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
-export type Work = { create: CreateWork[]; destroy: string[]; exec?: ExecWork[]; pause?: string[]; stop?: string[]; resume?: string[] }
+export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }
+export type Work = { create: CreateWork[]; destroy: string[]; exec?: ExecWork[]; pause?: string[]; stop?: string[]; resume?: string[]; screenshot?: ScreenshotWork[] }
 export type PollAnswer = { work: Work; poll_after_ms: number }
 
 /** HTTP to the edge: enrolment with the zone token, then every request signed with the agent key. */
@@ -41,6 +42,7 @@ export function createEdgeClient(edgeUrl: string, identity: Identity) {
         token: input.token, public_jwk: identity.publicJwk, public_url: input.publicUrl, name: input.name, resources: input.resources, labels: input.labels,
       }, false),
     poll: (input: PollInput) => call<PollAnswer>('/api/agent/poll', input, true),
+    screenshot: (result: { request_id: string; jpeg_base64?: string; error?: string }) => call<object>('/api/agent/screenshot', result, true),
     report: (sessions: ReportedSession[], execs: ExecResult[] = []) => call<object>('/api/agent/report', { sessions, execs }, true),
   }
 }

@@ -1,9 +1,10 @@
 import type { ExecResult, ReportedSession } from '#schema'
 import type { DockerPort } from '../docker/docker-port'
 import type { SessionSpec } from '../docker/session-spec'
-import type { CreateWork, EdgeClient, ExecWork, Work } from '../edge-client/edge-client'
+import type { CreateWork, EdgeClient, ExecWork, ScreenshotWork, Work } from '../edge-client/edge-client'
 import type { Identity } from '../identity'
 import type { Logger } from '../log'
+import { captureJpeg } from './screenshot'
 import { waitForVnc } from './wait-for-vnc'
 
 export const VNC_PORT = 5901
@@ -134,6 +135,17 @@ export function createSessionManager(opts: SessionManagerOptions) {
     await opts.edge.report([], [result]).catch((err) => opts.log.warn('exec report failed', { exec_id: e.exec_id, error: String(err) }))
   }
 
+  async function screenshot(r: ScreenshotWork) {
+    execsRunning.add(r.request_id)
+    const s = sessions.get(r.kasm_id)
+    const result = await (async () => {
+      if (!s?.address || s.state !== 'running') return { request_id: r.request_id, error: 'the session is not running on this agent' }
+      const jpeg = await captureJpeg(s.address, VNC_PORT, opts.identity.vncPassword(r.kasm_id), r.width)
+      return { request_id: r.request_id, jpeg_base64: jpeg.toString('base64') }
+    })().catch((err: Error) => ({ request_id: r.request_id, error: err.message.slice(0, 1000) }))
+    await opts.edge.screenshot(result).catch((err) => opts.log.warn('screenshot upload failed', { error: String(err) }))
+  }
+
   const track = (p: Promise<void>) => {
     inFlight.add(p)
     void p.finally(() => inFlight.delete(p))
@@ -159,6 +171,7 @@ export function createSessionManager(opts: SessionManagerOptions) {
         for (const id of ids ?? []) track(transition(id, change))
       }
       for (const e of work.exec ?? []) if (!execsRunning.has(e.exec_id)) track(runExec(e))
+      for (const r of work.screenshot ?? []) if (!execsRunning.has(r.request_id)) track(screenshot(r))
       for (const id of work.destroy) track(destroy(id).catch((err) => opts.log.warn('destroy failed', { kasm_id: id, error: String(err) })))
     },
     /** Where the gateway finds a running session's VNC server. */

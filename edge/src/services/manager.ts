@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { agents, authSessions, kasms, type Db } from '#schema'
 import type { Clock } from '../clock'
 import { pruneThrottles } from './auth/throttle'
+import { pruneScreenshots } from './kasms/screenshot'
 import type { LaunchSpec } from './kasms/launch-spec'
 
 /** Ended sign-ins are kept a day for the audit trail of who was signed in, then dropped. */
@@ -22,6 +23,7 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   const cutoff = at(KEEP_ENDED_SESSIONS_MS)
   await db.delete(authSessions).where(or(lt(authSessions.expiresAt, cutoff), lt(authSessions.revokedAt, cutoff)))
   await pruneThrottles(db, now)
+  await pruneScreenshots(db, now)
 
   await db
     .update(agents)

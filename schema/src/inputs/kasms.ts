@@ -22,3 +22,9 @@ export const ExecCommandKasmSchema = body({
   }),
 })
 export type ExecCommandKasmInput = v.InferOutput<typeof ExecCommandKasmSchema>
+
+export const GetKasmScreenshotSchema = body({
+  kasm_id: IdSchema,
+  user_id: v.optional(IdSchema),
+  width: v.optional(v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(3840)), 300),
+})

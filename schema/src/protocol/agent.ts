@@ -46,3 +46,10 @@ export const ExecResultSchema = v.strictObject({
 export type ExecResult = v.InferOutput<typeof ExecResultSchema>
 
 export const ReportSchema = v.strictObject({ sessions: v.array(ReportedSessionSchema), execs: v.optional(v.array(ExecResultSchema), []) })
+
+/** A captured screenshot (or why there is none); 2 MiB of base64 is far above a thumbnail's size. */
+export const ScreenshotResultSchema = v.strictObject({
+  request_id: v.pipe(v.string(), v.uuid()),
+  jpeg_base64: v.optional(v.pipe(v.string(), v.maxLength(2 * 1024 * 1024), v.regex(/^[A-Za-z0-9+/]*={0,2}$/))),
+  error: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+})

@@ -48,7 +48,7 @@ describe('signed requests', () => {
     const a = await enrolTestAgent(t, await registrationToken(t, admin))
     const ok = await a.poll()
     expect(ok.status).toBe(200)
-    expect(ok.body.work).toEqual({ create: [], destroy: [], exec: [] })
+    expect(ok.body.work).toEqual({ create: [], destroy: [], exec: [], pause: [], stop: [], resume: [], screenshot: [] })
     const accepted = await agentRow(a.id)
     const payload = { resources: a.resources, images: [], sessions: [] }
     const { privateKey: stranger } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })

@@ -49,7 +49,7 @@ describe('request_kasm', () => {
     const { payload } = await jwtVerify(stream.token, createLocalJWKSet(jwks), { audience: agent.id, issuer: 'oriel-edge' })
     expect(payload).toMatchObject({ typ: 'stream', kasm_id: work.kasm_id, sub: user.id, dlp: { clipboard_down: false } })
     // A running session is not handed out again; destroy asks the agent to remove it.
-    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work).toEqual({ create: [], destroy: [], exec: [] })
+    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work).toMatchObject({ create: [], destroy: [], exec: [], pause: [], stop: [], resume: [] })
     expect((await t.api('destroy_kasm', { kasm_id: kasmId }, auth)).status).toBe(200)
     expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work.destroy).toEqual([work.kasm_id])
     await agent.report([{ kasm_id: work.kasm_id, state: 'deleted' }])

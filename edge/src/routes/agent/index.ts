@@ -6,7 +6,8 @@ import { edgeJwks } from '../../services/agents/edge-key'
 import { enrollAgent } from '../../services/agents/enroll'
 import { applyReports, pollAgent } from '../../services/agents/poll'
 import { applyExecResults } from '../../services/kasms/exec'
-import { EnrollSchema, PollSchema, ReportSchema } from '#schema'
+import { applyScreenshot } from '../../services/kasms/screenshot'
+import { EnrollSchema, PollSchema, ReportSchema, ScreenshotResultSchema } from '#schema'
 import { verifySignedRequest } from '../../services/agents/signed-request'
 import { invalidInput, vJson } from '../../validate'
 
@@ -32,6 +33,11 @@ export const agentApi = new Hono<AppEnv>()
   .post('/poll', async (c) => {
     const { agent, body } = await signedBody(c, PollSchema)
     return c.json(await pollAgent(c.var.deps, agent, body))
+  })
+  .post('/screenshot', async (c) => {
+    const { agent, body } = await signedBody(c, ScreenshotResultSchema)
+    await applyScreenshot(c.var.deps.db, agent, body)
+    return c.json({})
   })
   .post('/report', async (c) => {
     const { agent, body } = await signedBody(c, ReportSchema)

@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
-import { ExecCommandKasmSchema, GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
+import { ExecCommandKasmSchema, GetKasmScreenshotSchema, GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
 import type { CallerEnv } from '../../env'
 import { execCommandKasm } from '../../services/kasms/exec'
 import { changeKasmState } from '../../services/kasms/lifecycle'
 import { requestKasm } from '../../services/kasms/request'
+import { getKasmScreenshot } from '../../services/kasms/screenshot'
 import { destroyKasm, getKasmStatus, keepalive, listKasms } from '../../services/kasms/sessions'
 import { vJson } from '../../validate'
 
@@ -16,4 +17,6 @@ export const kasmsApi = new Hono<CallerEnv>()
   .post('/pause_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'pause', c.req.valid('json'))))
   .post('/stop_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'stop', c.req.valid('json'))))
   .post('/resume_kasm', vJson(KasmRefSchema), async (c) => c.json(await changeKasmState(c.var.deps, c.var.caller, 'resume', c.req.valid('json'))))
+  .post('/get_kasm_screenshot', vJson(GetKasmScreenshotSchema), async (c) =>
+    c.body(await getKasmScreenshot(c.var.deps, c.var.caller, c.req.valid('json')), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store' }))
   .post('/keepalive', vJson(KasmRefSchema), async (c) => c.json(await keepalive(c.var.deps, c.var.caller, c.req.valid('json'))))

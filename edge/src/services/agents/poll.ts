@@ -2,6 +2,7 @@ import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import { agents, kasms, type Agent, type Kasm, type KasmState, type PollInput, type ReportedSession } from '#schema'
 import type { Deps } from '../../deps'
 import { pendingExecs } from '../kasms/exec'
+import { pendingScreenshots } from '../kasms/screenshot'
 
 /** States in which the agent should have (or be making) a running container. */
 const STARTING: KasmState[] = ['requested', 'provisioning', 'starting']
@@ -78,6 +79,7 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
       stop: wanted('stopped', ['running', 'paused']),
       resume: wanted('running', ['paused', 'stopped', 'exited']),
       exec: await pendingExecs(deps.db, agent),
+      screenshot: await pendingScreenshots(deps.db, agent),
     },
     poll_after_ms: agent.pollIntervalMs,
   }
