@@ -1,7 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from './tests/support/constants.ts'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from './tests/support/constants.ts'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const nodeDb = { '#test-db': here('./tests/support/db.node.ts') }
@@ -43,6 +43,7 @@ export default defineConfig({
                 DATABASE_URL: inject('pgBaseUrl').replace(/\/[^/]*$/, '/oriel_worker'),
                 SESSION_SECRET: TEST_SESSION_SECRET,
                 EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY,
+                SECRETS_KEY: TEST_SECRETS_KEY,
               },
             },
           })),

@@ -28,14 +28,19 @@ export function createAgent(opts: AgentOptions) {
   let loop: Promise<void> | undefined
   let gateway: ReturnType<typeof createGateway> | undefined
 
+  /** Waits `ms`, or less if a wake hint arrives or the agent is closing (including already closed). */
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms)
-      wake = () => {
+      if (abort.signal.aborted) return resolve()
+      const done = () => {
         clearTimeout(t)
+        abort.signal.removeEventListener('abort', done)
+        wake = () => {}
         resolve()
       }
-      abort.signal.addEventListener('abort', () => wake(), { once: true })
+      const t = setTimeout(done, ms)
+      wake = done
+      abort.signal.addEventListener('abort', done, { once: true })
     })
 
   return {

@@ -1,6 +1,7 @@
 import type { Db } from '#schema'
 import type { Clock } from './clock'
 import type { Logger } from './log'
+import type { SecretKeyRing } from './services/secrets'
 
 /** Settings the edge reads from its environment once per request (Workers) or process (Node). */
 export type EdgeConfig = {
@@ -10,6 +11,8 @@ export type EdgeConfig = {
   sessionTtlSeconds: number
   /** The edge's Ed25519 private key (JWK): signs stream tokens and wake hints; agents hold its public half. */
   signingKey: JsonWebKey & { kid?: string }
+  /** Keys that encrypt secrets at rest (registry passwords now; server credentials and egress later). */
+  secretKeys: SecretKeyRing
 }
 
 /** What every handler needs, built per request by `provideDeps`. */

@@ -119,6 +119,8 @@ CREATE TABLE "images" (
 	"exclude_labels" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"link_url" text,
 	"docker_registry" text,
+	"docker_user" text,
+	"docker_password_enc" text,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"hidden" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -7,7 +7,7 @@ import { silentLogger } from '../../edge/src/log'
 import { openTestDb } from '#test-db'
 import { builders } from './builders'
 import { testClock } from './clock'
-import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from './constants'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from './constants'
 
 export type Auth = { token: string } | { cookie: string } | { key: { api_key: string; api_key_secret: string } } | null
 export type ApiResult = { status: number; body: any; headers: Headers }
@@ -19,7 +19,7 @@ const COUNTED = ['users', 'user_attributes', 'groups', 'user_groups', 'group_set
 export async function testContext() {
   const testDb = await openTestDb()
   const clock = testClock()
-  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY })
+  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   let address = CLIENT_ADDRESS
   const app = createApp({
     makeDeps: () => {

@@ -15,6 +15,7 @@ export type CreateWork = {
   persistent_profile_path: string | null
   volume_mappings: Record<string, { bind: string; mode?: 'rw' | 'ro'; uid?: number; gid?: number }>
   dlp: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
+  registry_auth: { serveraddress?: string; username: string; password: string } | null
 }
 export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
 export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }

@@ -50,7 +50,7 @@ export function createSessionManager(opts: SessionManagerOptions) {
       if (!(await opts.docker.listImages()).includes(w.image)) {
         await set(s, { progress: 10, message: `Pulling ${w.image}` })
         // Pull progress maps onto 10–50 % of the launch; it is reported with the next transition or poll.
-        await opts.docker.pullImage(w.image, undefined, (percent) => {
+        await opts.docker.pullImage(w.image, w.registry_auth ?? undefined, (percent) => {
           s.progress = 10 + Math.round(percent * 0.4)
         })
         await set(s, { progress: 50, message: 'Image ready' })

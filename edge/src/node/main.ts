@@ -31,6 +31,7 @@ try {
   const config = edgeConfig({
     SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')),
     EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
+    SECRETS_KEY: await persistedSecret('SECRETS_KEY', async () => `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`),
     SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
   })
   const database = await openDatabase(process.env.DATABASE_URL, dataDir)

@@ -45,6 +45,9 @@ const ImageFieldsSchema = {
   exclude_labels: v.optional(LabelListSchema),
   link_url: v.optional(v.nullable(HttpUrlSchema)),
   docker_registry: OptionalTextSchema(1024),
+  docker_user: OptionalTextSchema(255),
+  /** Write-only: responses only say whether one is set. null removes it. */
+  docker_password: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(4096)))),
   enabled: v.optional(v.boolean()),
   hidden: v.optional(v.boolean()),
 }

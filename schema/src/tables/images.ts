@@ -33,6 +33,9 @@ export const images = pgTable('images', {
   excludeLabels: jsonb().$type<string[]>().notNull().default([]),
   linkUrl: text(),
   dockerRegistry: text(),
+  dockerUser: text(),
+  /** Encrypted at rest (DESIGN §7); write-only in the API, decrypted only for the agent that pulls. */
+  dockerPasswordEnc: text(),
   enabled: boolean().notNull().default(true),
   hidden: boolean().notNull().default(false),
   ...timestamps,

@@ -14,7 +14,7 @@ import { openPglite } from '../../../edge/src/db/pglite'
 import { silentLogger } from '../../../edge/src/log'
 import { createEdgeServer } from '../../../edge/src/node/server'
 import { bootstrap } from '../../../edge/src/services/bootstrap'
-import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from '../../support/constants'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
 import { freePort, IMAGE, type Edge } from './platform'
 
 const ADMIN_PASSWORD = 'e2e-admin-password'
@@ -59,7 +59,7 @@ export async function startEdgeOn(hostname: string): Promise<Edge> {
   const { db, close } = await openPglite()
   await migrate(db)
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: USER_PASSWORD })
-  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY })
+  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname })
   const { port } = await edge.start()
   const url = `http://${hostname}:${port}`
@@ -129,26 +129,24 @@ export async function spawnNetnsAgent(
 }
 
 /**
- * Stops the child agent: SIGTERM to npx, which passes it down through tsx to the agent (it then closes
- * gracefully); SIGKILL to the whole process group if anything of it is left after the grace period.
+ * Stops the child agent: SIGTERM to its process group, as a terminal's Ctrl-C would (npx runs tsx through
+ * `sh -c`, which does not pass signals on; tsx sees that its child got the signal too and does not send
+ * a second one), so the agent closes gracefully; SIGKILL to whatever is left after the grace period.
  */
 async function stopGroup(pgid: number, exited: Promise<unknown>): Promise<void> {
-  const alive = () => {
+  const signal = (s: NodeJS.Signals | 0) => {
     try {
-      process.kill(-pgid, 0)
+      process.kill(-pgid, s)
       return true
     } catch {
       return false // ESRCH: nothing of the group is left
     }
   }
-  try {
-    process.kill(pgid, 'SIGTERM')
-  } catch {
-    // The leader is gone already; the group check below still covers its children.
-  }
+  signal('SIGTERM')
+  const alive = () => signal(0)
   const deadline = Date.now() + AGENT_STOP_GRACE_MS
   while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-  if (alive()) process.kill(-pgid, 'SIGKILL')
+  if (alive()) signal('SIGKILL')
   await exited
 }
 

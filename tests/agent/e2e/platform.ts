@@ -17,7 +17,7 @@ import { openPglite } from '../../../edge/src/db/pglite'
 import { silentLogger } from '../../../edge/src/log'
 import { createEdgeServer } from '../../../edge/src/node/server'
 import { bootstrap } from '../../../edge/src/services/bootstrap'
-import { TEST_EDGE_SIGNING_KEY, TEST_SESSION_SECRET } from '../../support/constants'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
 
 export const IMAGE = 'oriel/desktop:1.0'
 const ADMIN_PASSWORD = 'e2e-admin-password'
@@ -41,15 +41,21 @@ export async function startEdge() {
   const { db, close } = await openPglite()
   await migrate(db)
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
-  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY })
+  const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1' })
   const { port } = await edge.start()
   const url = `http://127.0.0.1:${port}`
   async function api(verb: string, body: Record<string, unknown>, token?: string) {
-    const res = await fetch(`${url}/api/public/${verb}`, {
+    const send = () => fetch(`${url}/api/public/${verb}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
       body: JSON.stringify(body),
+    })
+    // The edge runs in this test process: after a blocking step (a docker push) its idle keep-alive
+    // socket can close just as fetch reuses it. One retry covers that race; anything else still fails.
+    const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
+      if (err.cause?.code === 'ECONNRESET') return send()
+      throw err
     })
     return { status: res.status, body: (await res.json()) as any }
   }

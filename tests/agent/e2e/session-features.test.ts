@@ -171,3 +171,30 @@ describe('get_kasm_screenshot', () => {
     await destroy(s)
   })
 })
+
+describe('images from a private registry', () => {
+  it('pulls with the workspace’s credentials; a wrong password fails the launch with a clear message', async () => {
+    const { startRegistry } = await import('./registry')
+    const registry = await startRegistry('puller', 'registry-pass')
+    try {
+      const user = await launcherUser(edge, {})
+      const a = edge.adminToken
+      const made = await edge.api('create_image', { target_image: { friendly_name: `Private ${user.userId.slice(0, 4)}`, name: registry.ref, cores: 0.5, memory: 768 * 1024 * 1024, docker_registry: registry.address, docker_user: 'puller', docker_password: 'wrong-pass' } }, a)
+      const groups = (await edge.api('get_user', { target_user: { user_id: user.userId } }, a)).body.user.groups
+      await edge.api('add_images_group', { target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id }, target_image: { image_id: made.body.image.image_id } }, a)
+      const bad = await edge.api('request_kasm', { image_id: made.body.image.image_id }, user.token)
+      await expect(waitRunning(edge, user.token, bad.body.kasm_id, 60_000)).rejects.toThrow(/could not start/)
+      await edge.api('destroy_kasm', { kasm_id: bad.body.kasm_id }, user.token)
+
+      await edge.api('update_image', { target_image: { image_id: made.body.image.image_id, docker_password: 'registry-pass' } }, a)
+      const good = await edge.api('request_kasm', { image_id: made.body.image.image_id }, user.token)
+      await waitRunning(edge, user.token, good.body.kasm_id, 120_000)
+      expect((await agent.docker.listImages()).includes(registry.ref)).toBe(true)
+      await destroy({ token: user.token, kasmId: good.body.kasm_id })
+      await edge.api('delete_image', { target_image: { image_id: made.body.image.image_id } }, a)
+    } finally {
+      registry.forget()
+      registry.stop()
+    }
+  }, 240_000)
+})

@@ -71,3 +71,23 @@ describe('a container session', () => {
     await edge.api('destroy_kasm', { kasm_id: b.body.kasm_id }, user.token)
   }, 180_000)
 })
+
+describe('the wake hint', () => {
+  it('is accepted only when signed by the edge for this agent', async () => {
+    const { generateKeyPair, SignJWT } = await import('jose')
+    const wake = (auth?: string) => fetch(new URL('/wake', agent.config.publicUrl), { method: 'POST', headers: auth ? { Authorization: `Bearer ${auth}` } : {} })
+    expect((await wake()).status).toBe(401)
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+    const forged = await new SignJWT({ typ: 'wake' }).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('oriel-edge').setAudience(agent.agentId).setExpirationTime('1m').sign(privateKey)
+    expect((await wake(forged)).status).toBe(401)
+    const { signEdgeJwt } = await import('../../../edge/src/services/agents/edge-key')
+    const { TEST_EDGE_SIGNING_KEY } = await import('../../support/constants')
+    const key = JSON.parse(TEST_EDGE_SIGNING_KEY)
+    const otherAgent = await signEdgeJwt(key, { typ: 'wake' }, { audience: crypto.randomUUID(), ttlSeconds: 30, now: new Date() })
+    expect((await wake(otherAgent)).status).toBe(401)
+    const stream = await signEdgeJwt(key, { typ: 'stream' }, { audience: agent.agentId, ttlSeconds: 30, now: new Date() })
+    expect((await wake(stream)).status).toBe(401)
+    const good = await signEdgeJwt(key, { typ: 'wake' }, { audience: agent.agentId, ttlSeconds: 30, now: new Date() })
+    expect((await wake(good)).status).toBe(204)
+  })
+})

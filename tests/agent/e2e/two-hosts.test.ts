@@ -28,20 +28,15 @@ let zone2Id: string
 const ids = { agent1: '', agent2: '' }
 const hex = (id: string) => id.replaceAll('-', '')
 
-const T0 = Date.now(); const lap = (w: string) => console.log(`[t] ${w} ${Date.now() - T0}`)
 beforeAll(async () => {
   ensureDocker()
-  lap('docker')
   host = startNetnsHost(HOST_NAME, HOST_INDEX)
-  lap('host')
   edge = await startEdgeOn(host.hostIp)
-  lap('edge')
   agent1 = await startAgent(edge, { network: NETWORK_1, labels: ['h1'], name: 'e2e-h1' })
   const zone = await edge.api('create_zone', { target_zone: { zone_name: 'e2e-zone-h2' } }, edge.adminToken)
   zone2Id = zone.body.zone.zone_id
   const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zone2Id } }, edge.adminToken)
   agent2 = await spawnNetnsAgent(host, { edgeUrl: edge.url, token: reg.body.registration_token.token, labels: ['h2'], network: NETWORK_2, name: 'e2e-h2' })
-  lap('agents')
   ids.agent1 = hex(agent1.agentId)
   ids.agent2 = hex(agent2.agentId)
   await waitFor(async () => {
@@ -55,9 +50,7 @@ beforeAll(async () => {
 }, 600_000)
 
 afterAll(async () => {
-  lap('after')
   await agent2?.stop()
-  lap('agent2 stopped')
   await agent1?.agent.close({ graceMs: 2_000 })
   for (const c of (await agent1?.docker.listManaged(agent1.agentId).catch(() => [])) ?? []) await agent1.docker.remove(c.containerId)
   await agent1?.docker.removeSessionNetwork(NETWORK_1).catch(() => {})
@@ -65,9 +58,7 @@ afterAll(async () => {
   if (host) {
     for (const c of (await host.docker.listManaged(agent2?.agentId ?? '').catch(() => [])) ?? []) await host.docker.remove(c.containerId)
     await host.docker.removeSessionNetwork(NETWORK_2).catch(() => {})
-    lap('before host stop')
     host.stop()
-    lap('host stopped')
   }
   await edge?.close()
 }, 120_000)

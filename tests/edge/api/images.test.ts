@@ -101,3 +101,20 @@ describe('Docker Run Config list forms', () => {
     expect(res.body.image.run_config).toEqual(run_config)
   })
 })
+
+describe('registry credentials', () => {
+  it('are write-only, encrypted at rest, and removable', async () => {
+    const { sql } = await import('drizzle-orm')
+    const made = await t.api('create_image', { target_image: { friendly_name: 'Private', name: 'registry.example.com/team/desktop:2', docker_registry: 'registry.example.com', docker_user: 'puller', docker_password: 'hunter2-registry' } }, admin)
+    expect(made.status).toBe(200)
+    expect(made.body.image).toMatchObject({ docker_user: 'puller', docker_password_set: true })
+    expect(JSON.stringify(made.body)).not.toContain('hunter2')
+    expect(JSON.stringify((await t.api('get_images', {}, admin)).body)).not.toContain('hunter2')
+    const id = made.body.image.image_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+    const row = (await t.db.execute(sql`select docker_password_enc from images where id = ${id}`)) as unknown as { rows: { docker_password_enc: string }[] }
+    expect(row.rows[0]!.docker_password_enc).toMatch(/^v1:test1:/)
+    expect(row.rows[0]!.docker_password_enc).not.toContain('hunter2')
+    const cleared = await t.api('update_image', { target_image: { image_id: made.body.image.image_id, docker_password: null } }, admin)
+    expect(cleared.body.image.docker_password_set).toBe(false)
+  })
+})

@@ -134,6 +134,19 @@ describe('request_kasm', () => {
   })
 })
 
+describe('registry credentials at launch', () => {
+  it('reach the session’s agent decrypted in its create work, and nobody else', async () => {
+    const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher()
+    await t.api('update_image', { target_image: { image_id: image.id, docker_registry: '127.0.0.1:5000', docker_user: 'puller', docker_password: 'pull-secret' } }, admin)
+    const req = await t.api('request_kasm', { image_id: image.id }, auth)
+    expect(JSON.stringify(req.body)).not.toContain('pull-secret')
+    const work = (await agent.poll()).body.work.create[0]
+    expect(work.registry_auth).toEqual({ serveraddress: '127.0.0.1:5000', username: 'puller', password: 'pull-secret' })
+    expect(JSON.stringify((await t.api('get_kasm_status', { kasm_id: req.body.kasm_id }, auth)).body)).not.toContain('pull-secret')
+  })
+})
+
 describe('keepalive and the manager tick', () => {
   it('keepalive moves the expiry; without it the session is deleted when it expires', async () => {
     const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })

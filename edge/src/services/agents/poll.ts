@@ -2,6 +2,8 @@ import { and, eq, inArray, notInArray } from 'drizzle-orm'
 import { agents, kasms, type Agent, type Kasm, type KasmState, type PollInput, type ReportedSession } from '#schema'
 import type { Deps } from '../../deps'
 import { pendingExecs } from '../kasms/exec'
+import type { LaunchSpec } from '../kasms/launch-spec'
+import { decryptSecret } from '../secrets'
 import { pendingScreenshots } from '../kasms/screenshot'
 
 /** States in which the agent should have (or be making) a running container. */
@@ -45,6 +47,15 @@ export async function applyReports(deps: Deps, agent: Agent, reports: ReportedSe
   return byId
 }
 
+/** A session's launch spec as the agent gets it: the registry password decrypted, for this pull only. */
+async function createWork(deps: Deps, k: Kasm) {
+  const { registry, ...spec } = (k.launchSpec ?? {}) as Partial<LaunchSpec>
+  const registry_auth = registry
+    ? { serveraddress: registry.server ?? undefined, username: registry.username, password: await decryptSecret(deps.config.secretKeys, registry.password_enc) }
+    : null
+  return { kasm_id: k.id, ...spec, registry_auth }
+}
+
 /** One poll: record resources, apply reports, and answer with the work derived from the database. */
 export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
   await deps.db
@@ -66,7 +77,7 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
     [...known.values()].filter((k) => k.status === want && from.includes(reported.get(k.id) ?? '')).map((k) => k.id)
   return {
     work: {
-      create: unreported.filter((k) => !lost.includes(k)).map((k) => ({ kasm_id: k.id, ...(k.launchSpec ?? {}) })),
+      create: await Promise.all(unreported.filter((k) => !lost.includes(k)).map((k) => createWork(deps, k))),
       // Containers the edge no longer wants: ending sessions, and anything it does not know for this agent.
       destroy: input.sessions
         .filter((s) => s.state !== 'deleted')

@@ -3,6 +3,7 @@ import { images, zones, type CreateImageInput, type DbOrTx, type Image, type New
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
+import { encryptSecret } from '../secrets'
 import { authorize, can, type Caller } from '../auth/caller'
 import { liveKasmIdsForImage } from './sessions'
 import { adminImageView, allImagesJson, launchableImagesJson } from './records'
@@ -44,9 +45,16 @@ const columnsOf = (t: Omit<UpdateImageInput, 'image_id'>): Partial<NewImage> => 
   ...(t.exclude_labels !== undefined && { excludeLabels: t.exclude_labels }),
   ...(t.link_url !== undefined && { linkUrl: t.link_url }),
   ...(t.docker_registry !== undefined && { dockerRegistry: t.docker_registry }),
+  ...(t.docker_user !== undefined && { dockerUser: t.docker_user }),
   ...(t.enabled !== undefined && { enabled: t.enabled }),
   ...(t.hidden !== undefined && { hidden: t.hidden }),
 })
+
+/** The registry password, encrypted before it is stored; null removes it, undefined leaves it. */
+async function passwordColumn(deps: Deps, password: string | null | undefined): Promise<Partial<NewImage>> {
+  if (password === undefined) return {}
+  return { dockerPasswordEnc: password === null ? null : await encryptSecret(deps.config.secretKeys, password) }
+}
 
 /** Rules across fields, checked on the workspace as it would be saved. */
 async function checkImage(db: DbOrTx, i: Pick<Image, 'imageType' | 'name' | 'linkUrl' | 'serverId' | 'serverPoolId' | 'restrictToZone' | 'zoneId'>) {
@@ -67,7 +75,7 @@ async function checkImage(db: DbOrTx, i: Pick<Image, 'imageType' | 'name' | 'lin
 export async function createImage(deps: Deps, caller: Caller, t: CreateImageInput) {
   authorize(caller, 'images_create')
   const image = await deps.db.transaction(async (tx) => {
-    const values = { friendlyName: t.friendly_name, ...columnsOf(t) }
+    const values = { friendlyName: t.friendly_name, ...columnsOf(t), ...(await passwordColumn(deps, t.docker_password)) }
     await checkImage(tx, {
       imageType: values.imageType ?? 'Container', name: values.name ?? null, linkUrl: values.linkUrl ?? null,
       serverId: values.serverId ?? null, serverPoolId: values.serverPoolId ?? null,
@@ -85,7 +93,7 @@ export async function updateImage(deps: Deps, caller: Caller, t: UpdateImageInpu
   authorize(caller, 'images_modify')
   const image = await deps.db.transaction(async (tx) => {
     const current = await findImage(tx, t.image_id)
-    const changes = columnsOf(t)
+    const changes = { ...columnsOf(t), ...(await passwordColumn(deps, t.docker_password)) }
     await checkImage(tx, { ...current, ...changes })
     const [i] = await tx.update(images).set(changes).where(eq(images.id, current.id)).returning()
     if (!i) throw ApiError.notFound('Workspace', 'target_image.image_id')

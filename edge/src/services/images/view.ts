@@ -40,6 +40,8 @@ const ADMIN_FIELDS: [string, string][] = [
   ['include_labels', col('include_labels')],
   ['exclude_labels', col('exclude_labels')],
   ['docker_registry', col('docker_registry')],
+  ['docker_user', col('docker_user')],
+  ['docker_password_set', 'i.docker_password_enc is not null'],
   ['hidden', col('hidden')],
   ['created', iso('created_at')],
   ['updated', iso('updated_at')],
@@ -76,6 +78,8 @@ export type AdminImageView = LauncherImageView & {
   include_labels: string[]
   exclude_labels: string[]
   docker_registry: string | null
+  docker_user: string | null
+  docker_password_set: boolean
   hidden: boolean
   created: string
   updated: string

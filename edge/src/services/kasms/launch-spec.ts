@@ -16,6 +16,8 @@ export type LaunchSpec = {
   persistent_profile_path: string | null
   volume_mappings: Record<string, unknown>
   dlp: DlpFlags
+  /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
+  registry: { server: string | null; username: string; password_enc: string } | null
   lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number }
 }
 
@@ -45,6 +47,7 @@ export function launchSpec(user: User, image: Image, settings: GroupSettingValue
     // The workspace's own mappings, then the groups' (merged across groups, DESIGN §3).
     volume_mappings: { ...image.volumeMappings, ...settings.volume_mapping },
     dlp: dlpFlags(settings),
+    registry: image.dockerUser && image.dockerPasswordEnc ? { server: image.dockerRegistry, username: image.dockerUser, password_enc: image.dockerPasswordEnc } : null,
     lifecycle: { keepalive_expiration_action: settings.keepalive_expiration_action, session_time_limit: settings.session_time_limit },
   }
 }

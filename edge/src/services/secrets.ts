@@ -1,0 +1,41 @@
+import { base64ToBytes, bytesToBase64 } from './auth/bytes'
+
+/**
+ * Secrets at rest (DESIGN §7): AES-256-GCM through WebCrypto under a key from the environment,
+ * written as `v1:<key id>:<iv>:<ciphertext>`. The key ring's first key encrypts; any key in it
+ * decrypts, so keys can be rotated by putting a new one first.
+ */
+export type SecretKeyRing = { current: string; keys: ReadonlyMap<string, Uint8Array<ArrayBuffer>> }
+
+/** Parses `kid:base64key[,kid:base64key…]` (each key 32 bytes). */
+export function parseKeyRing(text: string | undefined): SecretKeyRing {
+  if (!text) throw new Error('SECRETS_KEY is not set')
+  const keys = new Map<string, Uint8Array<ArrayBuffer>>()
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kid, b64] = part.split(':')
+    const key = base64ToBytes(b64 ?? '')
+    if (!kid || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || key.length !== 32) throw new Error('SECRETS_KEY must be "<key id>:<base64 of 32 bytes>", comma-separated for rotation')
+    keys.set(kid, key)
+  }
+  const current = [...keys.keys()][0]
+  if (!current) throw new Error('SECRETS_KEY is empty')
+  return { current, keys }
+}
+
+const importKey = (raw: Uint8Array<ArrayBuffer>) => crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
+
+export async function encryptSecret(ring: SecretKeyRing, plain: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const key = await importKey(ring.keys.get(ring.current)!)
+  // The key id is bound into the ciphertext as associated data: a blob moved under another id fails.
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(ring.current) }, key, new TextEncoder().encode(plain))
+  return `v1:${ring.current}:${bytesToBase64(iv)}:${bytesToBase64(new Uint8Array(data))}`
+}
+
+export async function decryptSecret(ring: SecretKeyRing, blob: string): Promise<string> {
+  const [version, kid, iv, data] = blob.split(':')
+  const raw = kid ? ring.keys.get(kid) : undefined
+  if (version !== 'v1' || !raw || !iv || !data) throw new Error('secret cannot be decrypted with the configured keys')
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: base64ToBytes(iv), additionalData: new TextEncoder().encode(kid) }, await importKey(raw), base64ToBytes(data))
+  return new TextDecoder().decode(plain)
+}
