@@ -35,6 +35,8 @@ export const VolumeMappingSchema = v.record(
   }),
 )
 
+export type VolumeMappings = v.InferOutput<typeof VolumeMappingSchema>
+
 export const GROUP_SETTINGS = {
   keepalive_expiration: seconds(3600, 'Seconds a session lives without a keepalive before keepalive_expiration_action applies.'),
   keepalive_interval: seconds(300, 'Seconds between the keepalives the session view sends while it is open.'),

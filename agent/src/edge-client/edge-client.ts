@@ -1,26 +1,8 @@
-import { sequence, signRequest, type ExecResult, type PollInput, type ReportedSession } from '#schema'
+import { sequence, signRequest, type ExecResult, type PollAnswer, type PollInput, type ReportedSession } from '#schema'
 import type { JWK } from 'jose'
 import type { Identity } from '../identity'
 
-export type CreateWork = {
-  kasm_id: string
-  user_id: string
-  username: string
-  image_id: string
-  image: string
-  cores: number
-  memory_bytes: number
-  gpu_count: number
-  run_config: Record<string, unknown>
-  persistent_profile_path: string | null
-  volume_mappings: Record<string, { bind: string; mode?: 'rw' | 'ro'; uid?: number; gid?: number }>
-  dlp: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
-  registry_auth: { serveraddress?: string; username: string; password: string } | null
-}
-export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
-export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }
-export type Work = { create: CreateWork[]; destroy: string[]; exec?: ExecWork[]; pause?: string[]; stop?: string[]; resume?: string[]; screenshot?: ScreenshotWork[] }
-export type PollAnswer = { work: Work; poll_after_ms: number }
+export type { CreateWork, ExecWork, PollAnswer, ScreenshotWork, Work } from '#schema'
 
 /** HTTP to the edge: enrolment with the zone token, then every request signed with the agent key. */
 export function createEdgeClient(edgeUrl: string, identity: Identity) {

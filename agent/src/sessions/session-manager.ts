@@ -168,10 +168,10 @@ export function createSessionManager(opts: SessionManagerOptions) {
     apply(work: Work) {
       for (const w of work.create) if (!sessions.has(w.kasm_id)) track(launch(w))
       for (const [ids, change] of [[work.pause, 'pause'], [work.stop, 'stop'], [work.resume, 'resume']] as const) {
-        for (const id of ids ?? []) track(transition(id, change))
+        for (const id of ids) track(transition(id, change))
       }
-      for (const e of work.exec ?? []) if (!execsRunning.has(e.exec_id)) track(runExec(e))
-      for (const r of work.screenshot ?? []) if (!execsRunning.has(r.request_id)) track(screenshot(r))
+      for (const e of work.exec) if (!execsRunning.has(e.exec_id)) track(runExec(e))
+      for (const r of work.screenshot) if (!execsRunning.has(r.request_id)) track(screenshot(r))
       for (const id of work.destroy) track(destroy(id).catch((err) => opts.log.warn('destroy failed', { kasm_id: id, error: String(err) })))
     },
     /** Where the gateway finds a running session's VNC server. */

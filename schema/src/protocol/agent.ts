@@ -53,3 +53,37 @@ export const ScreenshotResultSchema = v.strictObject({
   jpeg_base64: v.optional(v.pipe(v.string(), v.maxLength(2 * 1024 * 1024), v.regex(/^[A-Za-z0-9+/]*={0,2}$/))),
   error: v.optional(v.pipe(v.string(), v.maxLength(1000))),
 })
+
+/** DLP flags fixed at launch: the agent's gateway enforces them from the stream token. */
+export type DlpFlags = { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
+
+/**
+ * What the agent needs to build a session's container, fixed when the session is requested: later
+ * edits of the workspace or of group settings do not change a running session (as in Kasm).
+ */
+export type LaunchSpec = {
+  user_id: string
+  username: string
+  image_id: string
+  image: string
+  cores: number
+  memory_bytes: number
+  gpu_count: number
+  run_config: Record<string, unknown>
+  persistent_profile_path: string | null
+  volume_mappings: Record<string, { bind: string; mode?: 'rw' | 'ro'; uid?: number; gid?: number; required?: boolean; skip_check?: boolean }>
+  dlp: DlpFlags
+  /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
+  registry: { server: string | null; username: string; password_enc: string } | null
+  lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number }
+}
+
+/** Poll work (the edge's answer): what the agent must bring about. */
+export type CreateWork = Omit<LaunchSpec, 'registry' | 'lifecycle'> & {
+  kasm_id: string
+  registry_auth: { serveraddress?: string; username: string; password: string } | null
+}
+export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
+export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }
+export type Work = { create: CreateWork[]; destroy: string[]; exec: ExecWork[]; pause: string[]; stop: string[]; resume: string[]; screenshot: ScreenshotWork[] }
+export type PollAnswer = { work: Work; poll_after_ms: number }

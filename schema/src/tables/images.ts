@@ -1,5 +1,6 @@
 import { bigint, boolean, integer, jsonb, pgTable, real, text, uuid } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
+import type { VolumeMappings } from '../settings'
 import { zones } from './zones'
 
 /** What a workspace launches: a container, a fixed server, a server pool, or a plain link. */
@@ -23,7 +24,7 @@ export const images = pgTable('images', {
   runConfig: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   execConfig: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   persistentProfilePath: text(),
-  volumeMappings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  volumeMappings: jsonb().$type<VolumeMappings>().notNull().default({}),
   restrictToZone: boolean().notNull().default(false),
   zoneId: uuid().references(() => zones.id, { onDelete: 'set null' }),
   /** Server and pool restrictions; their tables come with fixed servers, so no foreign key yet. */

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { migrate } from '#schema'
 import { createAgent } from '../../../agent/src/agent'
 import type { Config } from '../../../agent/src/config'
@@ -117,4 +118,27 @@ export async function waitFor(check: () => Promise<boolean>, ms: number, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 200))
   }
+}
+
+/**
+ * Registers a test file's platform: Docker ready, the edge, and one in-process agent on its own
+ * session network; everything the file left running is removed afterwards.
+ */
+export function useAgentPlatform(name: string) {
+  const edge = {} as Edge
+  const agent = {} as Awaited<ReturnType<typeof startAgent>>
+  const network = `oriel-e2e-${name}-${process.pid}`
+  beforeAll(async () => {
+    ensureDocker()
+    Object.assign(edge, await startEdge())
+    Object.assign(agent, await startAgent(edge, { network }))
+  }, 900_000)
+  afterAll(async () => {
+    await agent.agent?.close({ graceMs: 2_000 })
+    for (const c of (await agent.docker?.listManaged(agent.agentId)) ?? []) await agent.docker.remove(c.containerId)
+    await agent.docker?.removeSessionNetwork(network).catch(() => {})
+    agent.removeData?.()
+    await edge.close?.()
+  })
+  return { edge, agent }
 }

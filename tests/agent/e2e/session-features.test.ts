@@ -3,28 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureDocker, launcherUser, startAgent, startEdge, waitFor, waitRunning, type Edge } from './platform'
+import { afterAll, describe, expect, it } from 'vitest'
+import { launcherUser, waitFor, waitRunning, useAgentPlatform } from './platform'
 
-let edge: Edge
-let agent: Awaited<ReturnType<typeof startAgent>>
-const NETWORK = `oriel-e2e-f-${process.pid}`
+const { edge, agent } = useAgentPlatform('f')
 const profiles = mkdtempSync(join(tmpdir(), 'oriel-profiles-'))
-
-beforeAll(async () => {
-  ensureDocker()
-  edge = await startEdge()
-  agent = await startAgent(edge, { network: NETWORK })
-}, 900_000)
-
-afterAll(async () => {
-  await agent?.agent.close({ graceMs: 2_000 })
-  for (const c of (await agent?.docker.listManaged(agent.agentId)) ?? []) await agent.docker.remove(c.containerId)
-  await agent?.docker.removeSessionNetwork(NETWORK).catch(() => {})
-  agent?.removeData()
-  await edge?.close()
-  rmSync(profiles, { recursive: true, force: true })
-})
+afterAll(() => rmSync(profiles, { recursive: true, force: true }))
 
 async function launch(settings: Record<string, unknown> = {}) {
   const user = await launcherUser(edge, settings)

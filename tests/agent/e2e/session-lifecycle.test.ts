@@ -1,28 +1,12 @@
 // End to end on the real Docker engine: request_kasm → container → running → RFB through the
 // gateway with the stream token → destroy_kasm → the container is gone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { RfbTestClient } from '../rfb/support/rfb-client'
 import { waitForFullScreen } from '../rfb/support/screen'
-import { ensureDocker, launcherUser, startAgent, startEdge, waitFor, waitRunning, type Edge } from './platform'
+import { launcherUser, waitFor, waitRunning, useAgentPlatform } from './platform'
 
-let edge: Edge
-let agent: Awaited<ReturnType<typeof startAgent>>
-const NETWORK = `oriel-e2e-${process.pid}`
-
-beforeAll(async () => {
-  ensureDocker()
-  edge = await startEdge()
-  agent = await startAgent(edge, { network: NETWORK })
-}, 900_000)
-
-afterAll(async () => {
-  await agent?.agent.close({ graceMs: 2_000 })
-  for (const c of (await agent?.docker.listManaged(agent.agentId)) ?? []) await agent.docker.remove(c.containerId)
-  await agent?.docker.removeSessionNetwork(NETWORK).catch(() => {})
-  agent?.removeData()
-  await edge?.close()
-})
+const { edge, agent } = useAgentPlatform('l')
 
 describe('a container session', () => {
   it('starts, streams its desktop through the gateway, and is removed on destroy', async () => {

@@ -1,27 +1,6 @@
-import type { GroupSettingValues, Image, User } from '#schema'
+import type { DlpFlags, GroupSettingValues, Image, LaunchSpec, User } from '#schema'
 
-/**
- * What the agent needs to build a session's container, fixed when the session is requested: later
- * edits of the workspace or of group settings do not change a running session (as in Kasm).
- */
-export type LaunchSpec = {
-  user_id: string
-  username: string
-  image_id: string
-  image: string
-  cores: number
-  memory_bytes: number
-  gpu_count: number
-  run_config: Record<string, unknown>
-  persistent_profile_path: string | null
-  volume_mappings: Record<string, unknown>
-  dlp: DlpFlags
-  /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
-  registry: { server: string | null; username: string; password_enc: string } | null
-  lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number }
-}
-
-export type DlpFlags = { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
+export type { DlpFlags, LaunchSpec }
 
 export function dlpFlags(s: GroupSettingValues): DlpFlags {
   return {
