@@ -2,6 +2,7 @@ import type { Config } from './config'
 import type { DockerPort } from './docker/docker-port'
 import { createEdgeClient, EdgeError } from './edge-client/edge-client'
 import { createGateway } from './gateway/server'
+import { createHostFacts } from './host-facts'
 import { loadIdentity } from './identity'
 import type { Logger } from './log'
 import { createSessionManager } from './sessions/session-manager'
@@ -29,13 +30,20 @@ export function createAgent(opts: AgentOptions) {
   let gateway: ReturnType<typeof createGateway> | undefined
 
   /** Waits `ms`, or less if a wake hint arrives or the agent is closing (including already closed). */
+  // A wake hint that arrives while a poll is in flight is kept, so the next poll follows at once: the
+  // poll under way may have been answered before the edge committed the work the hint announces.
+  let wakePending = false
+  wake = () => void (wakePending = true)
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (abort.signal.aborted) return resolve()
+      if (abort.signal.aborted || wakePending) {
+        wakePending = false
+        return resolve()
+      }
       const done = () => {
         clearTimeout(t)
         abort.signal.removeEventListener('abort', done)
-        wake = () => {}
+        wake = () => void (wakePending = true)
         resolve()
       }
       const t = setTimeout(done, ms)
@@ -60,7 +68,8 @@ export function createAgent(opts: AgentOptions) {
       }
       const { bridge } = await docker.ensureSessionNetwork(config.sessionNetwork)
       await opts.isolate(bridge)
-      const sessions = createSessionManager({ docker, identity, edge, network: config.sessionNetwork, log })
+      const facts = createHostFacts(docker)
+      const sessions = createSessionManager({ docker, facts, identity, edge, network: config.sessionNetwork, log })
       await sessions.adopt()
       gateway = createGateway({
         host: config.listenHost, port: config.listenPort, agentId: () => identity.agentId!, edgeJwks: () => identity.edgeJwks!,
@@ -71,10 +80,10 @@ export function createAgent(opts: AgentOptions) {
         let backoff = RECONNECT_INITIAL_MS
         while (!abort.signal.aborted) {
           try {
-            const info = await docker.info()
+            const { info, images } = await facts.get()
             const answer = await edge.poll({
               resources: { cores: info.cores, memory_bytes: info.memoryBytes, gpus: info.gpus },
-              images: await docker.listImages(),
+              images,
               sessions: sessions.snapshot(),
             })
             sessions.apply(answer.work)

@@ -30,6 +30,26 @@ const FILES_PATH = /^\/kasm\/([0-9a-f-]{36})\/files\/([^/]+)$/
  * browser's WebSocket at `/kasm/<id>/vnc?token=<stream token>`, relayed to the container's VNC
  * server with DLP applied in the relay. Nothing is served without a valid edge signature.
  */
+/**
+ * The connection to the session's VNC server, reading up to 256 KiB at a time instead of libuv's
+ * 64 KiB: a full-screen update is megabytes, and each read becomes one WebSocket frame (one write),
+ * so fewer, larger reads cut the relay's syscalls by about four. The bytes are copied out of the
+ * shared read buffer because they are forwarded asynchronously.
+ */
+function connectUpstream(host: string): net.Socket {
+  const onread: net.OnReadOpts = {
+    buffer: new Uint8Array(256 * 1024),
+    // Returning false stops reading: that is how socket.pause() (the relay's backpressure) takes
+    // effect when reads go through `onread`.
+    callback: (n, buf) => {
+      socket.emit('data', Buffer.from(buf.subarray(0, n)))
+      return !socket.isPaused()
+    },
+  }
+  const socket: net.Socket = net.connect({ host, port: VNC_PORT, onread })
+  return socket
+}
+
 export function createGateway(opts: GatewayOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
   const server: Server = createServer((req, res) => {
@@ -72,7 +92,7 @@ export function createGateway(opts: GatewayOptions) {
         return
       }
       wss.handleUpgrade(req, socket, head, (browser) => {
-        const upstream = net.connect({ host: session.address, port: VNC_PORT })
+        const upstream = connectUpstream(session.address)
         upstream.setNoDelay(true)
         relayRfb({
           browser,

@@ -2,6 +2,7 @@ import type { ExecResult, ReportedSession } from '#schema'
 import type { DockerPort } from '../docker/docker-port'
 import type { SessionSpec } from '../docker/session-spec'
 import type { CreateWork, EdgeClient, ExecWork, ScreenshotWork, Work } from '../edge-client/edge-client'
+import type { HostFacts } from '../host-facts'
 import type { Identity } from '../identity'
 import type { Logger } from '../log'
 import { captureJpeg } from './screenshot'
@@ -12,9 +13,9 @@ const VNC_READY_TIMEOUT_MS = 60_000
 /** The edge keeps 64 KiB of an exec's output (the end, where errors are). */
 const MAX_EXEC_OUTPUT = 65_536
 
-type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; busy?: boolean }
+type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; busy?: boolean; reporting?: Promise<void> }
 
-export type SessionManagerOptions = { docker: DockerPort; identity: Identity; edge: EdgeClient; network: string; log: Logger }
+export type SessionManagerOptions = { docker: DockerPort; facts: HostFacts; identity: Identity; edge: EdgeClient; network: string; log: Logger }
 
 /**
  * The sessions this agent holds. Wanted state comes from the edge (poll work); actual state from
@@ -29,9 +30,15 @@ export function createSessionManager(opts: SessionManagerOptions) {
     await opts.edge.report([{ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null }]).catch((err) =>
       opts.log.warn('report failed; the next poll carries the state', { kasm_id, error: String(err) }))
   }
-  const set = async (s: LocalSession, change: Partial<LocalSession>) => {
+  /**
+   * Records a transition and reports it without holding up the work: reports of one session go out
+   * in order through its own chain, while the launch moves on to the next Docker call.
+   */
+  const set = (s: LocalSession, change: Partial<LocalSession>) => {
     Object.assign(s, change)
-    await report(s)
+    const snapshot = { ...s }
+    s.reporting = (s.reporting ?? Promise.resolve()).then(() => report(snapshot))
+    return s.reporting
   }
 
   function specOf(w: CreateWork): SessionSpec {
@@ -47,16 +54,17 @@ export function createSessionManager(opts: SessionManagerOptions) {
     const s: LocalSession = { kasm_id: w.kasm_id, state: 'provisioning', progress: 5, message: 'Preparing the workspace image' }
     sessions.set(w.kasm_id, s)
     try {
-      if (!(await opts.docker.listImages()).includes(w.image)) {
-        await set(s, { progress: 10, message: `Pulling ${w.image}` })
+      if (!(await opts.facts.hasImage(w.image))) {
+        void set(s, { progress: 10, message: `Pulling ${w.image}` })
         // Pull progress maps onto 10–50 % of the launch; it is reported with the next transition or poll.
         await opts.docker.pullImage(w.image, w.registry_auth ?? undefined, (percent) => {
           s.progress = 10 + Math.round(percent * 0.4)
         })
-        await set(s, { progress: 50, message: 'Image ready' })
+        opts.facts.invalidate()
+        void set(s, { progress: 50, message: 'Image ready' })
       }
       const { containerId } = await opts.docker.createSession(specOf(w), { network: opts.network })
-      await set(s, { state: 'starting', progress: 60, message: 'Starting the desktop', container_id: containerId })
+      void set(s, { state: 'starting', progress: 60, message: 'Starting the desktop', container_id: containerId })
       await opts.docker.startSession(containerId)
       const address = await opts.docker.sessionAddress(containerId, opts.network)
       await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)

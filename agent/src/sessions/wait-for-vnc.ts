@@ -1,5 +1,7 @@
 import net from 'node:net'
 
+const RETRY_MS = 15
+
 /**
  * Waits until the session's VNC server sends its RFB banner. A TCP connect alone is not enough: the
  * port can accept before Xvnc is ready (../shared/notes/docker.md §2).
@@ -9,7 +11,8 @@ export async function waitForVnc(host: string, port: number, timeoutMs: number, 
   while (Date.now() < deadline) {
     if (signal?.aborted) throw new Error('aborted')
     if (await bannerOnce(host, port)) return
-    await new Promise((r) => setTimeout(r, 100))
+    // Xvnc comes up some 250 ms after the container starts; a short retry keeps that wait tight.
+    await new Promise((r) => setTimeout(r, RETRY_MS))
   }
   throw new Error(`the session's VNC server did not answer within ${Math.round(timeoutMs / 1000)} s`)
 }

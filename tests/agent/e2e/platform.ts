@@ -1,6 +1,6 @@
 // The whole platform on this machine for end-to-end tests: the edge on Node (PGlite, real HTTP), a
 // real agent with the real Docker engine, and helpers to call the API as users and admins do.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -14,6 +14,7 @@ import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
 import { silentLogger as agentLog } from '../../../agent/src/log'
 import { systemClock } from '../../../edge/src/clock'
 import { edgeConfig } from '../../../edge/src/config'
+import { openNodePostgres } from '../../../edge/src/db/node-postgres'
 import { openPglite } from '../../../edge/src/db/pglite'
 import { silentLogger } from '../../../edge/src/log'
 import { createEdgeServer } from '../../../edge/src/node/server'
@@ -38,8 +39,9 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startEdge() {
-  const { db, close } = await openPglite()
+/** The edge on Node with PGlite (the embedded default), or on a real Postgres when given its URL. */
+export async function startEdge(o: { databaseUrl?: string } = {}) {
+  const { db, close } = o.databaseUrl ? openNodePostgres(o.databaseUrl) : await openPglite()
   await migrate(db)
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
@@ -79,6 +81,37 @@ export async function startAgent(edge: Edge, o: { network: string; labels?: stri
   const agent = createAgent({ config, docker, log: agentLog, isolate: isolateSessionBridge })
   const { agentId } = await agent.start()
   return { agent, agentId, docker, config, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
+}
+
+/**
+ * The agent as its own process (`agent/src/main.ts`), as it is deployed: same handle as startAgent.
+ * The benchmark uses it so the edge's work (and its GC) does not share the relay's thread.
+ */
+export async function startAgentProcess(edge: Edge, o: { network: string; dataDir?: string }) {
+  const zones = await edge.api('get_zones', {}, edge.adminToken)
+  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  const port = await freePort()
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
+  const name = `agent-${process.pid}-${port}`
+  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/src/main.ts'], {
+    detached: true,
+    stdio: 'ignore',
+    env: {
+      ...process.env, ORIEL_EDGE_URL: edge.url, ORIEL_AGENT_TOKEN: reg.body.registration_token.token, ORIEL_AGENT_DATA_DIR: dataDir,
+      ORIEL_AGENT_NAME: name, ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ORIEL_AGENT_LISTEN_PORT: String(port), ORIEL_SESSION_NETWORK: o.network,
+    },
+  })
+  const online = async () => ((await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string }[])
+    .find((a) => a.name === name && a.status === 'online')
+  await waitFor(async () => (await online()) !== undefined, 60_000, 'the agent process to enrol')
+  const agentId = (await online())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+  const close = () => new Promise<void>((r) => {
+    if (child.exitCode !== null) return r()
+    child.once('exit', () => r())
+    process.kill(-child.pid!, 'SIGTERM')
+  })
+  const docker: DockerPort = createDockerodePort({ socketPath: '/var/run/docker.sock' })
+  return { agent: { close }, agentId, pid: child.pid!, docker, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
 }
 
 /** A user allowed to launch the reference desktop, with the given group settings. */

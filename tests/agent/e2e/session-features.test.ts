@@ -135,21 +135,26 @@ describe('pause, stop and resume', () => {
 describe('get_kasm_screenshot', () => {
   it('answers with a JPEG of the desktop at the asked width, for the owner only', async () => {
     const s = await launch()
-    const res = await fetch(`${edge.url}/api/public/get_kasm_screenshot`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-      body: JSON.stringify({ kasm_id: s.kasmId, width: 320 }),
-    })
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toBe('image/jpeg')
-    const bytes = Buffer.from(await res.arrayBuffer())
-    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]))
-    const jpeg = (await import('jpeg-js')).default.decode(bytes)
-    expect(jpeg.width).toBe(320)
-    // Not a blank frame: the desktop has a window manager and a terminal on it.
-    const distinct = new Set<number>()
-    for (let i = 0; i < jpeg.data.length; i += 4) distinct.add((jpeg.data[i]! >> 4) * 256 + (jpeg.data[i + 1]! >> 4) * 16 + (jpeg.data[i + 2]! >> 4))
-    expect(distinct.size).toBeGreaterThan(2)
+    const shot = async () => {
+      const res = await fetch(`${edge.url}/api/public/get_kasm_screenshot`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
+        body: JSON.stringify({ kasm_id: s.kasmId, width: 320 }),
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('image/jpeg')
+      const bytes = Buffer.from(await res.arrayBuffer())
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]))
+      const jpeg = (await import('jpeg-js')).default.decode(bytes)
+      expect(jpeg.width).toBe(320)
+      const distinct = new Set<number>()
+      for (let i = 0; i < jpeg.data.length; i += 4) distinct.add((jpeg.data[i]! >> 4) * 256 + (jpeg.data[i + 1]! >> 4) * 16 + (jpeg.data[i + 2]! >> 4))
+      return distinct.size
+    }
+    // The session counts as running once Xvnc answers; twm and the terminal paint a moment later.
+    // The screenshot must then show them: not a blank frame.
+    let colours = 0
+    await waitFor(async () => (colours = await shot()) > 2, 15_000, `a painted desktop (colours seen: ${colours})`)
     const other = await launcherUser(edge, {})
     expect((await edge.api('get_kasm_screenshot', { kasm_id: s.kasmId }, other.token)).status).toBe(404)
     await destroy(s)
