@@ -186,4 +186,60 @@ describe('keepalive and the manager tick', () => {
     expect((await agent.poll()).status).toBe(200)
     expect((await t.api('request_kasm', { image_id: image.id }, auth)).status).toBe(200)
   })
+
+  it('session_time_limit ends a session however many keepalives it gets', async () => {
+    const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher({ session_time_limit: 60 })
+    const { body } = await t.api('request_kasm', { image_id: image.id }, auth)
+    const kasmUuid = (await agent.poll()).body.work.create[0].kasm_id
+    await agent.report([{ kasm_id: kasmUuid, state: 'running' }])
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(15_000)
+      await agent.poll([{ kasm_id: kasmUuid, state: 'running' }])
+      await t.api('keepalive', { kasm_id: body.kasm_id }, auth)
+      await runManagerTick(t.db, t.clock)
+    }
+    const status = await t.api('get_kasm_status', { kasm_id: body.kasm_id }, auth)
+    expect(status.body.operational_status).toBe('deleting')
+    expect(status.body.operational_message).toBe('The session reached its time limit')
+  })
+
+  it('sessions of an agent that vanished are cleaned after the grace, nothing stays stuck in deleting', async () => {
+    const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher()
+    const a = await t.api('request_kasm', { image_id: image.id }, auth)
+    const b = await t.api('request_kasm', { image_id: image.id }, auth)
+    const work = (await agent.poll()).body.work.create as { kasm_id: string }[]
+    await agent.report(work.map((w) => ({ kasm_id: w.kasm_id, state: 'running' })))
+    await t.api('destroy_kasm', { kasm_id: b.body.kasm_id }, auth)
+    expect((await t.api('get_kasm_status', { kasm_id: b.body.kasm_id }, auth)).body.operational_status).toBe('deleting')
+    // The agent never comes back: offline after three poll intervals, sessions gone after the grace.
+    t.clock.advance(16_000)
+    await runManagerTick(t.db, t.clock)
+    expect((await t.api('get_kasm_status', { kasm_id: a.body.kasm_id }, auth)).body.operational_status).toBe('running')
+    t.clock.advance(10 * 60_000)
+    await runManagerTick(t.db, t.clock)
+    expect((await t.api('get_kasm_status', { kasm_id: a.body.kasm_id }, auth)).status).toBe(404)
+    expect((await t.api('get_kasm_status', { kasm_id: b.body.kasm_id }, auth)).status).toBe(404)
+  })
 })
+
+describe('get_kasms', () => {
+  it('lists the caller’s own live sessions; sessions_view lists everyone’s', async () => {
+    await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const mine = await launcher()
+    const theirs = await launcher()
+    const m = await t.api('request_kasm', { image_id: mine.image.id }, mine.auth)
+    const o = await t.api('request_kasm', { image_id: theirs.image.id }, theirs.auth)
+    const own = await t.api('get_kasms', {}, mine.auth)
+    expect(own.body.kasms.map((k: { kasm_id: string }) => k.kasm_id)).toEqual([m.body.kasm_id])
+    expect(own.body.kasms[0]).toMatchObject({ username: mine.user.username, operational_status: 'requested' })
+    const all = await t.api('get_kasms', {}, admin)
+    const ids = all.body.kasms.map((k: { kasm_id: string }) => k.kasm_id)
+    expect(ids).toContain(m.body.kasm_id)
+    expect(ids).toContain(o.body.kasm_id)
+    expect((await t.api('get_kasms', { user_id: theirs.user.id }, mine.auth)).status).toBe(403)
+    expect((await t.api('get_kasms', {})).status).toBe(401)
+  })
+})
+

@@ -9,9 +9,14 @@ const ADMIN_VERBS = [
   'add_user_group', 'remove_user_group', 'get_settings_group', 'update_settings_group', 'add_images_group',
   'remove_images_group', 'get_permissions_group', 'add_permissions_group', 'remove_permissions_group', 'create_image',
   'update_image', 'delete_image', 'get_zones', 'create_zone', 'update_zone', 'delete_zone', 'get_api_keys',
-  'create_api_key', 'update_api_key', 'delete_api_key', 'set_api_key_permissions',
+  'create_api_key', 'update_api_key', 'delete_api_key', 'set_api_key_permissions', 'get_agents', 'update_agent',
+  'delete_agent', 'create_registration_token', 'get_registration_tokens', 'revoke_registration_token',
 ]
-const SELF_VERBS = ['logout', 'get_user', 'logout_user', 'get_attributes', 'update_user_attributes', 'update_attributes', 'get_images']
+const SELF_VERBS = [
+  'logout', 'get_user', 'logout_user', 'get_attributes', 'update_user_attributes', 'update_attributes', 'get_images',
+  'request_kasm', 'get_kasm_status', 'get_kasms', 'destroy_kasm', 'keepalive', 'exec_command_kasm', 'pause_kasm',
+  'stop_kasm', 'resume_kasm', 'get_kasm_screenshot',
+]
 
 // Bodies that pass validation, so the refusal tested is the permission check, not a 400.
 const id = '00000000000040008000000000000001'
@@ -46,6 +51,19 @@ const BODY: Record<string, Record<string, unknown>> = {
   get_attributes: { target_user: { user_id: id } },
   update_user_attributes: { target_user_attributes: { user_id: id } },
   update_attributes: { target_user_attributes: { user_id: id } },
+  update_agent: { target_agent: { agent_id: id, enabled: false } },
+  delete_agent: { target_agent: { agent_id: id } },
+  create_registration_token: { target_registration_token: { zone_id: id } },
+  revoke_registration_token: { target_registration_token: { registration_token_id: id } },
+  request_kasm: { image_id: id },
+  get_kasm_status: { kasm_id: id },
+  destroy_kasm: { kasm_id: id },
+  keepalive: { kasm_id: id },
+  exec_command_kasm: { kasm_id: id, exec_config: { cmd: 'id' } },
+  pause_kasm: { kasm_id: id },
+  stop_kasm: { kasm_id: id },
+  resume_kasm: { kasm_id: id },
+  get_kasm_screenshot: { kasm_id: id },
 }
 
 describe('authentication and permission on every verb', () => {
