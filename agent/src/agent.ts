@@ -73,7 +73,7 @@ export function createAgent(opts: AgentOptions) {
       await sessions.adopt()
       gateway = createGateway({
         host: config.listenHost, port: config.listenPort, agentId: () => identity.agentId!, edgeJwks: () => identity.edgeJwks!,
-        sessions, vncPassword: identity.vncPassword, onWake: () => wake(), docker, log,
+        sessions, vncPassword: identity.vncPassword, onWake: () => wake(), docker, tls: config.tls, log,
       })
       const gatewayPort = await gateway.listen()
       loop = (async () => {

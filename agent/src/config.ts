@@ -20,6 +20,9 @@ const ConfigSchema = v.object({
   ORIEL_AGENT_LABELS: Labels,
   /** The bridge session containers run on (one per host; sessions cannot reach each other). */
   ORIEL_SESSION_NETWORK: v.optional(v.string(), 'oriel-sessions'),
+  /** PEM files: with both, the gateway speaks HTTPS/WSS itself instead of relying on a TLS proxy. */
+  ORIEL_AGENT_TLS_CERT: v.optional(v.string()),
+  ORIEL_AGENT_TLS_KEY: v.optional(v.string()),
 })
 
 export type Config = {
@@ -33,6 +36,7 @@ export type Config = {
   dockerSocket: string
   labels: string[]
   sessionNetwork: string
+  tls?: { certFile: string; keyFile: string }
 }
 
 /** Command-line flags, each the same as one variable (`--edge-url` = ORIEL_EDGE_URL); flags win. */
@@ -47,6 +51,8 @@ export const FLAGS = {
   'docker-socket': 'ORIEL_DOCKER_SOCKET',
   labels: 'ORIEL_AGENT_LABELS',
   'session-network': 'ORIEL_SESSION_NETWORK',
+  'tls-cert': 'ORIEL_AGENT_TLS_CERT',
+  'tls-key': 'ORIEL_AGENT_TLS_KEY',
 } as const
 
 /** Flags as variables, for `loadConfig`; unknown flags are an error, not ignored. */
@@ -80,5 +86,11 @@ export function loadConfig(env: Record<string, string | undefined>, hostname: st
     dockerSocket: c.ORIEL_DOCKER_SOCKET,
     labels: c.ORIEL_AGENT_LABELS,
     sessionNetwork: c.ORIEL_SESSION_NETWORK,
+    ...(c.ORIEL_AGENT_TLS_CERT || c.ORIEL_AGENT_TLS_KEY ? { tls: tlsFiles(c.ORIEL_AGENT_TLS_CERT, c.ORIEL_AGENT_TLS_KEY) } : {}),
   }
+}
+
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined) {
+  if (!certFile || !keyFile) throw new Error('ORIEL_AGENT_TLS_CERT and ORIEL_AGENT_TLS_KEY (--tls-cert, --tls-key) go together')
+  return { certFile, keyFile }
 }

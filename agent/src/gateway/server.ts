@@ -1,4 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { JWK } from 'jose'
@@ -19,6 +21,8 @@ export type GatewayOptions = {
   vncPassword: (kasmId: string) => string
   onWake: () => void
   docker: DockerPort
+  /** PEM files for HTTPS/WSS; without them the gateway expects a TLS-terminating proxy in front. */
+  tls?: { certFile: string; keyFile: string }
   log: Logger
 }
 
@@ -52,7 +56,7 @@ function connectUpstream(host: string): net.Socket {
 
 export function createGateway(opts: GatewayOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://agent')
       if (req.method === 'POST' && url.pathname === '/wake') {
@@ -79,7 +83,10 @@ export function createGateway(opts: GatewayOptions) {
       opts.log.warn('gateway request failed', { error: String(err) })
       if (!res.headersSent) res.writeHead(500).end()
     })
-  })
+  }
+  const server: Server = opts.tls
+    ? createHttpsServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handler)
+    : createServer(handler)
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {

@@ -67,14 +67,14 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
 }
 export type Edge = Awaited<ReturnType<typeof startEdge>>
 
-export async function startAgent(edge: Edge, o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string } ) {
+export async function startAgent(edge: Edge, o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] }) {
   const zones = await edge.api('get_zones', {}, edge.adminToken)
   const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const config: Config = {
     edgeUrl: edge.url, token: reg.body.registration_token.token, dataDir, name: o.name ?? 'e2e-agent',
-    publicUrl: `http://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port,
+    publicUrl: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port, tls: o.tls,
     dockerSocket: o.socketPath ?? '/var/run/docker.sock', labels: o.labels ?? [], sessionNetwork: o.network,
   }
   const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })

@@ -40,8 +40,8 @@ export class RfbTestClient {
   }
 
   /** Through the relay: the relay offers security type None only. */
-  static async viaRelay(url: string): Promise<RfbTestClient> {
-    const ws = new WebSocket(url)
+  static async viaRelay(url: string, options?: import('ws').ClientOptions): Promise<RfbTestClient> {
+    const ws = new WebSocket(url, options)
     ws.binaryType = 'nodebuffer'
     const closed = new Promise<{ code: number }>((r) => ws.on('close', (code) => r({ code })))
     const client = new RfbTestClient((b) => ws.send(b), () => ws.terminate(), closed)
