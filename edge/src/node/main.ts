@@ -42,7 +42,8 @@ try {
   })
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
-  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname })
+  const dashboardDir = resolve(import.meta.dirname, '../../../dist/dashboard')
+  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
   const { port: bound } = await edge.start()
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
   const localAgent = await startLocalAgent({ db: database.db, edgeUrl: `http://127.0.0.1:${bound}`, dataDir, gatewayPort: agentPort, log: jsonLogger })

@@ -1,4 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import { join } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Db } from '#schema'
@@ -10,7 +13,7 @@ import { runManagerTick } from '../services/manager'
 
 export const MANAGER_TICK_MS = 60_000
 
-export type EdgeServerOptions = { db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string }
+export type EdgeServerOptions = { db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string; dashboardDir?: string }
 
 /** The edge on Node: one database handle for the process, the manager tick on a timer. */
 export function createEdgeServer(opts: EdgeServerOptions) {
@@ -19,13 +22,19 @@ export function createEdgeServer(opts: EdgeServerOptions) {
     // On Node, @hono/node-server passes { incoming } as the bindings; only the socket is trusted.
     clientAddress: (c) => (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? 'unknown',
   })
+  // The dashboard's built files, with index.html for every other path (its routes are hash routes).
+  const site = opts.dashboardDir
+    ? new Hono().use('/*', serveStatic({ root: opts.dashboardDir })).get('*', serveStatic({ path: join(opts.dashboardDir, 'index.html') }))
+    : undefined
+  const fetch = (req: Request, env: unknown) =>
+    site && !new URL(req.url).pathname.startsWith('/api/') ? site.fetch(req, env) : app.fetch(req, env as Env)
   let server: ServerType | undefined
   let timer: NodeJS.Timeout | undefined
   return {
     app,
     async start(): Promise<{ port: number }> {
       server = await new Promise<ServerType>((resolve) => {
-        const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.hostname }, () => resolve(s))
+        const s = serve({ fetch, port: opts.port, hostname: opts.hostname }, () => resolve(s))
       })
       timer = setInterval(() => {
         runManagerTick(opts.db, opts.clock).catch((err) => opts.log.error('manager tick failed', { error: String(err) }))

@@ -75,7 +75,7 @@ export type LaunchSpec = {
   dlp: DlpFlags
   /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
   registry: { server: string | null; username: string; password_enc: string } | null
-  lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number }
+  lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number; keepalive_interval?: number }
 }
 
 /** Poll work (the edge's answer): what the agent must bring about. */

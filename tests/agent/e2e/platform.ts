@@ -1,7 +1,7 @@
 // The whole platform on this machine for end-to-end tests: the edge on Node (PGlite, real HTTP), a
 // real agent with the real Docker engine, and helpers to call the API as users and admins do.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,7 +45,8 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
   await migrate(db)
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
-  const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1' })
+  const dashboardDir = join(import.meta.dirname, '../../../dist/dashboard')
+  const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1', dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
   const { port } = await edge.start()
   const url = `http://127.0.0.1:${port}`
   async function api(verb: string, body: Record<string, unknown>, token?: string) {
@@ -131,7 +132,7 @@ export async function launcherUser(edge: Edge, settings: Record<string, unknown>
   const user = await edge.api('create_user', { target_user: { username, password: 'e2e-user-password' } }, a)
   await edge.api('add_user_group', { target_user: { user_id: user.body.user.user_id }, target_group: { group_id: groupId } }, a)
   const token = (await edge.api('login', { username, password: 'e2e-user-password' })).body.token as string
-  return { token, userId: user.body.user.user_id as string, imageId: image.image_id as string }
+  return { token, username, password: 'e2e-user-password', userId: user.body.user.user_id as string, imageId: image.image_id as string }
 }
 
 /** Polls get_kasm_status until the session runs (or fails), like the dashboard's launch screen. */

@@ -27,6 +27,6 @@ export function launchSpec(user: User, image: Image, settings: GroupSettingValue
     volume_mappings: { ...image.volumeMappings, ...settings.volume_mapping },
     dlp: dlpFlags(settings),
     registry: image.dockerUser && image.dockerPasswordEnc ? { server: image.dockerRegistry, username: image.dockerUser, password_enc: image.dockerPasswordEnc } : null,
-    lifecycle: { keepalive_expiration_action: settings.keepalive_expiration_action, session_time_limit: settings.session_time_limit },
+    lifecycle: { keepalive_expiration_action: settings.keepalive_expiration_action, session_time_limit: settings.session_time_limit, keepalive_interval: settings.keepalive_interval },
   }
 }

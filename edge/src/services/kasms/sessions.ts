@@ -9,6 +9,7 @@ import { resolveUserSettings } from '../groups/settings'
 import { iso, kasmId, kasmIdOrNull } from '../ids'
 import { findKasmFor, subjectUserId } from './access'
 import { authorizeDelete } from './lifecycle'
+import type { LaunchSpec } from './launch-spec'
 import { streamFor } from './stream-token'
 
 function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {}) {
@@ -30,6 +31,8 @@ function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {
     started: iso(k.startedAt),
     keepalive_date: iso(k.keepaliveAt),
     expiration_date: iso(k.expiresAt),
+    /** Seconds between the keepalives a session view should send. */
+    keepalive_interval: (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle?.keepalive_interval ?? 300,
     ...extra,
   }
 }

@@ -26,5 +26,7 @@ export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' 
     files_url: new URL(`/kasm/${kasm.id}/files`, base).toString(),
     token,
     expires: new Date(now.getTime() + STREAM_TOKEN_TTL_S * 1000).toISOString(),
+    /** For the dashboard to offer only what is allowed; the gateway enforces the flags in the token. */
+    dlp,
   }
 }

@@ -1,0 +1,28 @@
+/** The dashboard is a client of /api/public only (DESIGN §2): the sign-in cookie authenticates it. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly field?: string) {
+    super(message)
+  }
+}
+
+export async function api<T = Record<string, unknown>>(verb: string, body: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`/api/public/${verb}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  })
+  const data = (await res.json().catch(() => ({}))) as T & { error_message?: string; field?: string }
+  if (!res.ok) throw new ApiError(res.status, data.error_message ?? `Request failed (${res.status})`, data.field)
+  return data
+}
+
+export type Me = { user_id: string; username: string; is_admin: boolean; permissions: string[] }
+export type Workspace = { image_id: string; friendly_name: string; description: string | null; image_src: string | null; categories: string[]; image_type: string; enabled: boolean }
+export type Stream = { url: string; token: string; files_url: string; expires: string; dlp?: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean } }
+export type KasmStatus = {
+  operational_status: string
+  operational_progress: number
+  operational_message: string | null
+  kasm: { kasm_id: string; image_id: string; status: string; keepalive_interval?: number; stream?: Stream }
+}

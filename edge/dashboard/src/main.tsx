@@ -1,0 +1,39 @@
+import { render } from 'preact'
+import { useState } from 'preact/hooks'
+import { api, type Me } from './api'
+import { Login } from './pages/login'
+import { Session } from './pages/session'
+import { Workspaces } from './pages/workspaces'
+import { go, useRoute } from './router'
+import './styles.css'
+
+/** Who is signed in, kept for this tab only; the cookie is what authenticates. */
+const ME_KEY = 'oriel.me'
+const loadMe = (): Me | null => JSON.parse(sessionStorage.getItem(ME_KEY) ?? 'null') as Me | null
+
+function App() {
+  const [me, setMe] = useState<Me | null>(loadMe)
+  const route = useRoute()
+  if (!me) {
+    return <Login onSignedIn={(m) => (sessionStorage.setItem(ME_KEY, JSON.stringify(m)), setMe(m))} />
+  }
+  const signOut = async () => {
+    await api('logout').catch(() => {})
+    sessionStorage.removeItem(ME_KEY)
+    setMe(null)
+  }
+  const [page, id] = route
+  return (
+    <>
+      <header>
+        <a href="#/workspaces" class="brand">Oriel</a>
+        <span class="who">{me.username}</span>
+        <button onClick={signOut}>Sign out</button>
+      </header>
+      {page === 'session' && id ? <Session kasmId={id} /> : <Workspaces />}
+    </>
+  )
+}
+
+if (!location.hash) go('workspaces')
+render(<App />, document.getElementById('app')!)

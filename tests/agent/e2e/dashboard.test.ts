@@ -1,0 +1,74 @@
+// The dashboard in real Chromium (Debian's, driven by playwright-core) against the real platform:
+// sign in, launch from the grid, see the desktop's pixels, DLP reflected, delete the session.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launcherUser, useAgentPlatform, waitFor } from './platform'
+
+const SHOTS = join(import.meta.dirname, '../../../test-artifacts/dashboard')
+const { edge, agent } = useAgentPlatform('d')
+let browser: BrowserContext
+
+beforeAll(async () => {
+  if (!existsSync(join(import.meta.dirname, '../../../dist/dashboard/index.html'))) execFileSync('npm', ['run', 'build:dashboard'], { stdio: 'pipe' })
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oriel-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}, 900_000)
+afterAll(async () => browser?.close())
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto(edge.url)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** Distinct colours (4 bits a channel) on the noVNC canvas: a blank screen has one. */
+const canvasColours = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.screen canvas')
+    if (!canvas || canvas.width === 0) return 0
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    const seen = new Set<number>()
+    for (let i = 0; i < data.length; i += 16) seen.add(((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4))
+    return seen.size
+  })
+
+describe('the dashboard', () => {
+  it('explains a failed sign-in', async () => {
+    const page = await browser.newPage()
+    await signIn(page, 'nobody@example.com', 'wrong-password')
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Invalid username or password')
+    await page.close()
+  })
+
+  it('signs in, launches the desktop, shows its pixels, hides clipboard-out, and deletes the session', async () => {
+    const user = await launcherUser(edge, { allow_kasm_clipboard_down: false })
+    const page = await browser.newPage()
+    await signIn(page, user.username, user.password)
+    const tile = page.getByRole('button', { name: 'Launch Debian Desktop' })
+    await tile.waitFor()
+    await page.screenshot({ path: join(SHOTS, 'launcher.png') })
+    await tile.click()
+    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+    await expect.poll(() => canvasColours(page), { timeout: 20_000 }).toBeGreaterThan(2)
+    await page.screenshot({ path: join(SHOTS, 'session.png') })
+    expect(await page.getByLabel('Clipboard from the session').count()).toBe(0)
+    await expect.poll(() => page.getByLabel('Clipboard to the session').isVisible()).toBe(true)
+    await expect.poll(() => page.getByRole('button', { name: 'Delete session' }).isVisible()).toBe(true)
+    const kasmId = page.url().split('/').pop()!
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).waitFor()
+    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404, 30_000, 'the session to end')
+    await waitFor(async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId.replaceAll('-', '') !== kasmId), 30_000, 'the container to go')
+    await page.close()
+  }, 180_000)
+})
