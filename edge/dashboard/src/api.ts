@@ -26,3 +26,4 @@ export type KasmStatus = {
   operational_message: string | null
   kasm: { kasm_id: string; image_id: string; status: string; keepalive_interval?: number; stream?: Stream }
 }
+export type KasmSummary = { kasm_id: string; image_name?: string; operational_status: string; created: string }

@@ -1,6 +1,7 @@
 import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, type Me } from './api'
+import { Connect } from './pages/connect'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
 import { Workspaces } from './pages/workspaces'
@@ -14,9 +15,11 @@ const loadMe = (): Me | null => JSON.parse(sessionStorage.getItem(ME_KEY) ?? 'nu
 function App() {
   const [me, setMe] = useState<Me | null>(loadMe)
   const route = useRoute()
-  if (!me) {
-    return <Login onSignedIn={(m) => (sessionStorage.setItem(ME_KEY, JSON.stringify(m)), setMe(m))} />
+  const signedIn = (m: Me) => (sessionStorage.setItem(ME_KEY, JSON.stringify(m)), setMe(m))
+  if (route[0] === 'connect' && route[1] === 'kasm' && route.length === 5) {
+    return <Connect kasmId={route[2]!} userId={route[3]!} token={route[4]!} onSignedIn={signedIn} />
   }
+  if (!me) return <Login onSignedIn={signedIn} />
   const signOut = async () => {
     await api('logout').catch(() => {})
     sessionStorage.removeItem(ME_KEY)

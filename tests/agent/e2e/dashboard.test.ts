@@ -71,4 +71,27 @@ describe('the dashboard', () => {
     await waitFor(async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId.replaceAll('-', '') !== kasmId), 30_000, 'the container to go')
     await page.close()
   }, 180_000)
+
+  it('the deep link from request_kasm opens the session in a fresh browser, without a sign-in', async () => {
+    const user = await launcherUser(edge, {})
+    const req = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    const fresh = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oriel-chromium-')), {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    try {
+      const page = await fresh.newPage()
+      await page.goto(`${edge.url}/${req.body.kasm_url}`)
+      await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+      await expect.poll(() => canvasColours(page), { timeout: 20_000 }).toBeGreaterThan(2)
+      expect(page.url()).toContain(`#/session/${req.body.kasm_id}`)
+      await page.screenshot({ path: join(SHOTS, 'deep-link.png') })
+      await page.getByRole('link', { name: 'Oriel' }).click()
+      await expect.poll(() => page.getByRole('region', { name: 'Your sessions' }).textContent()).toContain('Debian Desktop')
+    } finally {
+      await fresh.close()
+    }
+    await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
+  }, 180_000)
 })
+

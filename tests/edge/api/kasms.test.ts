@@ -224,6 +224,28 @@ describe('keepalive and the manager tick', () => {
   })
 })
 
+describe('the session link (kasm_url)', () => {
+  it('signs in as the session’s user while the session lives, and never otherwise', async () => {
+    await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { user, image, auth } = await launcher()
+    const req = await t.api('request_kasm', { image_id: image.id }, auth)
+    const [kasmId, userId, token] = req.body.kasm_url.split('/').slice(-3)
+    t.setClientAddress('198.51.100.20')
+    const ok = await t.api('login', { kasm_id: kasmId, user_id: userId, session_token: token })
+    expect(ok.status).toBe(200)
+    expect(ok.body.username).toBe(user.username)
+    expect((await t.api('get_kasm_status', { kasm_id: kasmId }, { token: ok.body.token })).status).toBe(200)
+    const other = await t.seed.user()
+    expect((await t.api('login', { kasm_id: kasmId, user_id: other.id, session_token: token })).status).toBe(401)
+    expect((await t.api('login', { kasm_id: kasmId, user_id: userId, session_token: 'x'.repeat(32) })).status).toBe(401)
+    expect((await t.api('login', { kasm_id: kasmId, user_id: userId })).status).toBe(400)
+    await t.api('destroy_kasm', { kasm_id: kasmId }, auth)
+    const ended = await t.api('login', { kasm_id: kasmId, user_id: userId, session_token: token })
+    expect(ended.status).toBe(401)
+    expect(ended.body.error_message).toMatch(/session may have ended/)
+  })
+})
+
 describe('get_kasms', () => {
   it('lists the caller’s own live sessions; sessions_view lists everyone’s', async () => {
     await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { api, ApiError, type Workspace } from '../api'
+import { api, ApiError, type KasmSummary, type Workspace } from '../api'
 import { go } from '../router'
 
 /** The workspaces the user's groups allow, with search and a category filter. */
@@ -9,8 +9,10 @@ export function Workspaces() {
   const [query, setQuery] = useState('')
   const [category, setCategory] = useState('')
   const [launching, setLaunching] = useState<string | null>(null)
+  const [sessions, setSessions] = useState<KasmSummary[]>([])
   useEffect(() => {
     api<{ images: Workspace[] }>('get_images').then((r) => setItems(r.images), (e: Error) => setError(e.message))
+    api<{ kasms: KasmSummary[] }>('get_kasms').then((r) => setSessions(r.kasms), () => {})
   }, [])
   const categories = useMemo(() => [...new Set((items ?? []).flatMap((i) => i.categories))].sort(), [items])
   const shown = (items ?? []).filter(
@@ -37,6 +39,18 @@ export function Workspaces() {
         </select>
       </div>
       {error && <p role="alert" class="error">{error}</p>}
+      {sessions.length > 0 && (
+        <section aria-label="Your sessions" class="sessions">
+          <h2>Your sessions</h2>
+          <ul>
+            {sessions.map((k) => (
+              <li key={k.kasm_id}>
+                <a href={`#/session/${k.kasm_id}`}>{k.image_name ?? 'Session'}</a> <span class="state">{k.operational_status}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {items === null ? <p>Loading…</p> : shown.length === 0 ? <p>No workspaces are available to you.</p> : (
         <ul class="grid">
           {shown.map((w) => (

@@ -1,10 +1,12 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { LoginSchema } from '#schema'
+import { LoginSchema, SessionTokenLoginSchema } from '#schema'
+import * as v from 'valibot'
 import type { AppEnv, CallerEnv } from '../../env'
 import { SESSION_COOKIE } from '../../middleware/auth'
-import { login, logout } from '../../services/auth/login'
-import { vJson } from '../../validate'
+import { ApiError } from '../../errors'
+import { login, loginWithSessionToken, logout } from '../../services/auth/login'
+import { invalidInput } from '../../validate'
 
 /** Resolves the client's address; the host decides which source it trusts (see app options). */
 export type ClientAddress = (c: Context<AppEnv>) => string
@@ -17,11 +19,13 @@ const secureCookie = (url: string) => {
 
 /** `login` needs no caller; it is mounted before authentication. */
 export const loginRoute = (clientAddress: ClientAddress) =>
-  new Hono<AppEnv>().post('/login', vJson(LoginSchema), async (c) => {
-    const result = await login(c.var.deps, c.req.valid('json'), {
-      clientAddress: clientAddress(c),
-      userAgent: c.req.header('User-Agent') ?? null,
-    })
+  new Hono<AppEnv>().post('/login', async (c) => {
+    const ctx = { clientAddress: clientAddress(c), userAgent: c.req.header('User-Agent') ?? null }
+    // One verb, two ways in: a username and password, or a session's deep-link token.
+    const raw = await readJson(c)
+    const result = raw !== null && typeof raw === 'object' && 'session_token' in raw
+      ? await loginWithSessionToken(c.var.deps, parseOrThrowBody(SessionTokenLoginSchema, raw), ctx)
+      : await login(c.var.deps, parseOrThrowBody(LoginSchema, raw), ctx)
     setCookie(c, SESSION_COOKIE, result.token, {
       httpOnly: true,
       secure: secureCookie(c.req.url),
@@ -37,3 +41,17 @@ export const logoutRoute = new Hono<CallerEnv>().post('/logout', async (c) => {
   deleteCookie(c, SESSION_COOKIE, { path: '/' })
   return c.json(result)
 })
+
+async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json()
+  } catch {
+    throw ApiError.invalid('Malformed JSON in request body')
+  }
+}
+
+function parseOrThrowBody<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> {
+  const r = v.safeParse(schema, raw)
+  if (!r.success) throw invalidInput(r.issues)
+  return r.output
+}

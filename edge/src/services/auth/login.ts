@@ -1,10 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import { authSessions, users, type LoginInput } from '#schema'
+import { authSessions, kasms, users, type LoginInput, type SessionTokenLoginInput, type User } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { findUserByName } from '../users/lookup'
 import { viewOf } from '../users/view'
+import { sha256Hex, timingSafeEqual } from './bytes'
 import { can, userPermissions, type Caller } from './caller'
 import { decoyPasswordHash, verifyPassword } from './passwords'
 import {
@@ -36,6 +37,34 @@ export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
   if (user.disabled) throw ApiError.forbidden('This account is disabled. Contact your administrator.')
   if (user.locked) throw ApiError.forbidden('This account is locked. Contact your administrator.')
   await clearFailures(deps.db, keys[0]!)
+  return openSession(deps, user, ctx, 'login')
+}
+
+/**
+ * Signs in with a session's deep-link token (kasm_url): valid while that session of that user lives.
+ * Failures count against the client address like wrong passwords.
+ */
+export async function loginWithSessionToken(deps: Deps, input: SessionTokenLoginInput, ctx: LoginContext) {
+  const now = deps.clock.now()
+  const key = addressKey(ctx.clientAddress)
+  const wait = await secondsBlocked(deps.db, [key], now)
+  if (wait > 0) throw new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${wait} seconds.`, { retryAfterSeconds: wait })
+  const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
+  const given = new TextEncoder().encode(sha256Hex(input.session_token))
+  const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
+  const live = kasm && !['deleting', 'deleted', 'error'].includes(kasm.status) && kasm.userId === input.user_id
+  if (!timingSafeEqual(given, stored) || !live) {
+    await recordFailure(deps.db, key, ADDRESS_POLICY, now)
+    throw new ApiError('unauthenticated', 'This session link is not valid (the session may have ended)')
+  }
+  const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
+  if (!user || user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled. Contact your administrator.')
+  return openSession(deps, user, ctx, 'login_session_link')
+}
+
+/** Opens a sign-in session for a user and answers as `login` does (token, user, permissions). */
+async function openSession(deps: Deps, user: User, ctx: LoginContext, action: string) {
+  const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + deps.config.sessionTtlSeconds * 1000)
   const session = await deps.db.transaction(async (tx) => {
     const [s] = await tx
@@ -44,7 +73,7 @@ export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
       .returning()
     if (!s) throw new Error('insert returned no row')
     await tx.update(users).set({ lastSession: now }).where(eq(users.id, user.id))
-    await audit(tx, { kind: 'user', userId: user.id, apiKeyId: null, sessionId: s.id, permissions: new Set(), readOnly: false }, 'login', { type: 'user', id: user.id })
+    await audit(tx, { kind: 'user', userId: user.id, apiKeyId: null, sessionId: s.id, permissions: new Set(), readOnly: false }, action, { type: 'user', id: user.id })
     return s
   })
   const token = await signSessionToken({ sid: session.id, sub: user.id }, deps.config.sessionSecret, expiresAt)
