@@ -1,4 +1,4 @@
-import RFB from '@novnc/novnc'
+import type RFB from '@novnc/novnc'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, type KasmStatus } from '../api'
 import { go } from '../router'
@@ -41,14 +41,22 @@ export function Session({ kasmId }: { kasmId: string }) {
   const stream = status?.operational_status === 'running' ? status.kasm.stream : undefined
   useEffect(() => {
     if (!stream || !screen.current) return
-    const r = new RFB(screen.current, `${stream.url}?token=${encodeURIComponent(stream.token)}`, { shared: true })
-    r.scaleViewport = true
-    r.addEventListener('connect', () => setConnected(true))
-    r.addEventListener('disconnect', () => setConnected(false))
-    r.addEventListener('clipboard', (e: Event) => setClipboard((e as CustomEvent<{ text: string }>).detail.text))
-    rfb.current = r
+    const target = screen.current
+    let r: RFB | undefined
+    let cancelled = false
+    // noVNC is loaded with the first session, so the launcher stays small.
+    void import('@novnc/novnc').then(({ default: NoVnc }) => {
+      if (cancelled) return
+      r = new NoVnc(target, `${stream.url}?token=${encodeURIComponent(stream.token)}`, { shared: true })
+      r.scaleViewport = true
+      r.addEventListener('connect', () => setConnected(true))
+      r.addEventListener('disconnect', () => setConnected(false))
+      r.addEventListener('clipboard', (e: Event) => setClipboard((e as CustomEvent<{ text: string }>).detail.text))
+      rfb.current = r
+    })
     return () => {
-      r.disconnect()
+      cancelled = true
+      r?.disconnect()
       rfb.current = null
     }
   }, [stream?.token])
