@@ -69,6 +69,13 @@ export function createGateway(opts: GatewayOptions) {
       if (req.method === 'GET' && url.pathname === '/healthz') return void res.writeHead(200).end('ok')
       const files = url.pathname.match(FILES_PATH)
       if (files) {
+        // The dashboard is served from the edge's origin, not this one. The stream token (a header
+        // or query parameter, never a cookie) is the credential, so any origin may send the request.
+        res.setHeader('Access-Control-Allow-Origin', '*')
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, PUT', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' })
+          return void res.end()
+        }
         const [, kasmId, name] = files as unknown as [string, string, string]
         // Browsers cannot add headers to a download link, so the token may come in the query too.
         const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? url.searchParams.get('token') ?? ''

@@ -93,5 +93,31 @@ describe('the dashboard', () => {
     }
     await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
   }, 180_000)
+
+  it('uploads a file into the session when allowed, and offers no upload or download when not', async () => {
+    const allowed = await launcherUser(edge, {})
+    const page = await browser.newPage()
+    await signIn(page, allowed.username, allowed.password)
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click()
+    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+    await page.getByLabel('Upload files').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('from the browser') })
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Uploaded report.txt to Uploads')
+    const kasmId = page.url().split('/').pop()!
+    const read = await edge.api('exec_command_kasm', { kasm_id: kasmId, exec_config: { cmd: 'cat ~/Uploads/report.txt' } }, allowed.token)
+    expect(read.body.output).toBe('from the browser')
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).waitFor()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+
+    const denied = await launcherUser(edge, { allow_kasm_uploads: false, allow_kasm_downloads: false })
+    await signIn(page, denied.username, denied.password)
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click()
+    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.getByRole('button', { name: 'Delete session' }).isVisible()).toBe(true)
+    expect(await page.getByLabel('Upload files').count()).toBe(0)
+    expect(await page.getByLabel('File to download').count()).toBe(0)
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.close()
+  }, 180_000)
 })
 

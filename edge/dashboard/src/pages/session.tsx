@@ -1,6 +1,6 @@
 import type RFB from '@novnc/novnc'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, type KasmStatus } from '../api'
+import { api, ApiError, type KasmStatus, type Stream } from '../api'
 import { go } from '../router'
 
 const STATUS_POLL_MS = 500
@@ -106,9 +106,46 @@ export function Session({ kasmId }: { kasmId: string }) {
               <textarea aria-label="Clipboard to the session" onChange={(e) => rfb.current?.clipboardPasteFrom(e.currentTarget.value)} />
             </label>
           )}
+          {dlp?.uploads !== false && <Upload stream={stream} />}
+          {dlp?.downloads !== false && <Download stream={stream} />}
           <button class="danger" onClick={destroy}>Delete session</button>
         </aside>
       )}
     </main>
+  )
+}
+
+/** Puts files into the session's Uploads folder through the agent's gateway (the stream token authorises). */
+function Upload({ stream }: { stream: Stream }) {
+  const [note, setNote] = useState<string | null>(null)
+  const send = async (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) {
+      const res = await fetch(`${stream.files_url}/${encodeURIComponent(file.name)}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${stream.token}` },
+        body: file,
+      }).catch(() => null)
+      setNote(res?.ok ? `Uploaded ${file.name} to Uploads` : `Could not upload ${file.name}${res ? ` (${res.status})` : ''}`)
+    }
+  }
+  return (
+    <label>
+      Upload to the session
+      <input type="file" multiple aria-label="Upload files" onChange={(e) => void send(e.currentTarget.files)} />
+      {note && <span role="status">{note}</span>}
+    </label>
+  )
+}
+
+/** Takes a file from the session's Downloads folder. */
+function Download({ stream }: { stream: Stream }) {
+  const [name, setName] = useState('')
+  const href = `${stream.files_url}/${encodeURIComponent(name)}?token=${encodeURIComponent(stream.token)}`
+  return (
+    <label>
+      Download from the session (Downloads folder)
+      <input placeholder="file name" aria-label="File to download" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <a href={name ? href : undefined} download={name || undefined} aria-disabled={!name}>Download</a>
+    </label>
   )
 }
