@@ -1,6 +1,9 @@
 import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, type Me } from './api'
+import { AdminGroup } from './pages/admin/group'
+import { AdminGroups } from './pages/admin/groups'
+import { AdminUsers } from './pages/admin/users'
 import { Connect } from './pages/connect'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
@@ -25,15 +28,24 @@ function App() {
     sessionStorage.removeItem(ME_KEY)
     setMe(null)
   }
-  const [page, id] = route
+  const [page, id, sub] = route
+  const may = (p: string) => me.permissions.includes('global_admin') || me.permissions.includes(p)
+  const body =
+    page === 'session' && id ? <Session kasmId={id} />
+    : page === 'admin' && id === 'users' && may('users_view') ? <AdminUsers />
+    : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} />
+    : page === 'admin' && id === 'groups' && may('groups_view') ? <AdminGroups />
+    : <Workspaces />
   return (
     <>
       <header>
         <a href="#/workspaces" class="brand">Oriel</a>
+        {may('users_view') && <a href="#/admin/users">Users</a>}
+        {may('groups_view') && <a href="#/admin/groups">Groups</a>}
         <span class="who">{me.username}</span>
         <button onClick={signOut}>Sign out</button>
       </header>
-      {page === 'session' && id ? <Session kasmId={id} /> : <Workspaces />}
+      {body}
     </>
   )
 }

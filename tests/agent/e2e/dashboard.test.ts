@@ -121,3 +121,58 @@ describe('the dashboard', () => {
   }, 180_000)
 })
 
+
+describe('the admin flow', () => {
+  it('admin creates a user and a group, permits the desktop, turns clipboard-down off; the user launches and cannot copy out', async () => {
+    await launcherUser(edge, {}) // makes sure the reference workspace exists
+    const page = await browser.newPage()
+    await signIn(page, 'admin@kasm.local', 'e2e-admin-password')
+    const suffix = crypto.randomUUID().slice(0, 6)
+    const username = `pat-${suffix}@example.com`
+    await page.getByRole('link', { name: 'Users' }).click()
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password').fill('pat-password-1')
+    await page.getByRole('button', { name: 'Create user' }).click()
+    await page.getByRole('cell', { name: username }).waitFor()
+    await page.screenshot({ path: join(SHOTS, 'admin-users.png') })
+    await page.getByRole('link', { name: 'Groups' }).click()
+    await page.getByLabel('Name').fill(`No copy out ${suffix}`)
+    await page.getByLabel('Priority').fill(String(200 + Math.floor(Math.random() * 50_000)))
+    await page.getByRole('button', { name: 'Create group' }).click()
+    await page.getByRole('link', { name: `No copy out ${suffix}` }).click()
+    await page.getByLabel('Add member').selectOption({ label: username })
+    await page.getByRole('button', { name: 'Add member' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`Added ${username}`)
+    await page.getByLabel('Permit workspace').selectOption({ label: 'Debian Desktop' })
+    await page.getByRole('button', { name: 'Permit workspace' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Permitted Debian Desktop')
+    await page.getByLabel('allow_kasm_clipboard_down', { exact: true }).selectOption('false')
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved allow_kasm_clipboard_down')
+    await page.screenshot({ path: join(SHOTS, 'admin-group.png'), fullPage: true })
+    await page.getByRole('button', { name: 'Sign out' }).click()
+
+    await signIn(page, username, 'pat-password-1')
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click()
+    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+    await expect.poll(() => canvasColours(page), { timeout: 20_000 }).toBeGreaterThan(2)
+    await expect.poll(() => page.getByText('Copying out of this session is not allowed.').isVisible()).toBe(true)
+    expect(await page.getByLabel('Clipboard from the session').count()).toBe(0)
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).waitFor()
+    await page.close()
+  }, 180_000)
+
+  it('when copying out is allowed, text copied inside the session reaches the panel', async () => {
+    const user = await launcherUser(edge, {})
+    const page = await browser.newPage()
+    await signIn(page, user.username, user.password)
+    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click()
+    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
+    const kasmId = page.url().split('/').pop()!
+    // xclip keeps owning the selection in the background, as an application that copied would.
+    await edge.api('exec_command_kasm', { kasm_id: kasmId, exec_config: { cmd: 'printf copied-inside | DISPLAY=:1 xclip -selection clipboard -i >/dev/null 2>&1 &' } }, user.token)
+    await expect.poll(() => page.getByLabel('Clipboard from the session').inputValue(), { timeout: 15_000 }).toBe('copied-inside')
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.close()
+  }, 180_000)
+})

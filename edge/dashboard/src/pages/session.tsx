@@ -94,11 +94,13 @@ export function Session({ kasmId }: { kasmId: string }) {
         <aside class="panel" aria-label="Session controls">
           <button onClick={() => go('workspaces')}>Workspaces</button>
           <button onClick={() => void document.documentElement.requestFullscreen?.()}>Full screen</button>
-          {dlp?.clipboard_down !== false && (
+          {dlp?.clipboard_down !== false ? (
             <label>
               From the session
               <textarea readOnly value={clipboard} aria-label="Clipboard from the session" />
             </label>
+          ) : (
+            <p class="note">Copying out of this session is not allowed.</p>
           )}
           {dlp?.clipboard_up !== false && (
             <label>
