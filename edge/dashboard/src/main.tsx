@@ -1,7 +1,10 @@
 import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, type Me } from './api'
+import { AdminAgents } from './pages/admin/agents'
 import { AdminGroup } from './pages/admin/group'
+import { AdminSessions } from './pages/admin/sessions'
+import { AdminWorkspaces } from './pages/admin/workspaces'
 import { AdminGroups } from './pages/admin/groups'
 import { AdminUsers } from './pages/admin/users'
 import { Connect } from './pages/connect'
@@ -35,6 +38,9 @@ function App() {
     : page === 'admin' && id === 'users' && may('users_view') ? <AdminUsers />
     : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} />
     : page === 'admin' && id === 'groups' && may('groups_view') ? <AdminGroups />
+    : page === 'admin' && id === 'workspaces' && may('images_view') ? <AdminWorkspaces />
+    : page === 'admin' && id === 'agents' && may('agents_view') ? <AdminAgents />
+    : page === 'admin' && id === 'sessions' && may('sessions_view') ? <AdminSessions />
     : <Workspaces />
   return (
     <>
@@ -42,6 +48,9 @@ function App() {
         <a href="#/workspaces" class="brand">Oriel</a>
         {may('users_view') && <a href="#/admin/users">Users</a>}
         {may('groups_view') && <a href="#/admin/groups">Groups</a>}
+        {may('images_view') && <a href="#/admin/workspaces">Workspaces</a>}
+        {may('agents_view') && <a href="#/admin/agents">Agents</a>}
+        {may('sessions_view') && <a href="#/admin/sessions">Sessions</a>}
         <span class="who">{me.username}</span>
         <button onClick={signOut}>Sign out</button>
       </header>

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { IMAGE_TYPES } from '../tables/images'
+import { IMAGE_TYPES } from '../image-types'
 import { VolumeMappingSchema } from '../settings'
 import { body, IdSchema, NameSchema, OptionalTextSchema } from './common'
 import { DockerExecConfigSchema, DockerRunConfigSchema } from './run-config'

@@ -3,9 +3,9 @@ import { id, timestamps } from '../columns'
 import type { VolumeMappings } from '../settings'
 import { zones } from './zones'
 
-/** What a workspace launches: a container, a fixed server, a server pool, or a plain link. */
-export const IMAGE_TYPES = ['Container', 'Server', 'Server Pool', 'Link'] as const
-export type ImageType = (typeof IMAGE_TYPES)[number]
+import { IMAGE_TYPES } from '../image-types'
+
+export { IMAGE_TYPES, type ImageType } from '../image-types'
 
 /** Workspaces (Kasm calls them images). */
 export const images = pgTable('images', {

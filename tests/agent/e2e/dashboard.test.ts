@@ -176,3 +176,43 @@ describe('the admin flow', () => {
     await page.close()
   }, 180_000)
 })
+
+describe('admin pages', () => {
+  it('workspaces: the Docker Run Config is checked as you type; agents drain; sessions can be destroyed', async () => {
+    const user = await launcherUser(edge, {})
+    const running = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    const page = await browser.newPage()
+    await signIn(page, 'admin@kasm.local', 'e2e-admin-password')
+
+    await page.getByRole('link', { name: 'Workspaces' }).click()
+    const name = `Tools ${crypto.randomUUID().slice(0, 6)}`
+    await page.getByLabel('Friendly name').fill(name)
+    await page.getByLabel('Docker image').fill('oriel/desktop:1.0')
+    await page.getByLabel('Docker Run Config (JSON)').fill('{"network_mode": "host"}')
+    await expect.poll(() => page.locator('form .error').allTextContents()).toContain('network_mode: is required or invalid')
+    expect(await page.getByRole('button', { name: 'Create workspace' }).isDisabled()).toBe(true)
+    await page.getByLabel('Docker Run Config (JSON)').fill('{"cap_add": ["NET_ADMIN"],')
+    await expect.poll(() => page.locator('form .error').first().textContent()).toMatch(/is not valid JSON/)
+    await page.getByLabel('Docker Run Config (JSON)').fill('{"cap_add": ["NET_ADMIN"], "shm_size": "1g"}')
+    await page.getByRole('button', { name: 'Create workspace' }).click()
+    await page.getByRole('cell', { name }).waitFor()
+    const saved = (await edge.api('get_images', {}, edge.adminToken)).body.images.find((i: { friendly_name: string }) => i.friendly_name === name)
+    expect(saved.run_config).toEqual({ cap_add: ['NET_ADMIN'], shm_size: '1g' })
+    await page.screenshot({ path: join(SHOTS, 'admin-workspaces.png'), fullPage: true })
+
+    await page.getByRole('link', { name: 'Agents' }).click()
+    await page.getByRole('button', { name: 'Drain' }).first().click()
+    await page.getByRole('cell', { name: 'online, draining' }).waitFor()
+    await page.screenshot({ path: join(SHOTS, 'admin-agents.png') })
+    await page.getByRole('button', { name: 'Stop draining' }).first().click()
+    await page.getByRole('cell', { name: 'online', exact: true }).waitFor()
+
+    await page.getByRole('link', { name: 'Sessions' }).click()
+    await page.getByLabel('Filter sessions').fill(user.username)
+    await page.getByRole('cell', { name: user.username }).waitFor()
+    await page.screenshot({ path: join(SHOTS, 'admin-sessions.png') })
+    await page.getByRole('button', { name: 'Destroy' }).click()
+    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: running.body.kasm_id }, user.token)).status === 404, 30_000, 'the session to end')
+    await page.close()
+  }, 180_000)
+})
