@@ -1,7 +1,10 @@
 import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, type Me } from './api'
+import { PERMISSION_NAMES } from '../../../schema/src/permissions'
+import { AdminApiKeys } from './pages/admin/api-keys'
 import { AdminAgents } from './pages/admin/agents'
+import { AdminZones } from './pages/admin/zones'
 import { AdminGroup } from './pages/admin/group'
 import { AdminSessions } from './pages/admin/sessions'
 import { AdminWorkspaces } from './pages/admin/workspaces'
@@ -17,6 +20,9 @@ import './styles.css'
 /** Who is signed in, kept for this tab only; the cookie is what authenticates. */
 const ME_KEY = 'oriel.me'
 const loadMe = (): Me | null => JSON.parse(sessionStorage.getItem(ME_KEY) ?? 'null') as Me | null
+
+/** Nobody can grant what they do not hold: the edge refuses it, so the page offers only the rest. */
+const grantable = (me: Me) => (me.permissions.includes('global_admin') ? PERMISSION_NAMES : PERMISSION_NAMES.filter((p) => me.permissions.includes(p)))
 
 function App() {
   const [me, setMe] = useState<Me | null>(loadMe)
@@ -41,6 +47,8 @@ function App() {
     : page === 'admin' && id === 'workspaces' && may('images_view') ? <AdminWorkspaces />
     : page === 'admin' && id === 'agents' && may('agents_view') ? <AdminAgents />
     : page === 'admin' && id === 'sessions' && may('sessions_view') ? <AdminSessions />
+    : page === 'admin' && id === 'zones' && may('zones_view') ? <AdminZones />
+    : page === 'admin' && id === 'api-keys' && may('devapi_view') ? <AdminApiKeys grantable={grantable(me)} />
     : <Workspaces />
   return (
     <>
@@ -51,6 +59,8 @@ function App() {
         {may('images_view') && <a href="#/admin/workspaces">Workspaces</a>}
         {may('agents_view') && <a href="#/admin/agents">Agents</a>}
         {may('sessions_view') && <a href="#/admin/sessions">Sessions</a>}
+        {may('zones_view') && <a href="#/admin/zones">Zones</a>}
+        {may('devapi_view') && <a href="#/admin/api-keys">API keys</a>}
         <span class="who">{me.username}</span>
         <button onClick={signOut}>Sign out</button>
       </header>

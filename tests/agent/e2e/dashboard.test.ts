@@ -216,3 +216,38 @@ describe('admin pages', () => {
     await page.close()
   }, 180_000)
 })
+
+describe('zones and API keys', () => {
+  it('makes a zone and a registration token; creates an API key whose secret is shown once and works with the granted permission', async () => {
+    const page = await browser.newPage()
+    await signIn(page, 'admin@kasm.local', 'e2e-admin-password')
+    await page.getByRole('link', { name: 'Zones' }).click()
+    const zone = `zone-${crypto.randomUUID().slice(0, 6)}`
+    await page.getByLabel('Zone name').fill(zone)
+    await page.getByRole('button', { name: 'Create zone' }).click()
+    await page.getByRole('cell', { name: zone, exact: true }).waitFor()
+    await page.getByRole('row', { name: new RegExp(zone) }).getByRole('button', { name: 'New registration token' }).click()
+    const token = await page.getByRole('status').locator('code').last().textContent()
+    expect(token).toMatch(/^[A-Za-z0-9]{40}$/)
+    await page.screenshot({ path: join(SHOTS, 'admin-zones.png'), fullPage: true })
+
+    await page.getByRole('link', { name: 'API keys' }).click()
+    await page.getByLabel('Key name').fill('reporting')
+    await page.getByRole('button', { name: 'Create API key' }).click()
+    const codes = page.getByRole('status').locator('code')
+    await codes.nth(1).waitFor()
+    const [key, secret] = [await codes.nth(0).textContent(), await codes.nth(1).textContent()]
+    expect(secret).toMatch(/^[A-Za-z0-9]{32}$/)
+    const call = () => fetch(`${edge.url}/api/public/get_users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ api_key: key, api_key_secret: secret }) })
+    expect((await call()).status).toBe(403)
+    const row = page.getByRole('row', { name: /reporting/ })
+    await row.locator('summary').click()
+    await row.getByRole('checkbox', { name: 'users_view' }).check()
+    await expect.poll(async () => (await call()).status).toBe(200)
+    await page.reload()
+    await page.getByRole('row', { name: /reporting/ }).waitFor()
+    expect(await page.content()).not.toContain(secret!)
+    await page.screenshot({ path: join(SHOTS, 'admin-api-keys.png'), fullPage: true })
+    await page.close()
+  }, 120_000)
+})
