@@ -13,6 +13,7 @@ import { AdminUsers } from './pages/admin/users'
 import { Connect } from './pages/connect'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
+import { Settings } from './pages/settings'
 import { Workspaces } from './pages/workspaces'
 import { go, useRoute } from './router'
 import './styles.css'
@@ -41,6 +42,7 @@ function App() {
   const may = (p: string) => me.permissions.includes('global_admin') || me.permissions.includes(p)
   const body =
     page === 'session' && id ? <Session kasmId={id} />
+    : page === 'settings' ? <Settings me={me} />
     : page === 'admin' && id === 'users' && may('users_view') ? <AdminUsers />
     : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} />
     : page === 'admin' && id === 'groups' && may('groups_view') ? <AdminGroups />
@@ -61,7 +63,7 @@ function App() {
         {may('sessions_view') && <a href="#/admin/sessions">Sessions</a>}
         {may('zones_view') && <a href="#/admin/zones">Zones</a>}
         {may('devapi_view') && <a href="#/admin/api-keys">API keys</a>}
-        <span class="who">{me.username}</span>
+        <a href="#/settings" class="who">{me.username}</a>
         <button onClick={signOut}>Sign out</button>
       </header>
       {body}

@@ -68,3 +68,9 @@ export const UpdateUserAttributesSchema = body({
 export type CreateUserInput = v.InferOutput<typeof CreateUserSchema>['target_user']
 export type UpdateUserInput = v.InferOutput<typeof UpdateUserSchema>['target_user']
 export type UpdateUserAttributesInput = v.InferOutput<typeof UpdateUserAttributesSchema>['target_user_attributes']
+
+/** A user changing their own password: the current one proves it is them. */
+export const SetPasswordSchema = body({
+  current_password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(1024)),
+  new_password: PasswordSchema,
+})

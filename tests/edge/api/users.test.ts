@@ -202,3 +202,22 @@ describe('attributes', () => {
     expect(got.body.user_attributes).toMatchObject({ ssh_public_key: null, theme: 'auto', default_image: null })
   })
 })
+
+describe('set_password', () => {
+  it('changes the caller’s own password with the current one, ending their other sign-ins', async () => {
+    const u = await t.seed.user({ password: true })
+    t.setClientAddress('198.51.100.40')
+    const here = (await t.api('login', { username: u.username, password: 'correct horse battery staple' })).body.token
+    const elsewhere = await t.seed.tokenFor(u.id)
+    const wrong = await t.api('set_password', { current_password: 'nope', new_password: 'a-new-password' }, { token: here })
+    expect([wrong.status, wrong.body.field]).toEqual([400, 'current_password'])
+    const short = await t.api('set_password', { current_password: 'correct horse battery staple', new_password: 'short' }, { token: here })
+    expect([short.status, short.body.field]).toEqual([400, 'new_password'])
+    expect((await t.api('set_password', { current_password: 'correct horse battery staple', new_password: 'a-new-password' }, { token: here })).status).toBe(200)
+    expect((await t.api('get_user', { target_user: { user_id: u.id } }, { token: here })).status).toBe(200)
+    expect((await t.api('get_user', { target_user: { user_id: u.id } }, { token: elsewhere })).status).toBe(401)
+    expect((await t.api('login', { username: u.username, password: 'a-new-password' })).status).toBe(200)
+    const key = await t.seed.apiKey({ permissions: ['global_admin'] })
+    expect((await t.api('set_password', { current_password: 'x', new_password: 'another-password' }, { key })).status).toBe(403)
+  })
+})

@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
 import {
-  CreateUserSchema, DeleteUserSchema, EmptyBodySchema, GetUserSchema, TargetUserSchema, UpdateUserAttributesSchema,
+  CreateUserSchema, DeleteUserSchema, EmptyBodySchema, GetUserSchema, SetPasswordSchema, TargetUserSchema, UpdateUserAttributesSchema,
   UpdateUserSchema,
 } from '#schema'
 import type { CallerEnv } from '../../env'
 import { getAttributes, updateAttributes } from '../../services/users/attributes'
+import { setOwnPassword } from '../../services/users/password'
 import { createUser, deleteUser, getUser, listUsers, logoutUser, updateUser } from '../../services/users/users'
 import { vJson } from '../../validate'
 
@@ -31,3 +32,4 @@ export const usersApi = new Hono<CallerEnv>()
     c.json(await updateAttributes(c.var.deps, c.var.caller, c.req.valid('json').target_user_attributes)))
   .post('/update_attributes', updateAttributesHandler, async (c) =>
     c.json(await updateAttributes(c.var.deps, c.var.caller, c.req.valid('json').target_user_attributes)))
+  .post('/set_password', vJson(SetPasswordSchema), async (c) => c.json(await setOwnPassword(c.var.deps, c.var.caller, c.req.valid('json'))))
