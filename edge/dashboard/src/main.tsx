@@ -44,7 +44,7 @@ function App() {
     page === 'session' && id ? <Session kasmId={id} />
     : page === 'settings' ? <Settings me={me} />
     : page === 'admin' && id === 'users' && may('users_view') ? <AdminUsers />
-    : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} />
+    : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} grantable={grantable(me)} />
     : page === 'admin' && id === 'groups' && may('groups_view') ? <AdminGroups />
     : page === 'admin' && id === 'workspaces' && may('images_view') ? <AdminWorkspaces />
     : page === 'admin' && id === 'agents' && may('agents_view') ? <AdminAgents />

@@ -26,8 +26,12 @@ export function AdminApiKeys({ grantable }: { grantable: string[] }) {
     void run('create_api_key', { target_api_key: { name: form.name, read_only: form.read_only, ...(form.expires ? { expires: new Date(form.expires).toISOString() } : {}) } })
     setForm({ name: '', read_only: false, expires: '' })
   }
-  const toggle = (k: Key, p: string) =>
-    run('set_api_key_permissions', { target_api_key: { api_key_id: k.api_key_id }, target_permissions: k.permissions.includes(p) ? k.permissions.filter((x) => x !== p) : [...k.permissions, p] })
+  const toggle = (k: Key, p: string) => {
+    const next = k.permissions.includes(p) ? k.permissions.filter((x) => x !== p) : [...k.permissions, p]
+    // Shown at once; the reload after the request puts back the truth if it was refused.
+    setKeys(keys.map((x) => (x.api_key_id === k.api_key_id ? { ...x, permissions: next } : x)))
+    return run('set_api_key_permissions', { target_api_key: { api_key_id: k.api_key_id }, target_permissions: next })
+  }
   return (
     <main class="admin">
       <h2>API keys</h2>

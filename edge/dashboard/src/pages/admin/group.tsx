@@ -5,7 +5,9 @@ type Setting = { name: string; value: unknown; is_set: boolean; default: unknown
 type Named = { id: string; name: string }
 
 /** One group: members, permitted workspaces, and every setting with its type, default and meaning. */
-export function AdminGroup({ groupId }: { groupId: string }) {
+export function AdminGroup({ groupId, grantable }: { groupId: string; grantable: readonly string[] }) {
+  const [name, setName] = useState('')
+  const [permissions, setPermissions] = useState<string[]>([])
   const [settings, setSettings] = useState<Setting[]>([])
   const [users, setUsers] = useState<(Named & { groups: string[] })[]>([])
   const [images, setImages] = useState<Named[]>([])
@@ -13,11 +15,15 @@ export function AdminGroup({ groupId }: { groupId: string }) {
   const [note, setNote] = useState<string | null>(null)
   const load = async () => {
     try {
-      const [s, u, i] = await Promise.all([
+      const [g, p, s, u, i] = await Promise.all([
+        api<{ groups: { group_id: string; name: string }[] }>('get_groups'),
+        api<{ permissions: string[] }>('get_permissions_group', { target_group: { group_id: groupId } }),
         api<{ settings: Setting[] }>('get_settings_group', { target_group: { group_id: groupId } }),
         api<{ users: { user_id: string; username: string; groups: { group_id: string }[] }[] }>('get_users'),
         api<{ images: { image_id: string; friendly_name: string }[] }>('get_images'),
       ])
+      setName(g.groups.find((x) => x.group_id === groupId)?.name ?? '')
+      setPermissions(p.permissions)
       setSettings(s.settings)
       setUsers(u.users.map((x) => ({ id: x.user_id, name: x.username, groups: x.groups.map((g) => g.group_id) })))
       setImages(i.images.map((x) => ({ id: x.image_id, name: x.friendly_name })))
@@ -40,7 +46,7 @@ export function AdminGroup({ groupId }: { groupId: string }) {
   const members = users.filter((u) => u.groups.includes(groupId))
   return (
     <main class="admin">
-      <h2>Group</h2>
+      <h2>Group: {name}</h2>
       {error && <p role="alert" class="error">{error}</p>}
       {note && <p role="status">{note}</p>}
       <section aria-label="Members">
@@ -51,6 +57,23 @@ export function AdminGroup({ groupId }: { groupId: string }) {
       <section aria-label="Workspaces">
         <h3>Workspaces</h3>
         <Picker label="Permit workspace" options={images} onPick={(i) => act('add_images_group', { target_image: { image_id: i.id } }, `Permitted ${i.name}`)} />
+      </section>
+      <section aria-label="Permissions">
+        <h3>Permissions</h3>
+        <p class="note">Members hold these. You can grant or withdraw only permissions you hold yourself.</p>
+        <div class="permissions">
+          {grantable.map((p) => (
+            <label key={p} class="check">
+              <input type="checkbox" checked={permissions.includes(p)} onChange={(e) => {
+                const grant = e.currentTarget.checked
+                // Shown at once; the reload after the request puts back the truth if it was refused.
+                setPermissions(grant ? [...permissions, p] : permissions.filter((x) => x !== p))
+                void act(grant ? 'add_permissions_group' : 'remove_permissions_group', { target_permissions: [p] }, `${grant ? 'Granted' : 'Withdrew'} ${p}`)
+              }} />
+              {p}
+            </label>
+          ))}
+        </div>
       </section>
       <section aria-label="Settings">
         <h3>Settings</h3>
