@@ -282,3 +282,29 @@ describe('the user’s own settings', () => {
     await page.close()
   }, 120_000)
 })
+
+describe('server-supplied text', () => {
+  it('is rendered as text, never as HTML; admins reset passwords and sort users', async () => {
+    const user = await launcherUser(edge, {})
+    const hostile = '<img src=x onerror="document.title=\'pwned\'"><b>Bold</b>'
+    const img = await edge.api('create_image', { target_image: { friendly_name: hostile, name: 'oriel/desktop:1.0', description: '<script>alert(1)</script>' } }, edge.adminToken)
+    const groups = (await edge.api('get_user', { target_user: { user_id: user.userId } }, edge.adminToken)).body.user.groups
+    await edge.api('add_images_group', { target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id }, target_image: { image_id: img.body.image.image_id } }, edge.adminToken)
+    const page = await browser.newPage()
+    await signIn(page, user.username, user.password)
+    await page.getByText(hostile).waitFor()
+    expect(await page.locator('.grid b, .grid img[src="x"], .grid script').count()).toBe(0)
+    expect(await page.title()).not.toBe('pwned')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+
+    await signIn(page, 'admin@kasm.local', 'e2e-admin-password')
+    await page.getByRole('link', { name: 'Users' }).click()
+    await page.getByRole('button', { name: 'Username' }).click()
+    await expect.poll(() => page.locator('th[aria-sort="descending"]').count()).toBe(1)
+    page.once('dialog', (d) => void d.accept('reset-by-admin-1'))
+    await page.getByRole('row', { name: new RegExp(user.username) }).getByRole('button', { name: 'Reset password' }).click()
+    await expect.poll(async () => (await edge.api('login', { username: user.username, password: 'reset-by-admin-1' })).status).toBe(200)
+    await edge.api('delete_image', { target_image: { image_id: img.body.image.image_id } }, edge.adminToken)
+    await page.close()
+  }, 120_000)
+})

@@ -30,7 +30,16 @@ export function AdminUsers() {
     await act('create_user', { target_user: target })
     setForm({ username: '', password: '' })
   }
-  const shown = [...users].sort((a, b) => a.username.localeCompare(b.username)).slice(page * PAGE, (page + 1) * PAGE)
+  const [sort, setSort] = useState<{ by: 'username' | 'groups' | 'state'; desc: boolean }>({ by: 'username', desc: false })
+  const key = (u: User) => (sort.by === 'username' ? u.username : sort.by === 'groups' ? u.groups.map((g) => g.name).join(', ') : u.disabled ? 'disabled' : u.locked ? 'locked' : 'active')
+  const shown = [...users]
+    .sort((a, b) => key(a).localeCompare(key(b)) * (sort.desc ? -1 : 1))
+    .slice(page * PAGE, (page + 1) * PAGE)
+  const header = (by: typeof sort.by, label: string) => (
+    <th aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
+    </th>
+  )
   return (
     <main class="admin">
       <h2>Users</h2>
@@ -43,7 +52,7 @@ export function AdminUsers() {
       </form>
       {error && <p role="alert" class="error">{error}</p>}
       <table>
-        <thead><tr><th>Username</th><th>Groups</th><th>State</th><th>Actions</th></tr></thead>
+        <thead><tr>{header('username', 'Username')}{header('groups', 'Groups')}{header('state', 'State')}<th>Actions</th></tr></thead>
         <tbody>
           {shown.map((u) => (
             <tr key={u.user_id}>
@@ -52,6 +61,11 @@ export function AdminUsers() {
               <td>{u.disabled ? 'disabled' : u.locked ? 'locked' : 'active'}</td>
               <td class="actions">
                 <button onClick={() => act('update_user', { target_user: { user_id: u.user_id, locked: !u.locked } })}>{u.locked ? 'Unlock' : 'Lock'}</button>
+                <button onClick={() => act('update_user', { target_user: { user_id: u.user_id, disabled: !u.disabled } })}>{u.disabled ? 'Enable' : 'Disable'}</button>
+                <button onClick={() => {
+                  const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
+                  if (password) void act('update_user', { target_user: { user_id: u.user_id, password } })
+                }}>Reset password</button>
                 <button onClick={() => act('logout_user', { target_user: { user_id: u.user_id } })}>Sign out everywhere</button>
                 <button class="danger" onClick={() => confirm(`Delete ${u.username}?`) && act('delete_user', { target_user: { user_id: u.user_id }, force: true })}>Delete</button>
               </td>
