@@ -203,6 +203,18 @@ describe('admin pages', () => {
     await page.getByRole('cell', { name }).waitFor()
     const saved = (await edge.api('get_images', {}, edge.adminToken)).body.images.find((i: { friendly_name: string }) => i.friendly_name === name)
     expect(saved.run_config).toEqual({ cap_add: ['NET_ADMIN'], shm_size: '1g' })
+    await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Edit' }).click()
+    await page.getByLabel('GPUs').fill('x')
+    await expect.poll(() => page.locator('form .error').allTextContents()).not.toEqual([])
+    expect(await page.getByRole('button', { name: 'Save workspace' }).isDisabled()).toBe(true)
+    await page.getByLabel('GPUs').fill('0')
+    await page.getByLabel('Only agents with labels (comma-separated)').fill('ssd, eu')
+    await page.getByLabel('Zone').selectOption({ label: 'default' })
+    await page.getByRole('button', { name: 'Save workspace' }).click()
+    await expect.poll(async () => {
+      const now = (await edge.api('get_images', {}, edge.adminToken)).body.images.find((i: { friendly_name: string }) => i.friendly_name === name)
+      return [now.include_labels, now.restrict_to_zone, now.zone_id !== null, now.run_config]
+    }).toEqual([['ssd', 'eu'], true, true, { cap_add: ['NET_ADMIN'], shm_size: '1g' }])
     await page.screenshot({ path: join(SHOTS, 'admin-workspaces.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'Agents' }).click()

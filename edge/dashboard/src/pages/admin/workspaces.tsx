@@ -6,9 +6,15 @@ import { fieldErrors } from '../../validation'
 type Image = {
   image_id: string; friendly_name: string; name: string | null; description: string | null; cores: number; memory: number
   enabled: boolean; run_config: Record<string, unknown>; persistent_profile_path: string | null; categories: string[]
+  gpu_count: number; image_src: string | null; include_labels: string[]; exclude_labels: string[]; restrict_to_zone: boolean; zone_id: string | null
 }
+type Zone = { zone_id: string; zone_name: string }
 const GiB = 1024 ** 3
-const blank = { friendly_name: '', name: '', description: '', cores: '1', memory_gib: '1', categories: '', run_config: '{}', persistent_profile_path: '' }
+const blank = {
+  friendly_name: '', name: '', description: '', cores: '1', memory_gib: '1', gpu_count: '0', image_src: '', categories: '',
+  include_labels: '', exclude_labels: '', zone_id: '', run_config: '{}', persistent_profile_path: '',
+}
+const list = (text: string) => text.split(',').map((c) => c.trim()).filter(Boolean)
 type Form = typeof blank
 
 /** The form as create_image/update_image take it; a JSON error in the run config is reported by field. */
@@ -26,7 +32,14 @@ function toTarget(f: Form): { target?: Record<string, unknown>; jsonError?: stri
       description: f.description || null,
       cores: Number(f.cores),
       memory: Math.round(Number(f.memory_gib) * GiB),
-      categories: f.categories.split(',').map((c) => c.trim()).filter(Boolean),
+      gpu_count: Number(f.gpu_count),
+      image_src: f.image_src || null,
+      categories: list(f.categories),
+      include_labels: list(f.include_labels),
+      exclude_labels: list(f.exclude_labels),
+      // A chosen zone restricts the workspace to agents in that zone.
+      restrict_to_zone: f.zone_id !== '',
+      zone_id: f.zone_id || null,
       run_config,
       persistent_profile_path: f.persistent_profile_path || null,
     },
@@ -39,8 +52,12 @@ export function AdminWorkspaces() {
   const [form, setForm] = useState<Form>(blank)
   const [editing, setEditing] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [zones, setZones] = useState<Zone[]>([])
   const load = () => api<{ images: Image[] }>('get_images').then((r) => setImages(r.images), (e: Error) => setError(e.message))
-  useEffect(() => void load(), [])
+  useEffect(() => {
+    void load()
+    api<{ zones: Zone[] }>('get_zones').then((r) => setZones(r.zones), () => {})
+  }, [])
   const { target, jsonError } = toTarget(form)
   const problems = form.friendly_name || form.name || form.run_config !== '{}'
     ? { ...(target ? fieldErrors(CreateImageSchema, { target_image: target }, 'target_image') : {}), ...(jsonError ? { run_config: jsonError } : {}) }
@@ -73,7 +90,9 @@ export function AdminWorkspaces() {
     setEditing(i.image_id)
     setForm({
       friendly_name: i.friendly_name, name: i.name ?? '', description: i.description ?? '', cores: String(i.cores),
-      memory_gib: String(+(i.memory / GiB).toFixed(2)), categories: i.categories.join(', '), run_config: JSON.stringify(i.run_config, null, 2),
+      memory_gib: String(+(i.memory / GiB).toFixed(2)), gpu_count: String(i.gpu_count), image_src: i.image_src ?? '',
+      categories: i.categories.join(', '), include_labels: i.include_labels.join(', '), exclude_labels: i.exclude_labels.join(', '),
+      zone_id: i.restrict_to_zone ? i.zone_id ?? '' : '', run_config: JSON.stringify(i.run_config, null, 2),
       persistent_profile_path: i.persistent_profile_path ?? '',
     })
   }
@@ -86,7 +105,18 @@ export function AdminWorkspaces() {
         {field('description', 'Description')}
         {field('cores', 'Cores')}
         {field('memory_gib', 'Memory (GiB)')}
+        {field('gpu_count', 'GPUs')}
+        {field('image_src', 'Thumbnail URL')}
         {field('categories', 'Categories (comma-separated)')}
+        {field('include_labels', 'Only agents with labels (comma-separated)')}
+        {field('exclude_labels', 'Never agents with labels (comma-separated)')}
+        <label>
+          Zone
+          <select aria-label="Zone" value={form.zone_id} onChange={(e) => setForm({ ...form, zone_id: e.currentTarget.value })}>
+            <option value="">Any zone</option>
+            {zones.map((z) => <option key={z.zone_id} value={z.zone_id}>{z.zone_name}</option>)}
+          </select>
+        </label>
         {field('persistent_profile_path', 'Persistent profile path')}
         {field('run_config', 'Docker Run Config (JSON)', true)}
         <button type="submit" disabled={!form.friendly_name || Object.keys(problems).length > 0}>{editing ? 'Save workspace' : 'Create workspace'}</button>
