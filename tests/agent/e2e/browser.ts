@@ -1,0 +1,50 @@
+// Chromium (Debian's, driven by playwright-core) against the real platform, for the dashboard tests:
+// the browser, sign-in, and a way to tell a painted desktop from a blank canvas.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import type { Edge } from './platform'
+
+/** Screenshots a person can look at; the folder is git-ignored. */
+export const SHOTS = join(import.meta.dirname, '../../../test-artifacts/dashboard')
+
+export const launchChromium = () =>
+  chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oriel-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+
+/** Registers a browser for the file (the dashboard is built first if missing). */
+export function useBrowser() {
+  const holder = {} as { context: BrowserContext }
+  beforeAll(async () => {
+    if (!existsSync(join(import.meta.dirname, '../../../dist/dashboard/index.html'))) execFileSync('npm', ['run', 'build:dashboard'], { stdio: 'pipe' })
+    mkdirSync(SHOTS, { recursive: true })
+    holder.context = await launchChromium()
+  }, 900_000)
+  afterAll(async () => holder.context?.close())
+  return holder
+}
+
+export async function signIn(page: Page, edge: Edge, username: string, password: string) {
+  await page.goto(edge.url)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** Distinct colours (4 bits a channel) on the noVNC canvas: a blank screen has one. */
+export const canvasColours = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.screen canvas')
+    if (!canvas || canvas.width === 0) return 0
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    const seen = new Set<number>()
+    for (let i = 0; i < data.length; i += 16) seen.add(((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4))
+    return seen.size
+  })
