@@ -106,20 +106,14 @@ describe('two agent hosts', () => {
   }, 300_000)
 
   // Two launches each: after the first, least load alone would send the second to the other agent.
-  it('sends a workspace with include_labels [h2] to agent 2 only', async () => {
-    const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, include_labels: ['h2'] })
+  it.each([
+    { labels: { include_labels: ['h2'] }, expected: 'agent2', what: 'include_labels [h2] to agent 2 only' },
+    { labels: { exclude_labels: ['h2'] }, expected: 'agent1', what: 'exclude_labels [h2] off agent 2' },
+  ] as const)('sends a workspace with $what', async ({ labels, expected }) => {
+    const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, ...labels })
     const user = await userFor(edge, [imageId], { max_kasms_per_user: 0 })
     const kasmIds = await launch(user, imageId, 2)
-    for (const id of kasmIds) expect(await agentOf(user, id)).toBe(ids.agent2)
-    for (const id of kasmIds) await waitRunning(edge, user.token, id, RUNNING_MS)
-    await destroyAll(user, kasmIds)
-  }, 300_000)
-
-  it('keeps a workspace with exclude_labels [h2] off agent 2', async () => {
-    const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, exclude_labels: ['h2'] })
-    const user = await userFor(edge, [imageId], { max_kasms_per_user: 0 })
-    const kasmIds = await launch(user, imageId, 2)
-    for (const id of kasmIds) expect(await agentOf(user, id)).toBe(ids.agent1)
+    for (const id of kasmIds) expect(await agentOf(user, id)).toBe(ids[expected])
     for (const id of kasmIds) await waitRunning(edge, user.token, id, RUNNING_MS)
     await destroyAll(user, kasmIds)
   }, 300_000)

@@ -1,27 +1,15 @@
 // Clipboard DLP at the relay (DESIGN §6), observed on a real Xvnc's X selections. TigerVNC 1.12 sets
 // both PRIMARY and CLIPBOARD from a client's cut text (SetPrimary) and sends changes of either
 // (SendPrimary); the tests check both selections on the way up and use CLIPBOARD on the way down.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ClipFlag, Enc, Pseudo, RfbTestClient } from './support/rfb-client'
-import { startRelayServer, type RelayServer } from './support/relay-server'
+import { useRelayFixture } from './support/fixture'
 import { waitForFullScreen } from './support/screen'
 import type { ServerMsg } from './support/server-reader'
-import { startXvnc, type Selection, type Xvnc } from './support/xvnc'
+import type { Selection } from './support/xvnc'
 
 const PASSWORD = 'clip-pw'
-let xvnc: Xvnc
-let relay: RelayServer
-const clients: RfbTestClient[] = []
-
-beforeAll(async () => {
-  xvnc = await startXvnc(PASSWORD)
-  relay = await startRelayServer(xvnc.port, PASSWORD)
-})
-afterAll(async () => {
-  for (const c of clients) c.close()
-  await relay?.close()
-  await xvnc?.stop()
-})
+const { xvnc, relay, clients } = useRelayFixture(PASSWORD)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -1,26 +1,13 @@
 // The relay against a real TigerVNC Xvnc: handshakes, framing of real Tight/ZRLE/Raw traffic, byte
 // exactness against a direct connection, and failing closed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Enc, Pseudo, RfbTestClient } from './support/rfb-client'
-import { startRelayServer, type RelayServer } from './support/relay-server'
+import { useRelayFixture } from './support/fixture'
 import { rawScreen, waitForFullScreen } from './support/screen'
-import { startXvnc, type Xvnc } from './support/xvnc'
 
 const PASSWORD = 'oriel-pw'
-let xvnc: Xvnc
-let relay: RelayServer
-const clients: RfbTestClient[] = []
-
-beforeAll(async () => {
-  xvnc = await startXvnc(PASSWORD)
-  relay = await startRelayServer(xvnc.port, PASSWORD)
-})
-afterAll(async () => {
-  for (const c of clients) c.close()
-  await relay?.close()
-  await xvnc?.stop()
-})
+const { xvnc, relay, clients } = useRelayFixture(PASSWORD)
 
 const open = async (opts: { up: boolean; down: boolean; password?: string } = { up: true, down: true }) => {
   const c = await RfbTestClient.viaRelay(relay.url(opts))
