@@ -64,5 +64,21 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX \"registration_tokens_zone_idx\" ON \"registration_tokens\" USING btree (\"zone_id\");",
       "CREATE INDEX \"kasm_execs_kasm_idx\" ON \"kasm_execs\" USING btree (\"kasm_id\",\"status\");"
     ]
+  },
+  {
+    "tag": "0001_servers",
+    "hash": "4d232aa4c8995d6ef5815c4c3e63ab0f6e6d8c57b73eb7a539b897ec1f5645bc",
+    "statements": [
+      "CREATE TABLE \"server_pools\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"type\" text DEFAULT 'Server' NOT NULL,\n\t\"description\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "CREATE TABLE \"servers\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"enabled\" boolean DEFAULT true NOT NULL,\n\t\"zone_id\" uuid NOT NULL,\n\t\"pool_id\" uuid,\n\t\"assigned_user_id\" uuid,\n\t\"windows_service_installed\" boolean DEFAULT false NOT NULL,\n\t\"connection_type\" text NOT NULL,\n\t\"credential_type\" text NOT NULL,\n\t\"host\" text NOT NULL,\n\t\"port\" integer NOT NULL,\n\t\"sso_username_domain\" text,\n\t\"connection_username\" text,\n\t\"connection_password_enc\" text,\n\t\"private_key_enc\" text,\n\t\"passphrase_enc\" text,\n\t\"use_user_private_key\" boolean DEFAULT false NOT NULL,\n\t\"connection_info\" jsonb,\n\t\"max_simultaneous_sessions\" integer DEFAULT 1 NOT NULL,\n\t\"max_simultaneous_users\" integer DEFAULT 1 NOT NULL,\n\t\"labels\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"servers\" ADD CONSTRAINT \"servers_zone_id_zones_id_fk\" FOREIGN KEY (\"zone_id\") REFERENCES \"public\".\"zones\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"servers\" ADD CONSTRAINT \"servers_pool_id_server_pools_id_fk\" FOREIGN KEY (\"pool_id\") REFERENCES \"public\".\"server_pools\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"servers\" ADD CONSTRAINT \"servers_assigned_user_id_users_id_fk\" FOREIGN KEY (\"assigned_user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "CREATE UNIQUE INDEX \"server_pools_name_uq\" ON \"server_pools\" USING btree (\"name\");",
+      "CREATE INDEX \"servers_zone_idx\" ON \"servers\" USING btree (\"zone_id\");",
+      "CREATE INDEX \"servers_pool_idx\" ON \"servers\" USING btree (\"pool_id\");",
+      "ALTER TABLE \"images\" ADD CONSTRAINT \"images_server_id_servers_id_fk\" FOREIGN KEY (\"server_id\") REFERENCES \"public\".\"servers\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"images\" ADD CONSTRAINT \"images_server_pool_id_server_pools_id_fk\" FOREIGN KEY (\"server_pool_id\") REFERENCES \"public\".\"server_pools\"(\"id\") ON DELETE restrict ON UPDATE no action;"
+    ]
   }
 ]

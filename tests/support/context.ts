@@ -14,7 +14,7 @@ export type ApiResult = { status: number; body: any; headers: Headers }
 
 export const CLIENT_ADDRESS = '203.0.113.7'
 const COUNTED = ['users', 'user_attributes', 'groups', 'user_groups', 'group_settings', 'group_permissions', 'images',
-  'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions'] as const
+  'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions', 'servers', 'server_pools'] as const
 
 export async function testContext() {
   const testDb = await openTestDb()

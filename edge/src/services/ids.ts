@@ -12,3 +12,11 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   }
   return false
 }
+
+/** Postgres foreign-key violations: a row still referenced, or a reference to a row that is gone. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: string }).code === '23503') return true
+  }
+  return false
+}

@@ -25,11 +25,8 @@ export function parseKeyRing(text: string | undefined): SecretKeyRing {
 const importKey = (raw: Uint8Array<ArrayBuffer>) => crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
 
 export async function encryptSecret(ring: SecretKeyRing, plain: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12))
-  const key = await importKey(ring.keys.get(ring.current)!)
-  // The key id is bound into the ciphertext as associated data: a blob moved under another id fails.
-  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(ring.current) }, key, new TextEncoder().encode(plain))
-  return `v1:${ring.current}:${bytesToBase64(iv)}:${bytesToBase64(new Uint8Array(data))}`
+  const [blob] = await encryptSecrets(ring, [plain])
+  return blob!
 }
 
 export async function decryptSecret(ring: SecretKeyRing, blob: string): Promise<string> {
@@ -38,4 +35,21 @@ export async function decryptSecret(ring: SecretKeyRing, blob: string): Promise<
   if (version !== 'v1' || !raw || !iv || !data) throw new Error('secret cannot be decrypted with the configured keys')
   const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: base64ToBytes(iv), additionalData: new TextEncoder().encode(kid) }, await importKey(raw), base64ToBytes(data))
   return new TextDecoder().decode(plain)
+}
+
+/**
+ * Many secrets under one imported key (bulk imports): nulls stay null. The key id is bound into
+ * each ciphertext as associated data, so a blob moved under another id fails.
+ */
+export async function encryptSecrets(ring: SecretKeyRing, plains: readonly (string | null)[]): Promise<(string | null)[]> {
+  const key = await importKey(ring.keys.get(ring.current)!)
+  const aad = new TextEncoder().encode(ring.current)
+  return Promise.all(
+    plains.map(async (plain) => {
+      if (plain === null) return null
+      const iv = crypto.getRandomValues(new Uint8Array(12))
+      const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, new TextEncoder().encode(plain))
+      return `v1:${ring.current}:${bytesToBase64(iv)}:${bytesToBase64(new Uint8Array(data))}`
+    }),
+  )
 }

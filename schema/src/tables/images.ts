@@ -1,6 +1,8 @@
 import { bigint, boolean, integer, jsonb, pgTable, real, text, uuid } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
 import type { VolumeMappings } from '../settings'
+import { serverPools } from './server-pools'
+import { servers } from './servers'
 import { zones } from './zones'
 
 import { IMAGE_TYPES } from '../image-types'
@@ -27,9 +29,9 @@ export const images = pgTable('images', {
   volumeMappings: jsonb().$type<VolumeMappings>().notNull().default({}),
   restrictToZone: boolean().notNull().default(false),
   zoneId: uuid().references(() => zones.id, { onDelete: 'set null' }),
-  /** Server and pool restrictions; their tables come with fixed servers, so no foreign key yet. */
-  serverId: uuid(),
-  serverPoolId: uuid(),
+  /** A Server workspace connects to this fixed server; a server still used by one cannot be deleted. */
+  serverId: uuid().references(() => servers.id, { onDelete: 'restrict' }),
+  serverPoolId: uuid().references(() => serverPools.id, { onDelete: 'restrict' }),
   includeLabels: jsonb().$type<string[]>().notNull().default([]),
   excludeLabels: jsonb().$type<string[]>().notNull().default([]),
   linkUrl: text(),

@@ -7,6 +7,7 @@ import { loginRoute, logoutRoute, type ClientAddress } from './auth'
 import { groupsApi } from './groups'
 import { imagesApi } from './images'
 import { kasmsApi } from './kasms'
+import { serversApi } from './servers'
 import { usersApi } from './users'
 import { zonesApi } from './zones'
 
@@ -23,3 +24,4 @@ export const publicApi = (clientAddress: ClientAddress) =>
     .route('/', apiKeysApi)
     .route('/', kasmsApi)
     .route('/', agentsApi)
+    .route('/', serversApi)

@@ -1,0 +1,31 @@
+import { inArray, sql } from 'drizzle-orm'
+import { serverPools, users, zones, type DbOrTx, type ServerPoolType, type ServerRowContext } from '#schema'
+
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+const dashed = (s: string) => {
+  const h = s.replaceAll('-', '').toLowerCase()
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+const texts = (rows: readonly Record<string, unknown>[], key: string) =>
+  [...new Set(rows.map((r) => r[key]).filter((x): x is string => typeof x === 'string' && x !== ''))]
+
+/** Names and ids the rows refer to, resolved in three queries whatever the number of rows. */
+export type ServerRefs = ServerRowContext & { poolNames: ReadonlyMap<string, string>; usernames: ReadonlyMap<string, string> }
+
+export async function loadServerRefs(db: DbOrTx, rows: readonly Record<string, unknown>[]): Promise<ServerRefs> {
+  const zoneNames = texts(rows, 'zone_name')
+  const poolIds = texts(rows, 'pool_id').filter((id) => UUID_RE.test(id)).map(dashed)
+  const names = texts(rows, 'assigned_username').map((u) => u.toLowerCase())
+  const [z, p, u] = await Promise.all([
+    zoneNames.length ? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.name, zoneNames)) : [],
+    poolIds.length ? db.select({ id: serverPools.id, name: serverPools.name, type: serverPools.type }).from(serverPools).where(inArray(serverPools.id, poolIds)) : [],
+    names.length ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(sql`lower(${users.username})`, names)) : [],
+  ])
+  return {
+    zones: new Map(z.map((r) => [r.name, r.id])),
+    pools: new Map(p.map((r) => [r.id, { type: r.type as ServerPoolType }])),
+    poolNames: new Map(p.map((r) => [r.id, r.name])),
+    users: new Map(u.map((r) => [r.username.toLowerCase(), r.id])),
+    usernames: new Map(u.map((r) => [r.id, r.username])),
+  }
+}

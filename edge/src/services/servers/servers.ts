@@ -1,0 +1,96 @@
+import { asc, eq } from 'drizzle-orm'
+import { serverPools, servers, users, zones, type DbOrTx, type Server } from '#schema'
+import type { Deps } from '../../deps'
+import { ApiError } from '../../errors'
+import { audit } from '../audit'
+import { authorize, type Caller } from '../auth/caller'
+import { isForeignKeyViolation, kasmId } from '../ids'
+import { decryptSecret } from '../secrets'
+import { loadServerRefs } from './context'
+import { validateOne } from './rows'
+import { insertServers, toServers } from './store'
+import { serverView } from './view'
+
+const withNames = (db: DbOrTx) =>
+  db
+    .select({ server: servers, zoneName: zones.name, poolName: serverPools.name, username: users.username })
+    .from(servers)
+    .innerJoin(zones, eq(zones.id, servers.zoneId))
+    .leftJoin(serverPools, eq(serverPools.id, servers.poolId))
+    .leftJoin(users, eq(users.id, servers.assignedUserId))
+
+async function findServer(db: DbOrTx, id: string) {
+  const [row] = await withNames(db).where(eq(servers.id, id)).limit(1)
+  if (!row) throw ApiError.notFound('Server', 'target_server.server_id')
+  return row
+}
+
+export async function listServers(deps: Deps, caller: Caller) {
+  authorize(caller, 'servers_view')
+  const rows = await withNames(deps.db).orderBy(asc(servers.name), asc(servers.id))
+  return { servers: rows.map((r) => serverView(r.server, r)) }
+}
+
+export async function getServer(deps: Deps, caller: Caller, id: string) {
+  authorize(caller, 'servers_view')
+  const r = await findServer(deps.db, id)
+  return { server: serverView(r.server, r) }
+}
+
+export async function createServer(deps: Deps, caller: Caller, raw: Record<string, unknown>) {
+  authorize(caller, 'servers_create')
+  const refs = await loadServerRefs(deps.db, [raw])
+  const row = await validateOne(raw, refs)
+  const [server] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
+  await deps.db.transaction(async (tx) => {
+    await insertServers(tx, [server!])
+    await audit(tx, caller, 'create_server', { type: 'server', id: server!.id })
+  })
+  return getServer(deps, caller, server!.id)
+}
+
+/** The stored server as input columns (secrets decrypted), so a partial update is checked whole. */
+async function asInput(deps: Deps, s: Server, names: { zoneName: string; username: string | null }) {
+  const open = (blob: string | null) => (blob === null ? null : decryptSecret(deps.config.secretKeys, blob))
+  return {
+    name: s.name, enabled: s.enabled, zone_name: names.zoneName, connection_type: s.connectionType,
+    connection_credential_type: s.credentialType, ip_hostname: s.host, port: s.port, pool_id: s.poolId,
+    assigned_username: names.username, windows_service_installed: s.windowsServiceInstalled,
+    connection_username: s.connectionUsername, connection_password: await open(s.connectionPasswordEnc),
+    sso_username_domain: s.ssoUsernameDomain, passphrase: await open(s.passphraseEnc), private_key: await open(s.privateKeyEnc),
+    use_user_private_key: s.useUserPrivateKey, connection_info: s.connectionInfo,
+    max_simultaneous_sessions: s.maxSimultaneousSessions, max_simultaneous_users: s.maxSimultaneousUsers, labels: s.labels,
+  }
+}
+
+export async function updateServer(deps: Deps, caller: Caller, patch: { server_id: string } & Record<string, unknown>) {
+  authorize(caller, 'servers_modify')
+  const { server_id, ...changes } = patch
+  const current = await findServer(deps.db, server_id)
+  const raw = { ...(await asInput(deps, current.server, current)), ...changes }
+  const refs = await loadServerRefs(deps.db, [raw])
+  const row = await validateOne(raw, refs)
+  const [next] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
+  const { id: _id, createdAt: _created, ...columns } = next!
+  await deps.db.transaction(async (tx) => {
+    const updated = await tx.update(servers).set(columns).where(eq(servers.id, current.server.id)).returning({ id: servers.id })
+    if (updated.length === 0) throw ApiError.notFound('Server', 'target_server.server_id')
+    await audit(tx, caller, 'update_server', { type: 'server', id: current.server.id }, { fields: Object.keys(changes) })
+  })
+  return getServer(deps, caller, current.server.id)
+}
+
+export async function deleteServer(deps: Deps, caller: Caller, id: string) {
+  authorize(caller, 'servers_delete')
+  try {
+    await deps.db.transaction(async (tx) => {
+      const [gone] = await tx.delete(servers).where(eq(servers.id, id)).returning({ id: servers.id, name: servers.name })
+      if (!gone) throw ApiError.notFound('Server', 'target_server.server_id')
+      await audit(tx, caller, 'delete_server', { type: 'server', id: gone.id }, { name: gone.name })
+    })
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw ApiError.conflict(`Server ${kasmId(id)} is used by a workspace; change or delete the workspace first`, 'target_server.server_id')
+    throw err
+  }
+  return {}
+}

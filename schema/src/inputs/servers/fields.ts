@@ -1,0 +1,106 @@
+import * as v from 'valibot'
+import type { ConnectionInfo } from '../../server-types'
+import { issueText, MSG } from './messages'
+
+// Field rules shared by the CSV import, the servers list, create/update_server and the dashboard form.
+// A CSV gives text ("22", "true"); JSON callers may send numbers, booleans, lists and objects.
+
+export const text = (max = 255) => v.pipe(v.string(MSG.string), v.minLength(1, MSG.tooShort), v.maxLength(max, MSG.tooLong(max)))
+export const optionalText = (max = 255) => v.nullish(text(max), null)
+
+/** Kasm matches enum values regardless of case (seed 004's sample writes `ssh` and `Static`). */
+export const enumField = <const T extends readonly string[]>(values: T) =>
+  v.pipe(
+    v.string(MSG.enumOf(values)),
+    v.transform((s) => values.find((x) => x.toLowerCase() === s.trim().toLowerCase()) ?? s),
+    v.picklist(values, MSG.enumOf(values)),
+  )
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/
+export const integer = (min: number, max: number) =>
+  v.pipe(
+    v.union([v.number(), v.string()], MSG.integer),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const x = dataset.value
+      const n = typeof x === 'number' ? x : INTEGER_TEXT.test(x) ? Number(x) : Number.NaN
+      if (Number.isSafeInteger(n)) return n
+      addIssue({ message: typeof x === 'number' ? MSG.integer : MSG.integerParse })
+      return NEVER
+    }),
+    v.minValue(min, MSG.min(min)),
+    v.maxValue(max, MSG.max(max)),
+  )
+
+const TRUE = new Set(['true', 't', 'yes', 'y', 'on', '1'])
+const FALSE = new Set(['false', 'f', 'no', 'n', 'off', '0'])
+/** Defaults to false when absent, as the seed's schema table says. */
+export const flag = v.nullish(
+  v.pipe(
+    v.union([v.boolean(), v.string()], MSG.boolean),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const x = dataset.value
+      if (typeof x === 'boolean') return x
+      const s = x.trim().toLowerCase()
+      if (TRUE.has(s)) return true
+      if (FALSE.has(s)) return false
+      addIssue({ message: MSG.boolean })
+      return NEVER
+    }),
+  ),
+  false,
+)
+
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+/** A UUID with or without dashes, normalised to the dashed lower-case form. */
+export const uuid = v.pipe(
+  v.string(MSG.uuid),
+  v.regex(UUID_RE, MSG.uuid),
+  v.transform((s) => {
+    const h = s.replaceAll('-', '').toLowerCase()
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  }),
+)
+
+/** An IP address or a host name: no spaces, slashes or schemes. */
+export const hostname = v.pipe(text(255), v.regex(/^[A-Za-z0-9._:[\]%-]+$/, MSG.hostname))
+
+const GUAC_TYPES = ['rdp', 'vnc', 'ssh']
+const isSettingValue = (x: unknown) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean'
+function isConnectionInfo(x: unknown): x is ConnectionInfo {
+  if (!x || typeof x !== 'object' || Array.isArray(x) || Object.keys(x).join() !== 'guac') return false
+  const guac = (x as { guac: unknown }).guac
+  if (!guac || typeof guac !== 'object' || Array.isArray(guac)) return false
+  const { type, settings, ...rest } = guac as Record<string, unknown>
+  if (Object.keys(rest).length > 0 || typeof type !== 'string' || !GUAC_TYPES.includes(type.toLowerCase())) return false
+  return !!settings && typeof settings === 'object' && !Array.isArray(settings) && Object.values(settings).every(isSettingValue)
+}
+
+/** JSON text (CSV) or an object (JSON callers), of the guac shape shown in seed 004. */
+export const connectionInfo = v.nullish(
+  v.pipe(
+    v.union([v.string(), v.record(v.string(), v.unknown())], MSG.json),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const x = dataset.value
+      if (typeof x !== 'string') return x as unknown
+      try {
+        return JSON.parse(x) as unknown
+      } catch {
+        addIssue({ message: MSG.json })
+        return NEVER
+      }
+    }),
+    v.custom<ConnectionInfo>(isConnectionInfo, MSG.guac),
+  ),
+  null,
+)
+
+/** Comma-separated text (CSV) or a list; trimmed, blanks dropped, duplicates removed. */
+export const labels = v.nullish(
+  v.pipe(
+    v.union([v.string(), v.array(v.string())], MSG.labels),
+    v.transform((x) => [...new Set((typeof x === 'string' ? x.split(',') : x).map((l) => l.trim()).filter(Boolean))]),
+    v.check((list) => list.every((l) => l.length <= 255), MSG.tooLong(255)),
+    v.maxLength(100, issueText('Value is too long', 'List should have at most 100 items')),
+  ),
+  [],
+)

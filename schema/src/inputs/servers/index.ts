@@ -1,0 +1,5 @@
+export * from './messages'
+export * from './fields'
+export * from './row'
+export * from './sso-domain'
+export * from './verbs'

@@ -1,0 +1,88 @@
+import * as v from 'valibot'
+import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS, type ServerPoolType } from '../../server-types'
+import { checkSshPrivateKey } from '../../servers/ssh-key'
+import { combinationIssues } from './combinations'
+import { connectionInfo, enumField, flag, hostname, integer, labels, optionalText, text, uuid } from './fields'
+import { MSG, type RowIssue } from './messages'
+
+/** What rows may refer to, fetched by the caller: zones by name, pools by id, users by username. */
+export type ServerRowContext = {
+  zones: ReadonlyMap<string, string>
+  pools: ReadonlyMap<string, { type: ServerPoolType }>
+  /** Keyed by lower-case username: usernames are unique without regard to case. */
+  users: ReadonlyMap<string, string>
+}
+
+const exists = <T extends v.GenericSchema<unknown, string>>(schema: T, found: (key: string) => boolean, kind: string) =>
+  v.pipe(schema, v.check((key: string) => found(key), (issue) => MSG.missing(kind, issue.input)))
+
+/** One server, in the seed's column order so issues come out in that order. Secrets are plain here. */
+export const serverRowSchema = (ctx: ServerRowContext) =>
+  v.pipe(
+    v.object({
+      name: text(255),
+      zone_name: exists(text(255), (n) => ctx.zones.has(n), 'Zone'),
+      connection_type: enumField(CONNECTION_TYPES),
+      connection_credential_type: enumField(CREDENTIAL_TYPES),
+      ip_hostname: hostname,
+      port: integer(0, 65_535),
+      pool_id: v.nullish(exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'), null),
+      assigned_username: v.nullish(exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'), null),
+      windows_service_installed: flag,
+      connection_username: optionalText(255),
+      connection_password: optionalText(1024),
+      sso_username_domain: optionalText(255),
+      passphrase: optionalText(1024),
+      private_key: optionalText(16_384),
+      use_user_private_key: flag,
+      connection_info: connectionInfo,
+      max_simultaneous_sessions: v.nullish(integer(1, 10_000), 1),
+      max_simultaneous_users: v.nullish(integer(1, 10_000), 1),
+      labels,
+      // Not a CSV column: create_server and update_server may set it.
+      enabled: v.nullish(flag, true),
+    }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return
+      for (const { fields, message } of combinationIssues(dataset.value, ctx)) {
+        // The joined field list is the key: the report names every field of a combination.
+        addIssue({ message, path: [{ type: 'object', origin: 'value', input: dataset.value, key: fields.join(', '), value: undefined }] })
+      }
+    }),
+  )
+export type ServerRow = v.InferOutput<ReturnType<typeof serverRowSchema>>
+
+const KNOWN = new Set<string>([...SERVER_CSV_COLUMNS, 'enabled'])
+
+/** Blank text is null (seed 004: empty and `""` fields are null). */
+export const blankToNull = (raw: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(raw).map(([k, x]) => [k, x === '' ? null : x]))
+
+export type RowResult = { ok: true; value: ServerRow } | { ok: false; issues: RowIssue[] }
+
+/** All of a row's problems, field by field in column order, then combinations, then the key. */
+export async function validateServerRow(
+  schema: ReturnType<typeof serverRowSchema>,
+  raw: Record<string, unknown>,
+  allowed: ReadonlySet<string> = KNOWN,
+): Promise<RowResult> {
+  const issues: RowIssue[] = Object.keys(raw).filter((k) => !allowed.has(k)).map((k) => ({ fields: [k], message: MSG.unknownField }))
+  const result = v.safeParse(schema, blankToNull(raw))
+  if (!result.success) {
+    for (const issue of result.issues) issues.push({ fields: String(issue.path?.[0]?.key ?? 'row').split(', '), message: issue.message })
+    return { ok: false, issues }
+  }
+  if (issues.length > 0) return { ok: false, issues }
+  const keyIssue = await privateKeyIssue(result.output)
+  return keyIssue ? { ok: false, issues: [keyIssue] } : { ok: true, value: result.output }
+}
+
+async function privateKeyIssue(row: ServerRow): Promise<RowIssue | null> {
+  if (!row.private_key) return null
+  const check = await checkSshPrivateKey(row.private_key, row.passphrase)
+  if (check.ok) return null
+  const onPassphrase = check.problem.startsWith('passphrase')
+  return onPassphrase
+    ? { fields: ['passphrase'], message: `Invalid passphrase [${check.message}]` }
+    : { fields: ['private_key'], message: `Invalid private key [${check.message}]` }
+}

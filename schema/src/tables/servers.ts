@@ -1,0 +1,44 @@
+import { boolean, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { id, timestamps } from '../columns'
+import { serverPools } from './server-pools'
+import { users } from './users'
+import { zones } from './zones'
+import { CONNECTION_TYPES, CREDENTIAL_TYPES, type ConnectionInfo } from '../server-types'
+
+/**
+ * Fixed servers reached over KasmVNC, RDP, VNC or SSH through a connection proxy (seed 004).
+ * Password, private key and passphrase are encrypted at rest (DESIGN §7) and never returned.
+ */
+export const servers = pgTable(
+  'servers',
+  {
+    id: id(),
+    name: text().notNull(),
+    enabled: boolean().notNull().default(true),
+    zoneId: uuid()
+      .notNull()
+      .references(() => zones.id, { onDelete: 'restrict' }),
+    poolId: uuid().references(() => serverPools.id, { onDelete: 'restrict' }),
+    assignedUserId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /** "Kasm Desktop Service": a Windows host whose service offers uploads, downloads and user creation. */
+    windowsServiceInstalled: boolean().notNull().default(false),
+    connectionType: text({ enum: CONNECTION_TYPES }).notNull(),
+    credentialType: text({ enum: CREDENTIAL_TYPES }).notNull(),
+    host: text().notNull(),
+    port: integer().notNull(),
+    ssoUsernameDomain: text(),
+    connectionUsername: text(),
+    connectionPasswordEnc: text(),
+    privateKeyEnc: text(),
+    passphraseEnc: text(),
+    useUserPrivateKey: boolean().notNull().default(false),
+    connectionInfo: jsonb().$type<ConnectionInfo>(),
+    maxSimultaneousSessions: integer().notNull().default(1),
+    maxSimultaneousUsers: integer().notNull().default(1),
+    labels: jsonb().$type<string[]>().notNull().default([]),
+    ...timestamps,
+  },
+  (t) => [index('servers_zone_idx').on(t.zoneId), index('servers_pool_idx').on(t.poolId)],
+)
+export type Server = typeof servers.$inferSelect
+export type NewServer = typeof servers.$inferInsert
