@@ -13,10 +13,14 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return false
 }
 
-/** Postgres foreign-key violations: a row still referenced, or a reference to a row that is gone. */
+/**
+ * Postgres foreign-key violations: a reference to a row that is gone (23503), or deleting a row
+ * that an ON DELETE RESTRICT key still points at (23001).
+ */
 export function isForeignKeyViolation(err: unknown): boolean {
   for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === '23503') return true
+    const code = (e as { code?: string }).code
+    if (code === '23503' || code === '23001') return true
   }
   return false
 }
