@@ -18,7 +18,7 @@ export async function api<T = Record<string, unknown>>(verb: string, body: Recor
 }
 
 export type Me = { user_id: string; username: string; is_admin: boolean; permissions: string[] }
-export type Workspace = { image_id: string; friendly_name: string; description: string | null; image_src: string | null; categories: string[]; image_type: string; enabled: boolean }
+export type Workspace = { image_id: string; friendly_name: string; description: string | null; image_src: string | null; categories: string[]; image_type: string; link_url?: string | null; enabled: boolean }
 export type Stream = { url: string; token: string; files_url: string; expires: string; dlp?: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean } }
 export type KasmStatus = {
   operational_status: string

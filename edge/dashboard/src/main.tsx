@@ -1,15 +1,6 @@
 import { render } from 'preact'
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, type Me } from './api'
-import { PERMISSION_NAMES } from '../../../schema/src/permissions'
-import { AdminApiKeys } from './pages/admin/api-keys'
-import { AdminAgents } from './pages/admin/agents'
-import { AdminZones } from './pages/admin/zones'
-import { AdminGroup } from './pages/admin/group'
-import { AdminSessions } from './pages/admin/sessions'
-import { AdminWorkspaces } from './pages/admin/workspaces'
-import { AdminGroups } from './pages/admin/groups'
-import { AdminUsers } from './pages/admin/users'
 import { Connect } from './pages/connect'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
@@ -22,8 +13,24 @@ import './styles.css'
 const ME_KEY = 'oriel.me'
 const loadMe = (): Me | null => JSON.parse(sessionStorage.getItem(ME_KEY) ?? 'null') as Me | null
 
-/** Nobody can grant what they do not hold: the edge refuses it, so the page offers only the rest. */
-const grantable = (me: Me) => (me.permissions.includes('global_admin') ? PERMISSION_NAMES : PERMISSION_NAMES.filter((p) => me.permissions.includes(p)))
+type AdminModule = typeof import('./pages/admin/console')
+/** Loaded on the first visit to an admin page, then kept for the life of the tab. */
+let adminModule: Promise<AdminModule> | undefined
+let adminLoaded: AdminModule | null = null
+
+function Admin({ me, section, id }: { me: Me; section: string | undefined; id: string | undefined }) {
+  const [mod, setMod] = useState<AdminModule | null>(adminLoaded)
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    if (mod) return
+    ;(adminModule ??= import('./pages/admin/console')).then((m) => setMod((adminLoaded = m)), () => {
+      adminModule = undefined
+      setFailed(true)
+    })
+  }, [])
+  if (failed) return <main class="admin"><p role="alert" class="error">Could not load the admin console; reload the page to try again.</p></main>
+  return mod ? <mod.AdminConsole me={me} section={section} id={id} /> : <main class="admin"><p>Loading…</p></main>
+}
 
 function App() {
   const [me, setMe] = useState<Me | null>(loadMe)
@@ -43,14 +50,7 @@ function App() {
   const body =
     page === 'session' && id ? <Session kasmId={id} />
     : page === 'settings' ? <Settings me={me} />
-    : page === 'admin' && id === 'users' && may('users_view') ? <AdminUsers />
-    : page === 'admin' && id === 'groups' && sub && may('groups_view') ? <AdminGroup groupId={sub} grantable={grantable(me)} />
-    : page === 'admin' && id === 'groups' && may('groups_view') ? <AdminGroups />
-    : page === 'admin' && id === 'workspaces' && may('images_view') ? <AdminWorkspaces />
-    : page === 'admin' && id === 'agents' && may('agents_view') ? <AdminAgents />
-    : page === 'admin' && id === 'sessions' && may('sessions_view') ? <AdminSessions />
-    : page === 'admin' && id === 'zones' && may('zones_view') ? <AdminZones />
-    : page === 'admin' && id === 'api-keys' && may('devapi_view') ? <AdminApiKeys grantable={grantable(me)} />
+    : page === 'admin' ? <Admin me={me} section={id} id={sub} />
     : <Workspaces />
   return (
     <>

@@ -161,3 +161,41 @@ describe('workspaces of groups', () => {
     expect((await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, { token })).status).toBe(403)
   })
 })
+
+describe('get_images_group', () => {
+  it('lists the group’s workspaces (disabled ones too) in the get_images view; only those', async () => {
+    const g = await t.seed.group()
+    const chosen = await t.seed.image({ friendlyName: 'B Chosen', runConfig: { cap_add: ['NET_ADMIN'] } })
+    const off = await t.seed.image({ friendlyName: 'A Off', enabled: false })
+    await t.seed.image({ friendlyName: 'Elsewhere' })
+    await t.seed.permitImage(g.id, chosen.id)
+    await t.seed.permitImage(g.id, off.id)
+    const res = await t.api('get_images_group', { target_group: { group_id: kid(g.id) } }, admin)
+    expect(res.status).toBe(200)
+    expect(res.body.images.map((i: { friendly_name: string }) => i.friendly_name)).toEqual(['A Off', 'B Chosen'])
+    const all = (await t.api('get_images', {}, admin)).body.images
+    expect(res.body.images[1]).toEqual(all.find((i: { image_id: string }) => i.image_id === kid(chosen.id)))
+    expect((await t.api('get_images_group', { target_group: { group_id: (await t.seed.group()).id } }, admin)).body.images).toEqual([])
+  })
+
+  it('needs groups_view (403 before 404); without images_view it shows only the launcher’s fields', async () => {
+    const g = await t.seed.group()
+    const img = await t.seed.image({ runConfig: { cap_add: ['NET_ADMIN'] } })
+    await t.seed.permitImage(g.id, img.id)
+    const me = await t.seed.plainUser()
+    const bare = await t.seed.apiKey({ permissions: ['images_view'] })
+    for (const auth of [me, { key: bare }]) {
+      expect((await t.api('get_images_group', { target_group: { group_id: g.id } }, auth)).status).toBe(403)
+      expect((await t.api('get_images_group', { target_group: { group_id: crypto.randomUUID() } }, auth)).status).toBe(403)
+    }
+    const viewer = await t.seed.apiKey({ permissions: ['groups_view'], readOnly: true })
+    const res = await t.api('get_images_group', { target_group: { group_id: g.id } }, { key: viewer })
+    expect(res.status).toBe(200)
+    expect(res.body.images.map((i: { image_id: string }) => i.image_id)).toEqual([kid(img.id)])
+    expect(res.body.images[0]).not.toHaveProperty('run_config')
+    const unknown = await t.api('get_images_group', { target_group: { group_id: crypto.randomUUID() } }, { key: viewer })
+    expect([unknown.status, unknown.body.field]).toEqual([404, 'target_group.group_id'])
+    const bad = await t.api('get_images_group', { target_group: { group_id: 'nope' } }, admin)
+    expect([bad.status, bad.body.field]).toEqual([400, 'target_group.group_id'])
+  })
+})

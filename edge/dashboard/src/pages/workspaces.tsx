@@ -53,16 +53,27 @@ export function Workspaces() {
       )}
       {items === null ? <p>Loading…</p> : shown.length === 0 ? <p>No workspaces are available to you.</p> : (
         <ul class="grid">
-          {shown.map((w) => (
-            <li key={w.image_id}>
-              <button class="tile" onClick={() => launch(w)} disabled={launching !== null} aria-label={`Launch ${w.friendly_name}`}>
+          {shown.map((w) => {
+            const face = (
+              <>
                 {w.image_src ? <img src={w.image_src} alt="" /> : <span class="glyph" aria-hidden="true">▣</span>}
                 <strong>{w.friendly_name}</strong>
                 {w.description && <span class="description">{w.description}</span>}
-                {launching === w.image_id && <span class="busy">Starting…</span>}
-              </button>
-            </li>
-          ))}
+              </>
+            )
+            // A Link workspace is a bookmark: it opens its URL (http or https only, as the edge requires) instead of a session.
+            const href = w.image_type === 'Link' && w.link_url && /^https?:\/\//.test(w.link_url) ? w.link_url : null
+            return (
+              <li key={w.image_id}>
+                {href ? <a class="tile" href={href} target="_blank" rel="noopener noreferrer" aria-label={`Open ${w.friendly_name}`}>{face}</a> : (
+                  <button class="tile" onClick={() => launch(w)} disabled={launching !== null} aria-label={`Launch ${w.friendly_name}`}>
+                    {face}
+                    {launching === w.image_id && <span class="busy">Starting…</span>}
+                  </button>
+                )}
+              </li>
+            )
+          })}
         </ul>
       )}
     </main>

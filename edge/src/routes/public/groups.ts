@@ -4,7 +4,9 @@ import {
   UpdateGroupSchema, UpdateSettingsGroupSchema, UserGroupSchema, type Permission,
 } from '#schema'
 import type { CallerEnv } from '../../env'
+import { rawJsonBody } from '../../raw-json'
 import { createGroup, deleteGroup, listGroups, updateGroup } from '../../services/groups/groups'
+import { listGroupImages } from '../../services/groups/images'
 import {
   addGroupPermissions, addImageToGroup, addUserToGroup, getGroupPermissions, removeGroupPermissions,
   removeImageFromGroup, removeUserFromGroup,
@@ -33,6 +35,10 @@ export const groupsApi = new Hono<CallerEnv>()
   .post('/update_settings_group', vJson(UpdateSettingsGroupSchema), async (c) => {
     const b = c.req.valid('json')
     return c.json(await updateGroupSetting(c.var.deps, c.var.caller, b.target_group.group_id, b.target_setting.name, b.target_setting.value))
+  })
+  .post('/get_images_group', vJson(TargetGroupSchema), async (c) => {
+    const { images } = await listGroupImages(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)
+    return c.body(rawJsonBody('images', images), 200, { 'Content-Type': 'application/json' })
   })
   .post('/add_images_group', vJson(ImageGroupSchema), async (c) => {
     const b = c.req.valid('json')

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from '../../api'
+import { Feedback, failure, useAction } from '../../action'
+import { api } from '../../api'
+import { Picker, type Named } from '../../components/picker'
+import { DataTable, type Column } from '../../table'
+import { SettingEditor, type Setting } from './setting-editor'
 
-type Setting = { name: string; value: unknown; is_set: boolean; default: unknown; value_type: 'bool' | 'int' | 'string' | 'json'; description: string }
-type Named = { id: string; name: string }
+type Permitted = { image_id: string; friendly_name: string; image_type: string; enabled: boolean }
 
 /** One group: members, permitted workspaces, and every setting with its type, default and meaning. */
 export function AdminGroup({ groupId, grantable }: { groupId: string; grantable: readonly string[] }) {
@@ -11,44 +14,52 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
   const [settings, setSettings] = useState<Setting[]>([])
   const [users, setUsers] = useState<(Named & { groups: string[] })[]>([])
   const [images, setImages] = useState<Named[]>([])
-  const [error, setError] = useState<string | null>(null)
-  const [note, setNote] = useState<string | null>(null)
+  const [permitted, setPermitted] = useState<Permitted[]>([])
+  const group = { target_group: { group_id: groupId } }
   const load = async () => {
     try {
-      const [g, p, s, u, i] = await Promise.all([
+      const [g, p, s, u, i, gi] = await Promise.all([
         api<{ groups: { group_id: string; name: string }[] }>('get_groups'),
-        api<{ permissions: string[] }>('get_permissions_group', { target_group: { group_id: groupId } }),
-        api<{ settings: Setting[] }>('get_settings_group', { target_group: { group_id: groupId } }),
+        api<{ permissions: string[] }>('get_permissions_group', group),
+        api<{ settings: Setting[] }>('get_settings_group', group),
         api<{ users: { user_id: string; username: string; groups: { group_id: string }[] }[] }>('get_users'),
         api<{ images: { image_id: string; friendly_name: string }[] }>('get_images'),
+        api<{ images: Permitted[] }>('get_images_group', group),
       ])
       setName(g.groups.find((x) => x.group_id === groupId)?.name ?? '')
       setPermissions(p.permissions)
       setSettings(s.settings)
       setUsers(u.users.map((x) => ({ id: x.user_id, name: x.username, groups: x.groups.map((g) => g.group_id) })))
       setImages(i.images.map((x) => ({ id: x.image_id, name: x.friendly_name })))
+      setPermitted(gi.images)
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not load the group')
+      setError(failure(err, 'Could not load the group'))
     }
   }
+  const { error, note, run, setError } = useAction(load)
   useEffect(() => void load(), [groupId])
-  const act = async (verb: string, body: Record<string, unknown>, done: string) => {
-    setError(null)
-    setNote(null)
-    try {
-      await api(verb, { target_group: { group_id: groupId }, ...body })
-      setNote(done)
-      await load()
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The request failed')
-    }
-  }
+  const act = (verb: string, body: Record<string, unknown>, done: string) => run(verb, { ...group, ...body }, done)
   const members = users.filter((u) => u.groups.includes(groupId))
+  const isPermitted = new Set(permitted.map((i) => i.image_id))
+  const workspaceColumns: Column<Permitted>[] = [
+    { label: 'Workspace', sort: (i) => i.friendly_name, cell: (i) => i.friendly_name },
+    { label: 'Type', sort: (i) => i.image_type, cell: (i) => i.image_type },
+    { label: 'State', sort: (i) => (i.enabled ? 'enabled' : 'disabled'), cell: (i) => (i.enabled ? 'enabled' : 'disabled') },
+    {
+      label: 'Actions', class: 'actions',
+      cell: (i) => <button onClick={() => act('remove_images_group', { target_image: { image_id: i.image_id } }, `Withdrew ${i.friendly_name}`)}>Remove {i.friendly_name}</button>,
+    },
+  ]
+  const settingColumns: Column<Setting>[] = [
+    { label: 'Setting', sort: (s) => s.name, cell: (s) => <code>{s.name}</code> },
+    { label: 'Value', cell: (s) => <SettingEditor setting={s} onSave={(value) => act('update_settings_group', { target_setting: { name: s.name, value } }, `Saved ${s.name}`)} /> },
+    { label: 'Default', cell: (s) => JSON.stringify(s.default) },
+    { label: 'Meaning', cell: (s) => s.description },
+  ]
   return (
     <main class="admin">
       <h2>Group: {name}</h2>
-      {error && <p role="alert" class="error">{error}</p>}
-      {note && <p role="status">{note}</p>}
+      <Feedback error={error} note={note} />
       <section aria-label="Members">
         <h3>Members</h3>
         <ul>{members.map((u) => <li key={u.id}>{u.name} <button onClick={() => act('remove_user_group', { target_user: { user_id: u.id } }, `Removed ${u.name}`)}>Remove</button></li>)}</ul>
@@ -56,7 +67,9 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
       </section>
       <section aria-label="Workspaces">
         <h3>Workspaces</h3>
-        <Picker label="Permit workspace" options={images} onPick={(i) => act('add_images_group', { target_image: { image_id: i.id } }, `Permitted ${i.name}`)} />
+        <p class="note">Members may launch these (when enabled).</p>
+        <DataTable label="Permitted workspaces" rows={permitted} columns={workspaceColumns} rowKey={(i) => i.image_id} />
+        <Picker label="Permit workspace" options={images.filter((i) => !isPermitted.has(i.id))} onPick={(i) => act('add_images_group', { target_image: { image_id: i.id } }, `Permitted ${i.name}`)} />
       </section>
       <section aria-label="Permissions">
         <h3>Permissions</h3>
@@ -77,60 +90,8 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
       </section>
       <section aria-label="Settings">
         <h3>Settings</h3>
-        <table>
-          <thead><tr><th>Setting</th><th>Value</th><th>Default</th><th>Meaning</th></tr></thead>
-          <tbody>
-            {settings.map((s) => (
-              <tr key={s.name}>
-                <td><code>{s.name}</code></td>
-                <td><SettingEditor setting={s} onSave={(value) => act('update_settings_group', { target_setting: { name: s.name, value } }, `Saved ${s.name}`)} /></td>
-                <td>{JSON.stringify(s.default)}</td>
-                <td>{s.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label="Settings" rows={settings} columns={settingColumns} rowKey={(s) => s.name} initialSort={{ column: -1, desc: false }} pageSize={100} />
       </section>
     </main>
-  )
-}
-
-function Picker({ label, options, onPick }: { label: string; options: Named[]; onPick: (o: Named) => void }) {
-  const [id, setId] = useState('')
-  return (
-    <span class="picker">
-      <select aria-label={label} value={id} onChange={(e) => setId(e.currentTarget.value)}>
-        <option value="">—</option>
-        {options.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-      </select>
-      <button disabled={!id} onClick={() => { const o = options.find((x) => x.id === id); if (o) onPick(o); setId('') }}>{label}</button>
-    </span>
-  )
-}
-
-/** An editor by value type; "Default" removes the group's own value (null). */
-function SettingEditor({ setting, onSave }: { setting: Setting; onSave: (value: unknown) => void }) {
-  const current = setting.is_set ? setting.value : setting.default
-  const [text, setText] = useState(setting.value_type === 'json' ? JSON.stringify(current) : String(current ?? ''))
-  const [bad, setBad] = useState(false)
-  if (setting.value_type === 'bool') {
-    return (
-      <select aria-label={setting.name} value={setting.is_set ? String(setting.value) : ''} onChange={(e) => onSave(e.currentTarget.value === '' ? null : e.currentTarget.value === 'true')}>
-        <option value="">Default</option>
-        <option value="true">true</option>
-        <option value="false">false</option>
-      </select>
-    )
-  }
-  const parse = (t: string): unknown => (setting.value_type === 'int' ? Number(t) : setting.value_type === 'json' ? JSON.parse(t) : t)
-  return (
-    <span>
-      <input aria-label={setting.name} value={text} class={bad ? 'invalid' : ''} onInput={(e) => {
-        setText(e.currentTarget.value)
-        try { parse(e.currentTarget.value); setBad(setting.value_type === 'int' && !/^\d+$/.test(e.currentTarget.value)) } catch { setBad(true) }
-      }} />
-      <button disabled={bad} onClick={() => onSave(parse(text))}>Save</button>
-      {setting.is_set && <button onClick={() => onSave(null)}>Default</button>}
-    </span>
   )
 }

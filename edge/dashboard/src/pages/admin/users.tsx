@@ -1,45 +1,51 @@
 import { useEffect, useState } from 'preact/hooks'
 import { CreateUserSchema } from '../../../../../schema/src/inputs/users'
-import { api, ApiError } from '../../api'
+import { Feedback, useAction } from '../../action'
+import { api } from '../../api'
+import { DataTable, type Column } from '../../table'
 import { fieldErrors } from '../../validation'
 
-type User = { user_id: string; username: string; locked: boolean; disabled: boolean; groups: { name: string }[]; last_session: string | null }
-const PAGE = 20
+export type User = {
+  user_id: string; username: string; first_name: string | null; last_name: string | null; locked: boolean; disabled: boolean
+  groups: { name: string; group_id: string }[]; last_session: string | null
+}
+export const fullName = (u: Pick<User, 'first_name' | 'last_name'>) => [u.first_name, u.last_name].filter(Boolean).join(' ')
+const state = (u: User) => (u.disabled ? 'disabled' : u.locked ? 'locked' : 'active')
 
-/** Users: list (sorted, paged), create with live validation, lock/unlock, sign out everywhere, delete. */
+/** Users: list (sorted, paged), create with live validation, lock/unlock, sign out everywhere, delete; each opens its own page. */
 export function AdminUsers() {
   const [users, setUsers] = useState<User[]>([])
-  const [error, setError] = useState<string | null>(null)
-  const [page, setPage] = useState(0)
   const [form, setForm] = useState({ username: '', password: '' })
   const load = () => api<{ users: User[] }>('get_users').then((r) => setUsers(r.users), (e: Error) => setError(e.message))
+  const { error, run, setError } = useAction(load)
   useEffect(() => void load(), [])
   const target = { username: form.username, ...(form.password ? { password: form.password } : {}) }
   const problems = form.username || form.password ? fieldErrors(CreateUserSchema, { target_user: target }, 'target_user') : {}
-  const act = async (verb: string, body: Record<string, unknown>) => {
-    setError(null)
-    try {
-      await api(verb, body)
-      await load()
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The request failed')
-    }
-  }
   const create = async (e: Event) => {
     e.preventDefault()
-    await act('create_user', { target_user: target })
-    setForm({ username: '', password: '' })
+    if (await run('create_user', { target_user: target })) setForm({ username: '', password: '' })
   }
-  const [sort, setSort] = useState<{ by: 'username' | 'groups' | 'state'; desc: boolean }>({ by: 'username', desc: false })
-  const key = (u: User) => (sort.by === 'username' ? u.username : sort.by === 'groups' ? u.groups.map((g) => g.name).join(', ') : u.disabled ? 'disabled' : u.locked ? 'locked' : 'active')
-  const shown = [...users]
-    .sort((a, b) => key(a).localeCompare(key(b)) * (sort.desc ? -1 : 1))
-    .slice(page * PAGE, (page + 1) * PAGE)
-  const header = (by: typeof sort.by, label: string) => (
-    <th aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
-    </th>
-  )
+  const update = (u: User, change: Record<string, unknown>) => run('update_user', { target_user: { user_id: u.user_id, ...change } })
+  const columns: Column<User>[] = [
+    { label: 'Username', sort: (u) => u.username, cell: (u) => <a href={`#/admin/users/${u.user_id}`}>{u.username}</a> },
+    { label: 'Name', sort: fullName, cell: fullName },
+    { label: 'Groups', sort: (u) => u.groups.map((g) => g.name).join(', '), cell: (u) => u.groups.map((g) => g.name).join(', ') },
+    { label: 'State', sort: state, cell: state },
+    {
+      label: 'Actions', class: 'actions', cell: (u) => (
+        <>
+          <button onClick={() => update(u, { locked: !u.locked })}>{u.locked ? 'Unlock' : 'Lock'}</button>
+          <button onClick={() => update(u, { disabled: !u.disabled })}>{u.disabled ? 'Enable' : 'Disable'}</button>
+          <button onClick={() => {
+            const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
+            if (password) void update(u, { password })
+          }}>Reset password</button>
+          <button onClick={() => run('logout_user', { target_user: { user_id: u.user_id } })}>Sign out everywhere</button>
+          <button class="danger" onClick={() => confirm(`Delete ${u.username}?`) && run('delete_user', { target_user: { user_id: u.user_id }, force: true })}>Delete</button>
+        </>
+      ),
+    },
+  ]
   return (
     <main class="admin">
       <h2>Users</h2>
@@ -50,36 +56,8 @@ export function AdminUsers() {
         {problems.password && <span class="error">{problems.password}</span>}
         <button type="submit" disabled={!form.username || Object.keys(problems).length > 0}>Create user</button>
       </form>
-      {error && <p role="alert" class="error">{error}</p>}
-      <table>
-        <thead><tr>{header('username', 'Username')}{header('groups', 'Groups')}{header('state', 'State')}<th>Actions</th></tr></thead>
-        <tbody>
-          {shown.map((u) => (
-            <tr key={u.user_id}>
-              <td>{u.username}</td>
-              <td>{u.groups.map((g) => g.name).join(', ')}</td>
-              <td>{u.disabled ? 'disabled' : u.locked ? 'locked' : 'active'}</td>
-              <td class="actions">
-                <button onClick={() => act('update_user', { target_user: { user_id: u.user_id, locked: !u.locked } })}>{u.locked ? 'Unlock' : 'Lock'}</button>
-                <button onClick={() => act('update_user', { target_user: { user_id: u.user_id, disabled: !u.disabled } })}>{u.disabled ? 'Enable' : 'Disable'}</button>
-                <button onClick={() => {
-                  const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
-                  if (password) void act('update_user', { target_user: { user_id: u.user_id, password } })
-                }}>Reset password</button>
-                <button onClick={() => act('logout_user', { target_user: { user_id: u.user_id } })}>Sign out everywhere</button>
-                <button class="danger" onClick={() => confirm(`Delete ${u.username}?`) && act('delete_user', { target_user: { user_id: u.user_id }, force: true })}>Delete</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {users.length > PAGE && (
-        <nav class="pager">
-          <button disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-          <span>{page + 1} / {Math.ceil(users.length / PAGE)}</span>
-          <button disabled={(page + 1) * PAGE >= users.length} onClick={() => setPage(page + 1)}>Next</button>
-        </nav>
-      )}
+      <Feedback error={error} />
+      <DataTable label="Users" rows={users} columns={columns} rowKey={(u) => u.user_id} />
     </main>
   )
 }

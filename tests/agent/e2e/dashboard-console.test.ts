@@ -1,0 +1,271 @@
+// The admin console's editing pages in real Chromium against the real platform: a user's profile and
+// groups, a group's workspaces, workspace types and Exec Config, agent overrides and deletion, API
+// key mode and expiry, and sorting and paging in the shared admin table.
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { SHOTS, signIn, useBrowser } from './browser'
+import { launcherUser, startAgent, useAgentPlatform, waitFor, waitRunning } from './platform'
+
+const { edge, agent } = useAgentPlatform('dc')
+const browser = useBrowser()
+const api = (verb: string, body: Record<string, unknown>) => edge.api(verb, body, edge.adminToken)
+const suffix = () => crypto.randomUUID().slice(0, 6)
+
+async function asAdmin() {
+  const page = await browser.context.newPage()
+  await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+  return page
+}
+/** The text of one column of a table's body rows, as shown. */
+const column = (page: Page, table: string, index: number) =>
+  page.getByRole('table', { name: table, exact: true }).locator(`tbody tr td:nth-child(${index})`).allTextContents()
+const ascending = (xs: string[]) => [...xs].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }))
+
+describe('a user’s page', () => {
+  it('edits names and notes (checked as typed), then adds and removes a group; the list shows the new name', async () => {
+    const username = `ada-${suffix()}@example.com`
+    const user = (await api('create_user', { target_user: { username, password: 'ada-password-1' } })).body.user
+    const group = (await api('create_group', { target_group: { name: `Analysts ${suffix()}`, priority: 300 + Math.floor(Math.random() * 50_000) } })).body.group
+    const page = await asAdmin()
+    await page.getByRole('link', { name: 'Users' }).click()
+    await page.getByRole('link', { name: username }).click()
+    await page.getByRole('heading', { name: `User: ${username}` }).waitFor()
+    await page.getByLabel('Username').fill('has space@example.com')
+    await page.getByText('must not contain spaces').waitFor()
+    expect(await page.getByRole('button', { name: 'Save user' }).isDisabled()).toBe(true)
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('First name').fill('Ada')
+    await page.getByLabel('Last name').fill('Lovelace')
+    await page.getByLabel('Organization').fill('Analytical Engines')
+    await page.getByLabel('Notes').fill('Writes the first programs.\n<b>not bold</b>')
+    await page.getByRole('button', { name: 'Save user' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved')
+    const saved = (await api('get_user', { target_user: { user_id: user.user_id } })).body.user
+    expect(saved).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', organization: 'Analytical Engines', notes: 'Writes the first programs.\n<b>not bold</b>', phone: null })
+
+    await page.getByLabel('Add to group').selectOption({ label: group.name })
+    await page.getByRole('button', { name: 'Add to group' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`Added to ${group.name}`)
+    await page.getByRole('region', { name: 'Groups' }).getByRole('link', { name: group.name }).waitFor()
+    expect(await page.getByRole('button', { name: 'Remove from All Users' }).count()).toBe(0)
+    await page.screenshot({ path: join(SHOTS, 'admin-user.png'), fullPage: true })
+    await page.getByRole('button', { name: `Remove from ${group.name}` }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`Removed from ${group.name}`)
+    expect(await page.getByRole('region', { name: 'Groups' }).getByRole('link', { name: group.name }).count()).toBe(0)
+    expect((await api('get_user', { target_user: { user_id: user.user_id } })).body.user.groups.map((g: { name: string }) => g.name)).toEqual(['All Users'])
+
+    await page.getByRole('link', { name: '← All users' }).click()
+    await expect.poll(() => page.getByRole('row', { name: new RegExp(username) }).getByRole('cell').nth(1).textContent()).toBe('Ada Lovelace')
+    await page.close()
+  })
+})
+
+describe('a group’s workspaces', () => {
+  it('lists what the group permits and removes one; it disappears and can be permitted again', async () => {
+    const user = await launcherUser(edge, {})
+    const groupId = (await api('get_user', { target_user: { user_id: user.userId } })).body.user.groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id
+    const extra = (await api('create_image', { target_image: { friendly_name: `Notes ${suffix()}`, name: 'oriel/desktop:1.0', enabled: false } })).body.image
+    await api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: extra.image_id } })
+    const page = await asAdmin()
+    await page.goto(`${edge.url}/#/admin/groups/${groupId}`)
+    const table = page.getByRole('table', { name: 'Permitted workspaces' })
+    await table.getByRole('row', { name: new RegExp(extra.friendly_name) }).waitFor()
+    expect(await column(page, 'Permitted workspaces', 1)).toEqual(ascending(['Debian Desktop', extra.friendly_name]))
+    expect(await table.getByRole('row', { name: new RegExp(extra.friendly_name) }).getByRole('cell').nth(2).textContent()).toBe('disabled')
+    await page.screenshot({ path: join(SHOTS, 'admin-group-workspaces.png'), fullPage: true })
+    await page.getByRole('button', { name: `Remove ${extra.friendly_name}` }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`Withdrew ${extra.friendly_name}`)
+    await expect.poll(() => column(page, 'Permitted workspaces', 1)).toEqual(['Debian Desktop'])
+    const listed = (await api('get_images_group', { target_group: { group_id: groupId } })).body.images
+    expect(listed.map((i: { friendly_name: string }) => i.friendly_name)).toEqual(['Debian Desktop'])
+    await page.getByLabel('Permit workspace').selectOption({ label: extra.friendly_name })
+    await page.getByRole('button', { name: 'Permit workspace' }).click()
+    await expect.poll(() => column(page, 'Permitted workspaces', 1)).toEqual(ascending(['Debian Desktop', extra.friendly_name]))
+    await page.close()
+  })
+})
+
+describe('the workspace form', () => {
+  it('checks the Exec Config as you type and saves it; a Link workspace needs its URL, as the edge says', async () => {
+    const page = await asAdmin()
+    await page.getByRole('link', { name: 'Workspaces' }).click()
+    const name = `Exec ${suffix()}`
+    await page.getByLabel('Friendly name').fill(name)
+    await page.getByLabel('Docker image').fill('oriel/desktop:1.0')
+    const exec = page.getByLabel('Docker Exec Config (JSON)')
+    await exec.fill('{"first_launch": {"cmd": "echo hi"')
+    await expect.poll(() => page.locator('form .error').first().textContent()).toMatch(/is not valid JSON/)
+    await exec.fill('{"first_launch": {"cmd": ""}}')
+    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['first_launch.cmd: is required or invalid'])
+    await exec.fill('{"on_boot": {"cmd": "id"}}')
+    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['on_boot: is required or invalid'])
+    expect(await page.getByRole('button', { name: 'Create workspace' }).isDisabled()).toBe(true)
+    const execConfig = { first_launch: { cmd: 'touch /tmp/first', user: 'root' }, go: { cmd: 'xdg-open "$URL"' } }
+    await exec.fill(JSON.stringify(execConfig))
+    await page.getByRole('button', { name: 'Create workspace' }).click()
+    await page.getByRole('cell', { name, exact: true }).waitFor()
+    const images = async () => (await api('get_images', {})).body.images as { friendly_name: string; image_type: string; exec_config: unknown; link_url: string | null }[]
+    expect((await images()).find((i) => i.friendly_name === name)?.exec_config).toEqual(execConfig)
+
+    const link = `Wiki ${suffix()}`
+    await page.getByLabel('Workspace type').selectOption('Link')
+    expect(await page.getByLabel('Docker image').count()).toBe(0)
+    await page.getByLabel('Friendly name').fill(link)
+    await page.getByLabel('Link URL').fill('wiki.example.com')
+    await page.getByText('must be a URL').waitFor()
+    await page.getByLabel('Link URL').fill('')
+    await page.getByRole('button', { name: 'Create workspace' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/a Link workspace needs a URL/)
+    await page.getByLabel('Link URL').fill('https://wiki.example.com/start')
+    await page.getByRole('button', { name: 'Create workspace' }).click()
+    const row = page.getByRole('row', { name: new RegExp(link) })
+    await row.waitFor()
+    expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['Link', 'https://wiki.example.com/start']))
+    expect((await images()).find((i) => i.friendly_name === link)).toMatchObject({ image_type: 'Link', link_url: 'https://wiki.example.com/start' })
+    await row.getByRole('button', { name: 'Edit' }).click()
+    expect(await page.getByLabel('Workspace type').inputValue()).toBe('Link')
+    expect(await page.getByLabel('Link URL').inputValue()).toBe('https://wiki.example.com/start')
+    await page.screenshot({ path: join(SHOTS, 'admin-workspace-link.png'), fullPage: true })
+    await page.getByRole('link', { name: 'Oriel' }).click()
+    expect(await page.getByRole('link', { name: `Open ${link}` }).getAttribute('href')).toBe('https://wiki.example.com/start')
+    expect(await page.getByRole('button', { name: `Launch ${link}` }).count()).toBe(0)
+    await page.close()
+  })
+})
+
+describe('agents', () => {
+  it('sets memory and GPU overrides and labels; deleting an agent that holds a session needs force', async () => {
+    const network = `oriel-e2e-dc2-${process.pid}`
+    const doomed = await startAgent(edge, { network, name: `doomed-${suffix()}` })
+    const doomedName = doomed.config.name
+    try {
+      const page = await asAdmin()
+      await page.getByRole('link', { name: 'Agents' }).click()
+      const main = page.getByRole('row', { name: /e2e-agent/ })
+      await main.getByRole('button', { name: 'Edit' }).click()
+      await page.getByLabel('GPU override').fill('1.5')
+      await page.getByRole('region', { name: 'Agent e2e-agent' }).getByText('is required or invalid').waitFor()
+      expect(await page.getByRole('button', { name: 'Save agent' }).isDisabled()).toBe(true)
+      await page.getByLabel('GPU override').fill('2')
+      await page.getByLabel('Memory override (GiB)').fill('3')
+      await page.getByLabel('Labels (comma-separated)').fill('ssd, eu')
+      await page.screenshot({ path: join(SHOTS, 'admin-agent-edit.png'), fullPage: true })
+      await page.getByRole('button', { name: 'Save agent' }).click()
+      await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved e2e-agent')
+      await expect.poll(() => main.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['2 (override)', 'ssd, eu']))
+      expect(await main.getByRole('cell').nth(4).textContent()).toMatch(/\/ 3\.0 GiB \(override\)$/)
+      const saved = (await api('get_agents', {})).body.agents.find((a: { name: string }) => a.name === 'e2e-agent')
+      expect(saved).toMatchObject({ memory_override: 3 * 1024 ** 3, gpus_override: 2, labels: ['ssd', 'eu'] })
+
+      // A session on the doomed agent: the main one drains while it is placed.
+      await api('update_agent', { target_agent: { agent_id: agent.agentId, draining: true } })
+      const user = await launcherUser(edge, {})
+      const kasm = (await edge.api('request_kasm', { image_id: user.imageId }, user.token)).body
+      await api('update_agent', { target_agent: { agent_id: agent.agentId, draining: false } })
+      await waitRunning(edge, user.token, kasm.kasm_id)
+      await page.reload()
+      const row = page.getByRole('row', { name: new RegExp(doomedName) })
+      await expect.poll(() => row.getByRole('cell').nth(6).textContent()).toBe('1')
+      await row.getByRole('button', { name: 'Edit' }).click()
+      const dialogs: string[] = []
+      page.on('dialog', (d) => void (dialogs.push(d.message()), d.accept()))
+      await page.getByRole('button', { name: 'Delete agent' }).click()
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe('Agent holds 1 session(s); drain it first or pass force: true')
+      await page.getByLabel('Force: end its sessions').check()
+      await page.getByRole('button', { name: 'Delete agent' }).click()
+      await expect.poll(() => page.getByRole('status').textContent()).toBe(`Deleted ${doomedName}`)
+      expect(dialogs).toEqual([`Delete agent ${doomedName}?`, `Delete agent ${doomedName}? Its 1 session(s) will end.`])
+      expect(await row.count()).toBe(0)
+      await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasm.kasm_id }, user.token)).status === 404, 30_000, 'the session to end')
+      await api('update_agent', { target_agent: { agent_id: agent.agentId, memory_override: null, gpus_override: null, labels: [] } })
+      await page.close()
+    } finally {
+      await doomed.agent.close({ graceMs: 2_000 })
+      for (const c of await doomed.docker.listManaged(doomed.agentId)) await doomed.docker.remove(c.containerId)
+      await doomed.docker.removeSessionNetwork(network).catch(() => {})
+      doomed.removeData()
+    }
+  })
+})
+
+describe('API keys after creation', () => {
+  it('turns read-only on (writes are refused), disables, and changes the expiry', async () => {
+    const name = `ops-${suffix()}`
+    const made = (await api('create_api_key', { target_api_key: { name } })).body.api_key
+    await api('set_api_key_permissions', { target_api_key: { api_key_id: made.api_key_id }, target_permissions: ['groups_view', 'groups_create'] })
+    const asKey = (verb: string, body: Record<string, unknown>) => edge.api(verb, { api_key: made.api_key, api_key_secret: made.api_key_secret, ...body })
+    const page = await asAdmin()
+    await page.getByRole('link', { name: 'API keys' }).click()
+    const row = page.getByRole('row', { name: new RegExp(name) })
+    await row.getByRole('button', { name: 'Make read only' }).click()
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('read only')
+    const write = await asKey('create_group', { target_group: { name: `By key ${suffix()}`, priority: 60_000 + Math.floor(Math.random() * 30_000) } })
+    expect([write.status, write.body.error_message]).toEqual([403, 'Unauthorized: this API key is read-only'])
+    expect((await asKey('get_groups', {})).status).toBe(200)
+    await row.getByRole('button', { name: 'Disable' }).click()
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('disabled')
+    expect((await asKey('get_groups', {})).status).toBe(401)
+    await row.getByRole('button', { name: 'Enable' }).click()
+    await row.getByRole('button', { name: 'Allow writes' }).click()
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('read/write')
+
+    await row.getByText('never', { exact: true }).click()
+    await row.getByLabel(`Expiry of ${name}`).fill('2031-05-06T07:08')
+    await row.getByRole('button', { name: 'Save expiry' }).click()
+    const expected = await page.evaluate(() => new Date('2031-05-06T07:08').toISOString())
+    const expiry = async () => (await api('get_api_keys', {})).body.api_keys.find((k: { name: string }) => k.name === name).expires
+    await expect.poll(expiry).toBe(expected)
+    await expect.poll(() => row.locator('summary').first().textContent()).toBe(await page.evaluate((iso) => new Date(iso).toLocaleString(), expected))
+    await page.screenshot({ path: join(SHOTS, 'admin-api-keys-edit.png'), fullPage: true })
+    await row.locator('summary').first().click()
+    await row.getByRole('button', { name: 'Never expires' }).click()
+    await expect.poll(expiry).toBe(null)
+    await page.close()
+  })
+})
+
+describe('sorting and paging', () => {
+  it('every admin table sorts by its headers; the groups table pages by 20', async () => {
+    const tag = `pg-${suffix()}`
+    for (let i = 0; i < 25; i++) {
+      await api('create_group', { target_group: { name: `${tag}-${String(i).padStart(2, '0')}`, priority: 70_000 + i * 7 + Math.floor(Math.random() * 7) } })
+    }
+    const page = await asAdmin()
+    await page.getByRole('link', { name: 'Groups' }).click()
+    await page.getByRole('navigation', { name: 'Groups pages' }).waitFor()
+    const priorities = (await column(page, 'Groups', 1)).map(Number)
+    expect(priorities).toHaveLength(20)
+    expect(priorities).toEqual([...priorities].sort((a, b) => a - b))
+    await page.getByRole('button', { name: 'Name' }).click()
+    await expect.poll(() => page.locator('th[aria-sort="ascending"]').textContent()).toBe('Name ▲')
+    const names = await column(page, 'Groups', 2)
+    expect(names).toEqual(ascending(names))
+    await page.getByRole('button', { name: 'Name ▲' }).click()
+    await expect.poll(() => page.locator('th[aria-sort="descending"]').textContent()).toBe('Name ▼')
+    const down = await column(page, 'Groups', 2)
+    expect(down).toEqual(ascending(down).reverse())
+    expect(down[0]).not.toBe(names[0])
+    const pager = page.getByRole('navigation', { name: 'Groups pages' })
+    await pager.getByRole('button', { name: 'Next' }).click()
+    await expect.poll(() => pager.locator('span').textContent()).toMatch(/^2 \/ \d+$/)
+    const second = await column(page, 'Groups', 2)
+    expect(second.length).toBeGreaterThan(0)
+    expect(second.filter((n) => down.includes(n))).toEqual([])
+    expect(second).toEqual(ascending(second).reverse())
+    await page.screenshot({ path: join(SHOTS, 'admin-groups-paged.png'), fullPage: true })
+
+    // The same table on the other pages: a click sorts by that column.
+    for (const [link, table, header, index] of [['Workspaces', 'Workspaces', 'Name', 1], ['Agents', 'Agents', 'Name', 1], ['Zones', 'Zones', 'Zone', 1], ['API keys', 'API keys', 'Name', 1], ['Users', 'Users', 'Username', 1]] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click()
+      const t = page.getByRole('table', { name: table, exact: true })
+      await t.locator('tbody tr').first().waitFor()
+      await t.getByRole('button', { name: header }).click()
+      await expect.poll(() => t.locator('th[aria-sort="descending"]').textContent()).toBe(`${header} ▼`)
+      const sortedDown = await column(page, table, index)
+      expect([link, sortedDown]).toEqual([link, ascending(sortedDown).reverse()])
+    }
+    await page.close()
+  })
+})
