@@ -11,6 +11,7 @@ import { bootstrap } from '../services/bootstrap'
 import { openDatabase } from './open-database'
 import { startLocalAgent } from './local-agent'
 import { createEdgeServer } from './server'
+import { nodeSeal } from './seal'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
@@ -33,7 +34,7 @@ try {
     EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
     SECRETS_KEY: await persistedSecret('SECRETS_KEY', async () => `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`),
     SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
-  })
+  }, { seal: nodeSeal })
   const database = await openDatabase(process.env.DATABASE_URL, dataDir)
   await migrate(database.db)
   const created = await bootstrap(database.db, {

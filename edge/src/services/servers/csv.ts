@@ -5,8 +5,11 @@ import { ApiError } from '../../errors'
 /** Seed 004: "a size limit of 10,000 records". */
 export const MAX_IMPORT_RECORDS = 10_000
 
-/** One data record: its 1-based number, its fields by column, the fields as written, and any parse problems. */
-export type CsvRecord = { row: number; values: Record<string, string>; fields: string[]; issues: RowIssue[] }
+/**
+ * One data record: its 1-based number, its fields by column (empty ones as null, seed 004), the
+ * fields as written, and any parse problems.
+ */
+export type CsvRecord = { row: number; values: Record<string, string | null>; fields: string[]; issues: RowIssue[] }
 export type ServerCsv = { header: string[]; records: CsvRecord[] }
 
 const KNOWN = new Set<string>(SERVER_CSV_COLUMNS)
@@ -17,23 +20,29 @@ export function parseServerCsv(text: string): ServerCsv {
   let header: string[] | null = null
   const records: CsvRecord[] = []
   let tooMany = false
-  // Row by row, and stopped at record 10,001: a huge upload never becomes a huge array.
+  // In chunks of rows, stopped at record 10,001: a huge upload never becomes a huge array.
+  // @ts-expect-error papaparse's types offer chunk only for files; its StringStreamer chunks text too.
   Papa.parse<string[]>(body, {
     delimiter: ',',
     quoteChar: '"',
     escapeChar: '"',
     skipEmptyLines: true,
-    step: (result, parser) => {
-      if (!header) {
-        header = result.data.map((h) => h.trim())
-        return
+    chunkSize: 256 * 1024,
+    chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+      const errors = new Map<number, Papa.ParseError[]>()
+      for (const e of result.errors) errors.set(e.row ?? -1, [...(errors.get(e.row ?? -1) ?? []), e])
+      for (const [i, data] of result.data.entries()) {
+        if (!header) {
+          header = data.map((h) => h.trim())
+          continue
+        }
+        if (records.length === MAX_IMPORT_RECORDS) {
+          tooMany = true
+          parser.abort()
+          return
+        }
+        records.push(toRecord(header, data, records.length + 1, errors.get(i) ?? []))
       }
-      if (records.length === MAX_IMPORT_RECORDS) {
-        tooMany = true
-        parser.abort()
-        return
-      }
-      records.push(toRecord(header, result.data, records.length + 1, result.errors))
     },
   })
   if (!header) throw ApiError.invalid('The file is empty: a header row is required', 'csv')
@@ -48,10 +57,8 @@ function toRecord(header: string[], fields: string[], row: number, errors: Papa.
   if (fields.length !== header.length) {
     issues.push({ fields: ['row'], message: issueText('Wrong number of fields', `Expected ${header.length} fields as in the header, found ${fields.length}`) })
   }
-  const values: Record<string, string> = {}
-  header.forEach((name, i) => {
-    if (i < fields.length) values[name] = fields[i]!
-  })
+  const values: Record<string, string | null> = {}
+  for (let i = 0; i < header.length && i < fields.length; i++) values[header[i]!] = fields[i] === '' ? null : fields[i]!
   return { row, values, fields, issues }
 }
 

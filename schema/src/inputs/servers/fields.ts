@@ -9,12 +9,14 @@ export const text = (max = 255) => v.pipe(v.string(MSG.string), v.minLength(1, M
 export const optionalText = (max = 255) => v.nullish(text(max), null)
 
 /** Kasm matches enum values regardless of case (seed 004's sample writes `ssh` and `Static`). */
-export const enumField = <const T extends readonly string[]>(values: T) =>
-  v.pipe(
+export const enumField = <const T extends readonly string[]>(values: T) => {
+  const canonical = new Map(values.map((x) => [x.toLowerCase(), x]))
+  return v.pipe(
     v.string(MSG.enumOf(values)),
-    v.transform((s) => values.find((x) => x.toLowerCase() === s.trim().toLowerCase()) ?? s),
+    v.transform((s) => canonical.get(s.trim().toLowerCase()) ?? s),
     v.picklist(values, MSG.enumOf(values)),
   )
+}
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/
 export const integer = (min: number, max: number) =>
