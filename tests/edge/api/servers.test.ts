@@ -51,7 +51,10 @@ describe('servers', () => {
 
   it('keeps a server that a workspace uses', async () => {
     const id = (await create({ ...ssh, name: 'in use' })).body.server.server_id
-    await t.seed.image({ imageType: 'Server', serverId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`, name: null })
+    const missing = await t.api('create_image', { target_image: { friendly_name: 'Bastion', image_type: 'Server', server_id: '0'.repeat(32) } }, admin)
+    expect([missing.status, missing.body.error_message, missing.body.field]).toEqual([404, 'Server does not exist', 'target_image.server_id'])
+    const ws = await t.api('create_image', { target_image: { friendly_name: 'Bastion', image_type: 'Server', server_id: id } }, admin)
+    expect([ws.status, ws.body.image.server_id]).toEqual([200, id])
     const res = await t.api('delete_server', { target_server: { server_id: id } }, admin)
     expect([res.status, res.body.error_message]).toEqual([409, `Server ${id} is used by a workspace; change or delete the workspace first`])
   })

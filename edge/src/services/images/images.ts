@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm'
-import { images, zones, type CreateImageInput, type DbOrTx, type Image, type NewImage, type UpdateImageInput } from '#schema'
+import { images, serverPools, servers, zones, type CreateImageInput, type DbOrTx, type Image, type NewImage, type UpdateImageInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -69,6 +69,14 @@ async function checkImage(db: DbOrTx, i: Pick<Image, 'imageType' | 'name' | 'lin
   if (i.zoneId) {
     const [z] = await db.select({ id: zones.id }).from(zones).where(eq(zones.id, i.zoneId)).limit(1)
     if (!z) throw ApiError.notFound('Zone', 'target_image.zone_id')
+  }
+  if (i.serverId) {
+    const [s] = await db.select({ id: servers.id }).from(servers).where(eq(servers.id, i.serverId)).limit(1)
+    if (!s) throw ApiError.notFound('Server', 'target_image.server_id')
+  }
+  if (i.serverPoolId) {
+    const [p] = await db.select({ id: serverPools.id }).from(serverPools).where(eq(serverPools.id, i.serverPoolId)).limit(1)
+    if (!p) throw ApiError.notFound('Server pool', 'target_image.server_pool_id')
   }
 }
 

@@ -11,6 +11,11 @@ export type Image = {
   server_id: string | null; server_pool_id: string | null
 }
 export type Zone = { zone_id: string; zone_name: string }
+/** What a Server or Server Pool workspace can point at (get_servers, get_server_pools). */
+export type Targets = {
+  servers: { server_id: string; name: string; connection_type: string; ip_hostname: string; port: number }[]
+  pools: { server_pool_id: string; server_pool_name: string; server_pool_type: string }[]
+}
 export const GiB = 1024 ** 3
 
 const BLANK = {
@@ -82,6 +87,7 @@ const formOf = (i: Image): Form => ({
 type WorkspaceFormProps = {
   editing: Image | null
   zones: Zone[]
+  targets: Targets
   /** Resolves true when the edge saved it, which clears the form. */
   onSave: (target: Record<string, unknown>) => Promise<boolean>
   onCancel: () => void
@@ -91,7 +97,7 @@ type WorkspaceFormProps = {
  * Create or edit one workspace, with the edge's own rules checked as you type (Docker Run and Exec
  * Config keys included). Fields that only one workspace type uses are shown for that type.
  */
-export function WorkspaceForm({ editing, zones, onSave, onCancel }: WorkspaceFormProps) {
+export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: WorkspaceFormProps) {
   const [form, setForm] = useState<Form>(editing ? formOf(editing) : BLANK)
   const { target, jsonErrors } = toTarget(form)
   const touched = form.friendly_name || form.name || form.link_url || form.run_config !== '{}' || form.exec_config !== '{}'
@@ -106,6 +112,16 @@ export function WorkspaceForm({ editing, zones, onSave, onCancel }: WorkspaceFor
       {Object.entries(problems).filter(([p]) => p === key || p.startsWith(`${key}.`) || (key === 'memory_gib' && p === 'memory')).map(([p, m]) => (
         <span key={p} class="error">{p === key || key === 'memory_gib' ? m : `${p.slice(key.length + 1)}: ${m}`}</span>
       ))}
+    </label>
+  )
+  const picker = (key: 'server_id' | 'server_pool_id', label: string, options: [string, string][]) => (
+    <label>
+      {label}
+      <select aria-label={label} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.currentTarget.value })}>
+        <option value="">Choose…</option>
+        {options.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
+      </select>
+      {problems[key] && <span class="error">{problems[key]}</span>}
     </label>
   )
   // Problems no visible field shows (a zone, a rule across fields) are listed under the form.
@@ -128,8 +144,8 @@ export function WorkspaceForm({ editing, zones, onSave, onCancel }: WorkspaceFor
       {field('image_src', 'Thumbnail URL')}
       {field('categories', 'Categories (comma-separated)')}
       {type === 'Link' && field('link_url', 'Link URL')}
-      {type === 'Server' && field('server_id', 'Server ID')}
-      {type === 'Server Pool' && field('server_pool_id', 'Server pool ID')}
+      {type === 'Server' && picker('server_id', 'Server', targets.servers.map((x) => [x.server_id, `${x.name} (${x.connection_type} ${x.ip_hostname}:${x.port})`]))}
+      {type === 'Server Pool' && picker('server_pool_id', 'Server pool', targets.pools.filter((p) => p.server_pool_type === 'Server').map((p) => [p.server_pool_id, p.server_pool_name]))}
       {type === 'Container' && (
         <>
           {field('name', 'Docker image')}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { Feedback, useAction } from '../../action'
 import { api } from '../../api'
 import { DataTable, type Column } from '../../table'
-import { GiB, WorkspaceForm, type Image, type Zone } from './workspace-form'
+import { GiB, WorkspaceForm, type Image, type Targets, type Zone } from './workspace-form'
 
 const isContainer = (i: Image) => i.image_type === 'Container'
 
@@ -11,11 +11,15 @@ export function AdminWorkspaces() {
   const [images, setImages] = useState<Image[]>([])
   const [editing, setEditing] = useState<Image | null>(null)
   const [zones, setZones] = useState<Zone[]>([])
+  const [targets, setTargets] = useState<Targets>({ servers: [], pools: [] })
   const load = () => api<{ images: Image[] }>('get_images').then((r) => setImages(r.images), (e: Error) => setError(e.message))
   const { error, run, setError } = useAction(load)
   useEffect(() => {
     void load()
     api<{ zones: Zone[] }>('get_zones').then((r) => setZones(r.zones), () => {})
+    // Admins without servers_view still edit container and link workspaces; the pickers stay empty.
+    api<{ servers: Targets['servers'] }>('get_servers').then((r) => setTargets((t) => ({ ...t, servers: r.servers })), () => {})
+    api<{ server_pools: Targets['pools'] }>('get_server_pools').then((r) => setTargets((t) => ({ ...t, pools: r.server_pools })), () => {})
   }, [])
   const save = async (target: Record<string, unknown>) => {
     const saved = await run(editing ? 'update_image' : 'create_image', { target_image: editing ? { image_id: editing.image_id, ...target } : target })
@@ -43,7 +47,7 @@ export function AdminWorkspaces() {
     <main class="admin">
       <h2>Workspaces</h2>
       {/* Keyed by what is edited, so choosing another workspace starts its form afresh. */}
-      <WorkspaceForm key={editing?.image_id ?? 'new'} editing={editing} zones={zones} onSave={save} onCancel={() => setEditing(null)} />
+      <WorkspaceForm key={editing?.image_id ?? 'new'} editing={editing} zones={zones} targets={targets} onSave={save} onCancel={() => setEditing(null)} />
       <Feedback error={error} />
       <DataTable label="Workspaces" rows={images} columns={columns} rowKey={(i) => i.image_id} />
     </main>
