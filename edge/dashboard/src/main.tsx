@@ -62,6 +62,7 @@ function App() {
         {may('agents_view') && <a href="#/admin/agents">Agents</a>}
         {may('sessions_view') && <a href="#/admin/sessions">Sessions</a>}
         {may('zones_view') && <a href="#/admin/zones">Zones</a>}
+        {may('servers_view') && <a href="#/admin/servers">Servers</a>}
         {may('devapi_view') && <a href="#/admin/api-keys">API keys</a>}
         <a href="#/settings" class="who">{me.username}</a>
         <button onClick={signOut}>Sign out</button>

@@ -6,6 +6,7 @@ import { AdminAgents } from './agents'
 import { AdminApiKeys } from './api-keys'
 import { AdminGroup } from './group'
 import { AdminGroups } from './groups'
+import { AdminServers } from './servers'
 import { AdminSessions } from './sessions'
 import { AdminUser } from './user'
 import { AdminUsers } from './users'
@@ -27,6 +28,7 @@ export function AdminConsole({ me, section, id }: { me: Me; section: string | un
     : section === 'agents' && may('agents_view') ? <AdminAgents />
     : section === 'sessions' && may('sessions_view') ? <AdminSessions />
     : section === 'zones' && may('zones_view') ? <AdminZones />
+    : section === 'servers' && may('servers_view') ? <AdminServers may={may} />
     : section === 'api-keys' && may('devapi_view') ? <AdminApiKeys grantable={grantable(me)} />
     : null
   return page ?? <main class="admin"><p role="alert" class="error">This page does not exist, or you may not see it.</p></main>
