@@ -69,6 +69,9 @@ describe('batch_create_server with the seed 004 samples', () => {
     expect(res.body.servers).toHaveLength(5)
     expect((await t.counts()).servers).toBe(before.servers + 5)
     const list = (await t.api('get_servers', {}, admin)).body.servers
+    // The import's answer (views made from the rows in hand) is exactly what get_servers shows.
+    const byId = new Map(list.map((s: { server_id: string }) => [s.server_id, s]))
+    for (const made of res.body.servers) expect(made).toEqual(byId.get(made.server_id))
     const byName = (n: string) => list.find((s: { name: string }) => s.name === n)
     expect(byName('KasmVNC Server')).toMatchObject({
       zone_name: 'default', connection_type: 'KasmVNC', connection_credential_type: 'STATIC', ip_hostname: 'internal.host.local',

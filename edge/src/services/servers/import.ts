@@ -1,4 +1,4 @@
-import { checkServerRow, formatIssues, SERVER_CSV_COLUMNS, serverRowSchema, withKeyCheck, type Server, type ServerRow } from '#schema'
+import { checkServerRow, formatIssues, SERVER_CSV_COLUMNS, serverRowSchema, withKeyCheck, type ServerRow } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -7,11 +7,13 @@ import { isForeignKeyViolation } from '../ids'
 import { loadServerRefs } from './context'
 import { errorReportCsv, MAX_IMPORT_RECORDS, parseServerCsv, type ServerCsv } from './csv'
 import { insertServers, toServers } from './store'
-import { serverView, type ServerView } from './view'
+import { RawJson } from '../../raw-json'
+import type { ServerRefs } from './context'
+import { serverView, type ServerNames } from './view'
 
 export type BatchInput = { csv: string } | { servers: Record<string, unknown>[] }
 export type BatchFailure = { error_message: string; rows: { row: number; issues: string }[]; error_report_csv: string }
-export type BatchResult = { ok: true; servers: ServerView[] } | ({ ok: false } & BatchFailure)
+export type BatchResult = { ok: true; servers: RawJson } | ({ ok: false } & BatchFailure)
 
 const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 /** Rows per insert: big enough to amortise a round trip, small enough to overlap with checking the next. */
@@ -33,13 +35,16 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
   const refs = await loadServerRefs(deps.db, raws)
   const schema = serverRowSchema(refs)
   const failed = new Map<number, string>()
-  const created: Server[] = []
+  let created = 0
+  let list = ''
   try {
     await deps.db.transaction(async (tx) => {
       // Chunks are checked, encrypted and sent while Postgres still inserts the previous one, so the
       // database's work overlaps ours. After the first bad row nothing more is sent, and the whole
       // transaction is rolled back at the end: an import is all or nothing.
       const inserts: Promise<void>[] = []
+      const names = viewNames(refs)
+      const views: string[] = []
       for (let at = 0; at < raws.length; at += CHUNK) {
         const valid: ServerRow[] = []
         for (let i = at; i < Math.min(at + CHUNK, raws.length); i++) {
@@ -51,8 +56,10 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
         }
         if (failed.size > 0) continue
         const rows = await toServers(deps.config.secretKeys, valid, refs, deps.clock.now())
-        created.push(...rows)
+        created += rows.length
         const insert = insertServers(tx, rows)
+        const text = JSON.stringify(rows.map((r) => serverView(r, names(r))))
+        if (text !== '[]') views.push(text.slice(1, -1))
         insert.catch(() => {}) // read below, after the loop; this only keeps Node from calling it unhandled
         inserts.push(insert)
         // Let the driver read the last answer and send the next chunk while we check this one.
@@ -62,7 +69,8 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       const broken = settled.find((r) => r.status === 'rejected')
       if (broken) throw broken.reason
       if (failed.size > 0) throw ROLLBACK
-      await audit(tx, caller, 'batch_create_server', null, { count: created.length })
+      await audit(tx, caller, 'batch_create_server', null, { count: created })
+      list = views.join(',')
     })
   } catch (err) {
     if (err === ROLLBACK) return { ok: false, ...failure(csv ?? asCsv(raws), failed) }
@@ -70,13 +78,17 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
     if (isForeignKeyViolation(err)) throw ApiError.conflict('A zone, pool or user the file refers to was deleted during the import; nothing was imported')
     throw err
   }
+  return { ok: true, servers: new RawJson(`[${list}]`) }
+}
+
+/** Names for the views of new rows, from what the import already looked up. */
+function viewNames(refs: ServerRefs): (s: { zoneId: string; poolId: string | null; assignedUserId: string | null }) => ServerNames {
   const zoneNames = new Map([...refs.zones].map(([name, id]) => [id, name]))
-  const servers = created.map((s) => serverView(s, {
+  return (s) => ({
     zoneName: zoneNames.get(s.zoneId) ?? '',
     poolName: s.poolId === null ? null : (refs.poolNames.get(s.poolId) ?? null),
     username: s.assignedUserId === null ? null : (refs.usernames.get(s.assignedUserId) ?? null),
-  }))
-  return { ok: true, servers }
+  })
 }
 
 function failure(csv: ServerCsv, failed: ReadonlyMap<number, string>): BatchFailure {

@@ -1,5 +1,5 @@
-import { asc, eq } from 'drizzle-orm'
-import { serverPools, servers, users, zones, type DbOrTx, type Server } from '#schema'
+import { eq, sql, type SQL } from 'drizzle-orm'
+import { servers, users, zones, type DbOrTx, type Server } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -9,14 +9,14 @@ import { decryptSecret } from '../secrets'
 import { loadServerRefs } from './context'
 import { validateOne } from './rows'
 import { insertServers, toServers } from './store'
-import { serverView } from './view'
+import { RawJson } from '../../raw-json'
+import { SERVER_JOINS, SERVER_VIEW } from './view'
 
 const withNames = (db: DbOrTx) =>
   db
-    .select({ server: servers, zoneName: zones.name, poolName: serverPools.name, username: users.username })
+    .select({ server: servers, zoneName: zones.name, username: users.username })
     .from(servers)
     .innerJoin(zones, eq(zones.id, servers.zoneId))
-    .leftJoin(serverPools, eq(serverPools.id, servers.poolId))
     .leftJoin(users, eq(users.id, servers.assignedUserId))
 
 async function findServer(db: DbOrTx, id: string) {
@@ -25,16 +25,20 @@ async function findServer(db: DbOrTx, id: string) {
   return row
 }
 
+const LIST = sql.raw(`select coalesce(json_agg(${SERVER_VIEW} order by s.name, s.id), '[]')::text as json from servers s ${SERVER_JOINS}`)
+const ONE = sql.raw(`select ${SERVER_VIEW}::text as json from servers s ${SERVER_JOINS} where s.id = `)
+const jsonText = async (db: DbOrTx, query: SQL) => ((await db.execute(query)) as unknown as { rows: { json: string }[] }).rows[0]?.json
+
 export async function listServers(deps: Deps, caller: Caller) {
   authorize(caller, 'servers_view')
-  const rows = await withNames(deps.db).orderBy(asc(servers.name), asc(servers.id))
-  return { servers: rows.map((r) => serverView(r.server, r)) }
+  return new RawJson((await jsonText(deps.db, LIST)) ?? '[]')
 }
 
 export async function getServer(deps: Deps, caller: Caller, id: string) {
   authorize(caller, 'servers_view')
-  const r = await findServer(deps.db, id)
-  return { server: serverView(r.server, r) }
+  const text = await jsonText(deps.db, sql`${ONE}${id}`)
+  if (!text) throw ApiError.notFound('Server', 'target_server.server_id')
+  return new RawJson(text)
 }
 
 export async function createServer(deps: Deps, caller: Caller, raw: Record<string, unknown>) {
@@ -71,7 +75,7 @@ export async function updateServer(deps: Deps, caller: Caller, patch: { server_i
   const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
   const [next] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
-  const { id: _id, createdAt: _created, ...columns } = next!
+  const { id: _id, createdAt: _created, updatedAt: _updated, ...columns } = next!
   await deps.db.transaction(async (tx) => {
     const updated = await tx.update(servers).set(columns).where(eq(servers.id, current.server.id)).returning({ id: servers.id })
     if (updated.length === 0) throw ApiError.notFound('Server', 'target_server.server_id')
