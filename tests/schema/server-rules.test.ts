@@ -113,7 +113,15 @@ describe('field rules and their messages', () => {
     [{ connection_info: '[1,2]' }, '(connection_info) Invalid connection info [Value should be {"guac": {"type": "rdp", "vnc" or "ssh", "settings": {<name>: <text, number or boolean>}}}]'],
     [{ connection_info: '{test' }, '(connection_info) Invalid JSON [Value is not a valid JSON string]'],
     [{ surprise: 'x' }, '(surprise) Unknown field [Extra inputs are not permitted]'],
+    [{ port: 22.5 }, '(port) Wrong data type [Input should be a valid integer]'],
+    [{ port: true }, '(port) Wrong data type [Input should be a valid integer]'],
+    [{ use_user_private_key: 1 }, '(use_user_private_key) Wrong data type [Input should be a valid boolean, unable to interpret input]'],
   ])('%o → %s', async (row, expected) => expect(await report({ ...ok, ...row })).toBe(expected))
+
+  it('names a missing required field', async () => {
+    const r = await validateServerRow(schema, { zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: 22 })
+    expect(r.ok ? '' : formatIssues(r.issues)).toBe('(name) Missing value [Field required]')
+  })
 
   it('accepts both seed 004 connection-info examples and splits labels', async () => {
     const tmux = { guac: { type: 'ssh', settings: { 'font-size': '11', 'color-scheme': 'gray-black', 'font-name': 'monospace', scrollback: '1000', command: 'tmux a || tmux' } } }

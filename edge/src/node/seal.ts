@@ -5,7 +5,7 @@ import type { Sealer } from '../services/secrets'
 export const nodeSeal: Sealer = (key, iv, aad, plain) => {
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   cipher.setAAD(aad)
-  const head = cipher.update(plain)
+  const head = cipher.update(plain, 'utf8')
   const tail = cipher.final()
-  return Buffer.concat([head, tail, cipher.getAuthTag()])
+  return Buffer.concat([head, tail, cipher.getAuthTag()]).toString('base64')
 }

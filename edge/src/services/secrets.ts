@@ -8,11 +8,11 @@ import { base64ToBytes, bytesToBase64 } from './auth/bytes'
 export type SecretKeyRing = { current: string; keys: ReadonlyMap<string, Uint8Array<ArrayBuffer>>; seal?: Sealer }
 
 /**
- * The same AES-256-GCM as WebCrypto's (ciphertext then 16-byte tag), done synchronously. Node's
+ * The same AES-256-GCM as WebCrypto's (base64 of ciphertext then 16-byte tag), done synchronously. Node's
  * WebCrypto sends every call through its thread pool (~40 µs each), which dominates a 10,000-row
  * import; the Node entry point supplies node:crypto here. Workers' WebCrypto is already cheap.
  */
-export type Sealer = (key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plain: Uint8Array) => Uint8Array
+export type Sealer = (key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plain: string) => string
 
 /** Parses `kid:base64key[,kid:base64key…]` (each key 32 bytes). */
 export function parseKeyRing(text: string | undefined, seal?: Sealer): SecretKeyRing {
@@ -55,7 +55,14 @@ export async function encryptSecrets(ring: SecretKeyRing, plains: readonly (stri
   const blob = (i: number, data: Uint8Array) => `v1:${ring.current}:${bytesToBase64(ivs.subarray(i * 12, i * 12 + 12))}:${bytesToBase64(data)}`
   const encoder = new TextEncoder()
   const { seal } = ring
-  if (seal) return plains.map((plain, i) => (plain === null ? null : blob(i, seal(raw, ivs.subarray(i * 12, i * 12 + 12), aad, encoder.encode(plain)))))
+  if (seal) {
+    const head = `v1:${ring.current}:`
+    return plains.map((plain, i) => {
+      if (plain === null) return null
+      const iv = ivs.subarray(i * 12, i * 12 + 12)
+      return `${head}${bytesToBase64(iv)}:${seal(raw, iv, aad, plain)}`
+    })
+  }
   const key = await importKey(raw)
   return Promise.all(
     plains.map(async (plain, i) => {

@@ -23,6 +23,7 @@ export const MSG = {
   guac: issueText('Invalid connection info', 'Value should be {"guac": {"type": "rdp", "vnc" or "ssh", "settings": {<name>: <text, number or boolean>}}}'),
   hostname: issueText('Invalid value', 'Value should be an IP address or host name without spaces'),
   unknownField: issueText('Unknown field', 'Extra inputs are not permitted'),
+  required: issueText('Missing value', 'Field required'),
   enumOf: (values: readonly string[]) => issueText('Bad value for enum', `Input should be ${orList(values)}`),
   min: (n: number) => issueText('Value is too small', `Input should be greater than or equal to ${n}`),
   max: (n: number) => issueText('Value is too large', `Input should be less than or equal to ${n}`),

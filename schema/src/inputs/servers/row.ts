@@ -41,7 +41,7 @@ export const serverRowSchema = (ctx: ServerRowContext) =>
       labels,
       // Not a CSV column: create_server and update_server may set it.
       enabled: v.nullish(flag, true),
-    }),
+    }, MSG.required),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return
       for (const { fields, message } of combinationIssues(dataset.value, ctx)) {
