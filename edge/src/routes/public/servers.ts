@@ -6,11 +6,15 @@ import {
 } from '#schema'
 import type { CallerEnv } from '../../env'
 import { ApiError } from '../../errors'
+import { rawJsonBody, type RawJson } from '../../raw-json'
 import { batchCreateServers, type BatchInput } from '../../services/servers/import'
 import { createServerPool, deleteServerPool, listServerPools, updateServerPool } from '../../services/servers/pools'
 import { createServer, deleteServer, getServer, listServers, updateServer } from '../../services/servers/servers'
 import { decodeCsvBytes, refuseReplacementChars } from '../../services/servers/utf8'
 import { invalidInput, vJson } from '../../validate'
+
+/** Views Postgres built as JSON text, sent on as they are. */
+const json = (c: Context<CallerEnv>, key: string, raw: RawJson) => c.body(rawJsonBody(key, raw), 200, { 'Content-Type': 'application/json' })
 
 /** The import's body: JSON (`csv` or `servers`), or the file itself as text/csv so its bytes are checked. */
 async function batchInput(c: Context<CallerEnv>): Promise<BatchInput> {
@@ -29,18 +33,18 @@ async function batchInput(c: Context<CallerEnv>): Promise<BatchInput> {
 }
 
 export const serversApi = new Hono<CallerEnv>()
-  .post('/get_servers', vJson(EmptyBodySchema), async (c) => c.json(await listServers(c.var.deps, c.var.caller)))
+  .post('/get_servers', vJson(EmptyBodySchema), async (c) => json(c, 'servers', await listServers(c.var.deps, c.var.caller)))
   .post('/get_server', vJson(TargetServerSchema), async (c) =>
-    c.json(await getServer(c.var.deps, c.var.caller, c.req.valid('json').target_server.server_id)))
+    json(c, 'server', await getServer(c.var.deps, c.var.caller, c.req.valid('json').target_server.server_id)))
   .post('/create_server', vJson(CreateServerSchema), async (c) =>
-    c.json(await createServer(c.var.deps, c.var.caller, c.req.valid('json').target_server)))
+    json(c, 'server', await createServer(c.var.deps, c.var.caller, c.req.valid('json').target_server)))
   .post('/update_server', vJson(UpdateServerSchema), async (c) =>
-    c.json(await updateServer(c.var.deps, c.var.caller, c.req.valid('json').target_server)))
+    json(c, 'server', await updateServer(c.var.deps, c.var.caller, c.req.valid('json').target_server)))
   .post('/delete_server', vJson(TargetServerSchema), async (c) =>
     c.json(await deleteServer(c.var.deps, c.var.caller, c.req.valid('json').target_server.server_id)))
   .post('/batch_create_server', async (c) => {
     const result = await batchCreateServers(c.var.deps, c.var.caller, await batchInput(c))
-    if (result.ok) return c.json({ servers: result.servers })
+    if (result.ok) return json(c, 'servers', result.servers)
     const { ok: _ok, ...failure } = result
     return c.json({ ...failure, code: 'bad_request', request_id: c.var.requestId }, 400)
   })
