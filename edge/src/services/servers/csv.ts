@@ -5,11 +5,8 @@ import { ApiError } from '../../errors'
 /** Seed 004: "a size limit of 10,000 records". */
 export const MAX_IMPORT_RECORDS = 10_000
 
-/**
- * One data record: its 1-based number, its fields by column (empty ones as null, seed 004), the
- * fields as written, and any parse problems.
- */
-export type CsvRecord = { row: number; values: Record<string, string | null>; fields: string[]; issues: RowIssue[] }
+/** One data record: its 1-based number, the fields as written, and any parse problems. */
+export type CsvRecord = { row: number; fields: string[]; issues: RowIssue[] }
 export type ServerCsv = { header: string[]; records: CsvRecord[] }
 
 const KNOWN = new Set<string>(SERVER_CSV_COLUMNS)
@@ -57,9 +54,23 @@ function toRecord(header: string[], fields: string[], row: number, errors: Papa.
   if (fields.length !== header.length) {
     issues.push({ fields: ['row'], message: issueText('Wrong number of fields', `Expected ${header.length} fields as in the header, found ${fields.length}`) })
   }
+  return { row, fields, issues }
+}
+
+/**
+ * A record's fields by column, empty ones as null (seed 004). Made when the row is checked rather
+ * than kept for the whole file, so 10,000 of them never outlive their chunk.
+ */
+export function recordValues(header: readonly string[], fields: readonly string[]): Record<string, string | null> {
   const values: Record<string, string | null> = {}
   for (let i = 0; i < header.length && i < fields.length; i++) values[header[i]!] = fields[i] === '' ? null : fields[i]!
-  return { row, values, fields, issues }
+  return values
+}
+
+/** Every value of one column, for looking up what the rows refer to. */
+export function* columnValues(csv: ServerCsv, column: string): Iterable<string> {
+  const at = csv.header.indexOf(column)
+  if (at >= 0) for (const r of csv.records) if (r.fields[at]) yield r.fields[at]
 }
 
 function checkHeader(header: string[]): void {

@@ -4,8 +4,8 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, type Caller } from '../auth/caller'
 import { isForeignKeyViolation } from '../ids'
-import { loadServerRefs } from './context'
-import { errorReportCsv, MAX_IMPORT_RECORDS, parseServerCsv, type ServerCsv } from './csv'
+import { loadServerRefs, objectColumns } from './context'
+import { columnValues, errorReportCsv, MAX_IMPORT_RECORDS, parseServerCsv, recordValues, type ServerCsv } from './csv'
 import { insertServers, toServers } from './store'
 import { RawJson } from '../../raw-json'
 import type { ServerRefs } from './context'
@@ -17,7 +17,7 @@ export type BatchResult = { ok: true; servers: RawJson } | ({ ok: false } & Batc
 
 const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 /** Rows per insert: big enough to amortise a round trip, small enough to overlap with checking the next. */
-const CHUNK = 500
+const CHUNK = 2000
 const ROLLBACK = Symbol('rollback')
 /** A macrotask turn, so the driver's socket I/O runs (microtasks alone never let it); setTimeout where there is no setImmediate. */
 const nextTick = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
@@ -29,10 +29,12 @@ const nextTick = () => new Promise<void>((resolve) => (typeof setImmediate === '
 export async function batchCreateServers(deps: Deps, caller: Caller, input: BatchInput): Promise<BatchResult> {
   authorize(caller, 'servers_create')
   const csv = 'csv' in input ? parseServerCsv(input.csv) : null
-  const raws = 'servers' in input ? input.servers : csv!.records.map((r) => r.values)
-  if (raws.length > MAX_IMPORT_RECORDS) throw ApiError.invalid(`At most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} servers may be imported at a time`, 'servers')
+  const objects = 'servers' in input ? input.servers : []
+  const count = csv ? csv.records.length : objects.length
+  const rowAt = (i: number): Record<string, unknown> => (csv ? recordValues(csv.header, csv.records[i]!.fields) : objects[i]!)
+  if (count > MAX_IMPORT_RECORDS) throw ApiError.invalid(`At most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} servers may be imported at a time`, 'servers')
 
-  const refs = await loadServerRefs(deps.db, raws)
+  const refs = await loadServerRefs(deps.db, csv ? (column) => columnValues(csv, column) : objectColumns(objects))
   const schema = serverRowSchema(refs)
   const failed = new Map<number, string>()
   let created = 0
@@ -45,10 +47,10 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       const inserts: Promise<void>[] = []
       const names = viewNames(refs)
       const views: string[] = []
-      for (let at = 0; at < raws.length; at += CHUNK) {
+      for (let at = 0; at < count; at += CHUNK) {
         const valid: ServerRow[] = []
-        for (let i = at; i < Math.min(at + CHUNK, raws.length); i++) {
-          const checked = checkServerRow(schema, raws[i]!, CSV_COLUMNS)
+        for (let i = at; i < Math.min(at + CHUNK, count); i++) {
+          const checked = checkServerRow(schema, rowAt(i), CSV_COLUMNS)
           const result = checked.ok && checked.value.private_key ? await withKeyCheck(checked) : checked
           const parseIssues = csv?.records[i]!.issues
           if (result.ok && !parseIssues?.length) valid.push(result.value)
@@ -73,7 +75,7 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       list = views.join(',')
     })
   } catch (err) {
-    if (err === ROLLBACK) return { ok: false, ...failure(csv ?? asCsv(raws), failed) }
+    if (err === ROLLBACK) return { ok: false, ...failure(csv ?? asCsv(objects), failed) }
     // A zone, pool or user deleted between the check and the insert: nothing was imported.
     if (isForeignKeyViolation(err)) throw ApiError.conflict('A zone, pool or user the file refers to was deleted during the import; nothing was imported')
     throw err
@@ -104,5 +106,5 @@ function failure(csv: ServerCsv, failed: ReadonlyMap<number, string>): BatchFail
 function asCsv(servers: readonly Record<string, unknown>[]): ServerCsv {
   const header = [...SERVER_CSV_COLUMNS, ...new Set(servers.flatMap((s) => Object.keys(s).filter((k) => !CSV_COLUMNS.has(k))))]
   const cell = (x: unknown) => (x === null || x === undefined ? '' : Array.isArray(x) ? x.join(',') : typeof x === 'object' ? JSON.stringify(x) : String(x))
-  return { header, records: servers.map((s, i) => ({ row: i + 1, values: {}, fields: header.map((h) => cell(s[h])), issues: [] })) }
+  return { header, records: servers.map((s, i) => ({ row: i + 1, fields: header.map((h) => cell(s[h])), issues: [] })) }
 }

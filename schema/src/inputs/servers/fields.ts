@@ -108,3 +108,26 @@ export const labels = v.nullish(
   ),
   [],
 )
+
+/**
+ * A field schema that remembers its successful results by raw value. An import repeats zones,
+ * types, ports, flags and labels thousands of times; each distinct value is checked once per
+ * schema (serverRowSchema makes a fresh one per request, so nothing outlives it). Failures are not
+ * kept: valibot adds paths to issues in place.
+ */
+export function remembered<S extends v.GenericSchema>(schema: S): S {
+  const hits = new Map<unknown, unknown>()
+  const run = schema['~run'].bind(schema)
+  const wrapper: S = {
+    ...schema,
+    '~run'(dataset, config) {
+      const input = dataset.value
+      if (typeof input === 'object' && input !== null) return run(dataset, config)
+      if (hits.has(input)) return { typed: true, value: hits.get(input) } as ReturnType<S['~run']>
+      const out = run(dataset, config)
+      if (out.typed && !out.issues) hits.set(input, out.value)
+      return out
+    },
+  }
+  return wrapper
+}

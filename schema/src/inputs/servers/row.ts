@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS, type ServerPoolType } from '../../server-types'
 import { checkSshPrivateKey } from '../../servers/ssh-key'
 import { combinationIssues } from './combinations'
-import { connectionInfo, enumField, flag, hostname, integer, labels, optionalText, text, uuid } from './fields'
+import { connectionInfo, enumField, flag, hostname, integer, labels, optionalText, remembered, text, uuid } from './fields'
 import { MSG, type RowIssue } from './messages'
 
 /** What rows may refer to, fetched by the caller: zones by name, pools by id, users by username. */
@@ -21,24 +21,25 @@ export const serverRowSchema = (ctx: ServerRowContext) =>
   v.pipe(
     v.object({
       name: text(255),
-      zone_name: exists(text(255), (n) => ctx.zones.has(n), 'Zone'),
-      connection_type: enumField(CONNECTION_TYPES),
-      connection_credential_type: enumField(CREDENTIAL_TYPES),
+      // Fields whose values repeat across an import are remembered; names, hosts and secrets are not.
+      zone_name: remembered(exists(text(255), (n) => ctx.zones.has(n), 'Zone')),
+      connection_type: remembered(enumField(CONNECTION_TYPES)),
+      connection_credential_type: remembered(enumField(CREDENTIAL_TYPES)),
       ip_hostname: hostname,
-      port: integer(0, 65_535),
-      pool_id: v.nullish(exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'), null),
-      assigned_username: v.nullish(exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'), null),
-      windows_service_installed: flag,
-      connection_username: optionalText(255),
+      port: remembered(integer(0, 65_535)),
+      pool_id: remembered(v.nullish(exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'), null)),
+      assigned_username: remembered(v.nullish(exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'), null)),
+      windows_service_installed: remembered(flag),
+      connection_username: remembered(optionalText(255)),
       connection_password: optionalText(1024),
-      sso_username_domain: optionalText(255),
+      sso_username_domain: remembered(optionalText(255)),
       passphrase: optionalText(1024),
       private_key: optionalText(16_384),
-      use_user_private_key: flag,
-      connection_info: connectionInfo,
-      max_simultaneous_sessions: v.nullish(integer(1, 10_000), 1),
-      max_simultaneous_users: v.nullish(integer(1, 10_000), 1),
-      labels,
+      use_user_private_key: remembered(flag),
+      connection_info: remembered(connectionInfo),
+      max_simultaneous_sessions: remembered(v.nullish(integer(1, 10_000), 1)),
+      max_simultaneous_users: remembered(v.nullish(integer(1, 10_000), 1)),
+      labels: remembered(labels),
       // Not a CSV column: create_server and update_server may set it.
       enabled: v.nullish(flag, true),
     }, MSG.required),
