@@ -47,9 +47,11 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       const inserts: Promise<void>[] = []
       const names = viewNames(refs)
       const views: string[] = []
-      for (let at = 0; at < count; at += CHUNK) {
+      // The last rows go in smaller chunks: the final insert is the one nothing overlaps.
+      for (let at = 0, size = CHUNK; at < count; at += size) {
+        size = count - at <= CHUNK ? CHUNK / 4 : CHUNK
         const valid: ServerRow[] = []
-        for (let i = at; i < Math.min(at + CHUNK, count); i++) {
+        for (let i = at; i < Math.min(at + size, count); i++) {
           const checked = checkServerRow(schema, rowAt(i), CSV_COLUMNS)
           const result = checked.ok && checked.value.private_key ? await withKeyCheck(checked) : checked
           const parseIssues = csv?.records[i]!.issues
