@@ -7,5 +7,5 @@ export const nodeSeal: Sealer = (key, iv, aad, plain) => {
   cipher.setAAD(aad)
   const head = cipher.update(plain, 'utf8')
   const tail = cipher.final()
-  return Buffer.concat([head, tail, cipher.getAuthTag()]).toString('base64')
+  return `${Buffer.from(iv.buffer, iv.byteOffset, iv.byteLength).toString('base64')}:${Buffer.concat([head, tail, cipher.getAuthTag()]).toString('base64')}`
 }

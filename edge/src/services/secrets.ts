@@ -8,7 +8,8 @@ import { base64ToBytes, bytesToBase64 } from './auth/bytes'
 export type SecretKeyRing = { current: string; keys: ReadonlyMap<string, Uint8Array<ArrayBuffer>>; seal?: Sealer }
 
 /**
- * The same AES-256-GCM as WebCrypto's (base64 of ciphertext then 16-byte tag), done synchronously. Node's
+ * The same AES-256-GCM as WebCrypto's, done synchronously: answers `<base64 of the IV>:<base64 of
+ * ciphertext then 16-byte tag>`, the tail of a `v1` blob. Node's
  * WebCrypto sends every call through its thread pool (~40 µs each), which dominates a 10,000-row
  * import; the Node entry point supplies node:crypto here. Workers' WebCrypto is already cheap.
  */
@@ -52,23 +53,18 @@ export async function encryptSecrets(ring: SecretKeyRing, plains: readonly (stri
   const raw = ring.keys.get(ring.current)!
   const aad = new TextEncoder().encode(ring.current)
   const ivs = randomIvs(plains.length)
-  const blob = (i: number, data: Uint8Array) => `v1:${ring.current}:${bytesToBase64(ivs.subarray(i * 12, i * 12 + 12))}:${bytesToBase64(data)}`
-  const encoder = new TextEncoder()
   const { seal } = ring
   if (seal) {
     const head = `v1:${ring.current}:`
-    return plains.map((plain, i) => {
-      if (plain === null) return null
-      const iv = ivs.subarray(i * 12, i * 12 + 12)
-      return `${head}${bytesToBase64(iv)}:${seal(raw, iv, aad, plain)}`
-    })
+    return plains.map((plain, i) => (plain === null ? null : head + seal(raw, ivs.subarray(i * 12, i * 12 + 12), aad, plain)))
   }
+  const encoder = new TextEncoder()
   const key = await importKey(raw)
   return Promise.all(
     plains.map(async (plain, i) => {
       if (plain === null) return null
       const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: ivs.subarray(i * 12, i * 12 + 12), additionalData: aad }, key, encoder.encode(plain))
-      return blob(i, new Uint8Array(data))
+      return `v1:${ring.current}:${bytesToBase64(ivs.subarray(i * 12, i * 12 + 12))}:${bytesToBase64(new Uint8Array(data))}`
     }),
   )
 }
