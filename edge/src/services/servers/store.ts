@@ -36,8 +36,9 @@ export async function toServers(ring: SecretKeyRing, rows: readonly ServerRow[],
 
 // The rows travel as one jsonb parameter of arrays (no repeated keys to write or parse), which
 // Postgres expands itself: far under the 65,535-parameter limit a 10,000-row VALUES list would break.
-const HEAD = sql.raw('insert into servers (id, name, enabled, zone_id, pool_id, assigned_user_id, windows_service_installed, connection_type, credential_type, host, port, sso_username_domain, connection_username, connection_password_enc, private_key_enc, passphrase_enc, use_user_private_key, connection_info, max_simultaneous_sessions, max_simultaneous_users, labels, created_at, updated_at) select (r->>0)::uuid, r->>1, (r->>2)::boolean, (r->>3)::uuid, (r->>4)::uuid, (r->>5)::uuid, (r->>6)::boolean, r->>7, r->>8, r->>9, (r->>10)::integer, r->>11, r->>12, r->>13, r->>14, r->>15, (r->>16)::boolean, nullif(r->17, \'null\'::jsonb), (r->>18)::integer, (r->>19)::integer, r->20, (r->>21)::timestamptz, (r->>21)::timestamptz from jsonb_array_elements(')
-const TAIL = sql.raw('::jsonb) r')
+const HEAD = sql.raw('insert into servers (id, name, enabled, zone_id, pool_id, assigned_user_id, windows_service_installed, connection_type, credential_type, host, port, sso_username_domain, connection_username, connection_password_enc, private_key_enc, passphrase_enc, use_user_private_key, connection_info, max_simultaneous_sessions, max_simultaneous_users, labels, created_at, updated_at) select (r->>0)::uuid, r->>1, (r->>2)::boolean, (r->>3)::uuid, (r->>4)::uuid, (r->>5)::uuid, (r->>6)::boolean, r->>7, r->>8, r->>9, (r->>10)::integer, r->>11, r->>12, r->>13, r->>14, r->>15, (r->>16)::boolean, nullif(r->17, \'null\'::jsonb), (r->>18)::integer, (r->>19)::integer, r->20, t.at, t.at from jsonb_array_elements(')
+const MID = sql.raw('::jsonb) r, (select ')
+const TAIL = sql.raw('::timestamptz as at) t')
 
 /** Inserts any number of servers in one statement. */
 export async function insertServers(db: DbOrTx, rows: readonly Server[]): Promise<void> {
@@ -45,7 +46,8 @@ export async function insertServers(db: DbOrTx, rows: readonly Server[]): Promis
   const json = JSON.stringify(rows.map((s) => [
     s.id, s.name, s.enabled, s.zoneId, s.poolId, s.assignedUserId, s.windowsServiceInstalled, s.connectionType, s.credentialType,
     s.host, s.port, s.ssoUsernameDomain, s.connectionUsername, s.connectionPasswordEnc, s.privateKeyEnc, s.passphraseEnc,
-    s.useUserPrivateKey, s.connectionInfo, s.maxSimultaneousSessions, s.maxSimultaneousUsers, s.labels, s.createdAt,
+    s.useUserPrivateKey, s.connectionInfo, s.maxSimultaneousSessions, s.maxSimultaneousUsers, s.labels,
   ]))
-  await db.execute(sql`${HEAD}${json}${TAIL}`)
+  // One creation time for the statement's rows (toServers gives them all the same one).
+  await db.execute(sql`${HEAD}${json}${MID}${rows[0]!.createdAt.toISOString()}${TAIL}`)
 }
