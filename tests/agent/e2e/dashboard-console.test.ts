@@ -133,6 +133,27 @@ describe('the workspace form', () => {
     expect(await page.getByRole('button', { name: `Launch ${link}` }).count()).toBe(0)
     await page.close()
   })
+
+  it('points a Server workspace at a server chosen from the list, and a Server Pool one at a Server pool', async () => {
+    const server = (await api('create_server', { target_server: { name: `Bastion ${suffix()}`, zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'bastion.example', port: 22 } })).body.server
+    const pool = (await api('create_server_pool', { target_server_pool: { server_pool_name: `Desks ${suffix()}`, server_pool_type: 'Server' } })).body.server_pool
+    const agentPool = (await api('create_server_pool', { target_server_pool: { server_pool_name: `Agents ${suffix()}`, server_pool_type: 'Docker Agent' } })).body.server_pool
+    const page = await asAdmin()
+    await page.getByRole('link', { name: 'Workspaces' }).click()
+    const name = `SSH ${suffix()}`
+    await page.getByLabel('Workspace type').selectOption('Server')
+    await page.getByLabel('Friendly name').fill(name)
+    await page.getByLabel('Server', { exact: true }).selectOption({ label: `${server.name} (SSH bastion.example:22)` })
+    await page.getByRole('button', { name: 'Create workspace' }).click()
+    await page.getByRole('cell', { name, exact: true }).waitFor()
+    const images = (await api('get_images', {})).body.images as { friendly_name: string; server_id: string | null }[]
+    expect(images.find((i) => i.friendly_name === name)?.server_id).toBe(server.server_id)
+    await page.getByLabel('Workspace type').selectOption('Server Pool')
+    const options = await page.getByLabel('Server pool').locator('option').allTextContents()
+    expect(options).toContain(pool.server_pool_name)
+    expect(options).not.toContain(agentPool.server_pool_name)
+    await page.close()
+  })
 })
 
 describe('agents', () => {
