@@ -85,6 +85,23 @@ describe('a group’s workspaces', () => {
     await expect.poll(() => column(page, 'Permitted workspaces', 1)).toEqual(ascending(['Debian Desktop', extra.friendly_name]))
     await page.close()
   })
+
+  it('opens for an admin without users_view: members say why they are not listed, the rest works', async () => {
+    const editors = (await api('create_group', { target_group: { name: `Group editors ${suffix()}`, priority: 600 + Math.floor(Math.random() * 50_000) } })).body.group
+    await api('add_permissions_group', { target_group: { group_id: editors.group_id }, target_permissions: ['groups_view', 'groups_modify'] })
+    const username = `editor-${suffix()}@example.com`
+    const editor = (await api('create_user', { target_user: { username, password: 'editor-password-1' } })).body.user
+    await api('add_user_group', { target_user: { user_id: editor.user_id }, target_group: { group_id: editors.group_id } })
+    const page = await browser.context.newPage()
+    await signIn(page, edge, username, 'editor-password-1')
+    await page.getByRole('button', { name: 'Sign out' }).waitFor()
+    await page.goto(`${edge.url}/#/admin/groups/${editors.group_id}`)
+    await page.getByText('Listing members needs the users_view permission.').waitFor()
+    expect(await page.getByLabel('Add member').count()).toBe(0)
+    await page.getByRole('table', { name: 'Permitted workspaces' }).waitFor()
+    expect(await page.getByRole('alert').count()).toBe(0)
+    await page.close()
+  })
 })
 
 describe('the workspace form', () => {

@@ -12,7 +12,8 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
   const [name, setName] = useState('')
   const [permissions, setPermissions] = useState<string[]>([])
   const [settings, setSettings] = useState<Setting[]>([])
-  const [users, setUsers] = useState<(Named & { groups: string[] })[]>([])
+  // null: the admin lacks users_view, so members cannot be listed (the rest of the page still works).
+  const [users, setUsers] = useState<(Named & { groups: string[] })[] | null>([])
   const [images, setImages] = useState<Named[]>([])
   const [permitted, setPermitted] = useState<Permitted[]>([])
   const group = { target_group: { group_id: groupId } }
@@ -22,14 +23,14 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
         api<{ groups: { group_id: string; name: string }[] }>('get_groups'),
         api<{ permissions: string[] }>('get_permissions_group', group),
         api<{ settings: Setting[] }>('get_settings_group', group),
-        api<{ users: { user_id: string; username: string; groups: { group_id: string }[] }[] }>('get_users'),
+        api<{ users: { user_id: string; username: string; groups: { group_id: string }[] }[] }>('get_users').catch(() => null),
         api<{ images: { image_id: string; friendly_name: string }[] }>('get_images'),
         api<{ images: Permitted[] }>('get_images_group', group),
       ])
       setName(g.groups.find((x) => x.group_id === groupId)?.name ?? '')
       setPermissions(p.permissions)
       setSettings(s.settings)
-      setUsers(u.users.map((x) => ({ id: x.user_id, name: x.username, groups: x.groups.map((g) => g.group_id) })))
+      setUsers(u && u.users.map((x) => ({ id: x.user_id, name: x.username, groups: x.groups.map((g) => g.group_id) })))
       setImages(i.images.map((x) => ({ id: x.image_id, name: x.friendly_name })))
       setPermitted(gi.images)
     } catch (err) {
@@ -39,7 +40,7 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
   const { error, note, run, setError } = useAction(load)
   useEffect(() => void load(), [groupId])
   const act = (verb: string, body: Record<string, unknown>, done: string) => run(verb, { ...group, ...body }, done)
-  const members = users.filter((u) => u.groups.includes(groupId))
+  const members = (users ?? []).filter((u) => u.groups.includes(groupId))
   const isPermitted = new Set(permitted.map((i) => i.image_id))
   const workspaceColumns: Column<Permitted>[] = [
     { label: 'Workspace', sort: (i) => i.friendly_name, cell: (i) => i.friendly_name },
@@ -62,8 +63,9 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
       <Feedback error={error} note={note} />
       <section aria-label="Members">
         <h3>Members</h3>
+        {users === null && <p class="note">Listing members needs the users_view permission.</p>}
         <ul>{members.map((u) => <li key={u.id}>{u.name} <button onClick={() => act('remove_user_group', { target_user: { user_id: u.id } }, `Removed ${u.name}`)}>Remove</button></li>)}</ul>
-        <Picker label="Add member" options={users.filter((u) => !u.groups.includes(groupId))} onPick={(u) => act('add_user_group', { target_user: { user_id: u.id } }, `Added ${u.name}`)} />
+        {users && <Picker label="Add member" options={users.filter((u) => !u.groups.includes(groupId))} onPick={(u) => act('add_user_group', { target_user: { user_id: u.id } }, `Added ${u.name}`)} />}
       </section>
       <section aria-label="Workspaces">
         <h3>Workspaces</h3>
