@@ -61,6 +61,13 @@ describe('CSV formatting (seed 004)', () => {
     expect([res.status, res.body.error_message, res.body.field]).toEqual([400, message, 'csv'])
   })
 
+  it('reports the same mistake on every row that makes it', async () => {
+    const bad = 'twin,mars,SSH,STATIC,h,-5,,,'
+    const res = await importCsv(`${HEADER}\n${bad}\n${row('fine')}\n${bad}\n${bad}`)
+    const issues = '(zone_name) Required resource does not exist [Zone(mars) does not exist]; (port) Value is too small [Input should be greater than or equal to 0]'
+    expect(res.body.rows).toEqual([1, 3, 4].map((n) => ({ row: n, issues })))
+  })
+
   it('reports a quoted field that never ends', async () => {
     const res = await importCsv(`${HEADER}\n${row('ok')}\n"unterminated,default,KasmVNC,STATIC,10.0.0.1,6901,u,p,`)
     expect(res.status).toBe(400)

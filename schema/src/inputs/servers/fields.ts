@@ -110,24 +110,25 @@ export const labels = v.nullish(
 )
 
 /**
- * A field schema that remembers its successful results by raw value. An import repeats zones,
- * types, ports, flags and labels thousands of times; each distinct value is checked once per
- * schema (serverRowSchema makes a fresh one per request, so nothing outlives it). Failures are not
- * kept: valibot adds paths to issues in place.
+ * A field schema that remembers its results by raw value. An import repeats zones, types, ports,
+ * flags and labels thousands of times (and, in a bad file, the same mistakes); each distinct value is
+ * checked once per schema, and serverRowSchema makes a fresh one per request, so nothing outlives it.
  */
 export function remembered<S extends v.GenericSchema>(schema: S): S {
-  const hits = new Map<unknown, unknown>()
+  type Out = ReturnType<S['~run']>
+  const hits = new Map<unknown, Out>()
   const run = schema['~run'].bind(schema)
-  const wrapper: S = {
+  return {
     ...schema,
     '~run'(dataset, config) {
       const input = dataset.value
       if (typeof input === 'object' && input !== null) return run(dataset, config)
-      if (hits.has(input)) return { typed: true, value: hits.get(input) } as ReturnType<S['~run']>
-      const out = run(dataset, config)
-      if (out.typed && !out.issues) hits.set(input, out.value)
+      const hit = hits.get(input)
+      // Fresh issue objects each time: valibot adds the field's path to an issue in place.
+      if (hit) return { ...hit, issues: hit.issues?.map((i) => ({ ...i, path: undefined })) } as Out
+      const out = run(dataset, config) as Out
+      hits.set(input, { typed: out.typed, value: out.value, issues: out.issues?.map((i) => ({ ...i })) } as Out)
       return out
     },
   }
-  return wrapper
 }
