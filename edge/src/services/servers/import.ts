@@ -47,9 +47,10 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       const inserts: Promise<void>[] = []
       const names = viewNames(refs)
       const views: string[] = []
-      // The last rows go in smaller chunks: the final insert is the one nothing overlaps.
+      // The first and last rows go in smaller chunks: Postgres starts sooner, and the final insert,
+      // which nothing overlaps, is short.
       for (let at = 0, size = CHUNK; at < count; at += size) {
-        size = count - at <= CHUNK ? CHUNK / 4 : CHUNK
+        size = at === 0 || count - at <= CHUNK ? CHUNK / 4 : CHUNK
         const valid: ServerRow[] = []
         for (let i = at; i < Math.min(at + size, count); i++) {
           const checked = checkServerRow(schema, rowAt(i), CSV_COLUMNS)
