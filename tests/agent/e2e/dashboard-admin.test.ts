@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { canvasColours, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor } from './platform'
+import { launcherUser, useAgentPlatform, waitFor, waitRunning } from './platform'
 
 const { edge } = useAgentPlatform('da')
 const browser = useBrowser()
@@ -153,4 +153,53 @@ describe('zones and API keys', () => {
     await page.screenshot({ path: join(SHOTS, 'admin-api-keys.png'), fullPage: true })
     await page.close()
   }, 120_000)
+})
+
+describe('users and groups', () => {
+  it('deletes a user only after saying their sessions will end; a user without sessions goes at once', async () => {
+    const busy = await launcherUser(edge, {})
+    const kasm = (await edge.api('request_kasm', { image_id: busy.imageId }, busy.token)).body
+    await waitRunning(edge, busy.token, kasm.kasm_id)
+    const idle = (await edge.api('create_user', { target_user: { username: `idle-${crypto.randomUUID().slice(0, 6)}@example.com` } }, edge.adminToken)).body.user
+    const page = await browser.context.newPage()
+    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    await page.getByRole('link', { name: 'Users' }).click()
+    const dialogs: string[] = []
+    page.on('dialog', (d) => void (dialogs.push(d.message()), d.accept()))
+    for (const username of [busy.username, idle.username]) {
+      await page.getByLabel('Filter users').fill(username)
+      await page.getByRole('row', { name: new RegExp(username) }).getByRole('button', { name: 'Delete' }).click()
+      await expect.poll(() => page.getByRole('row', { name: new RegExp(username) }).count()).toBe(0)
+    }
+    expect(dialogs).toEqual([
+      `Delete ${busy.username}?`,
+      `User has 1 active session(s); end them first or pass force: true. End ${busy.username}'s sessions and delete the account?`,
+      `Delete ${idle.username}?`,
+    ])
+    const users = (await edge.api('get_users', {}, edge.adminToken)).body.users.map((u: { username: string }) => u.username)
+    expect(users).not.toContain(busy.username)
+    expect(users).not.toContain(idle.username)
+    await page.close()
+  }, 120_000)
+
+  it("edits a group's name, description and priority, checked as you type", async () => {
+    const name = `Editors ${crypto.randomUUID().slice(0, 6)}`
+    const group = (await edge.api('create_group', { target_group: { name, priority: 400 + Math.floor(Math.random() * 50_000) } }, edge.adminToken)).body.group
+    const page = await browser.context.newPage()
+    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    await page.goto(`${edge.url}/#/admin/groups/${group.group_id}`)
+    const details = page.getByRole('form', { name: 'Group details' })
+    await details.getByLabel('Priority').fill('-3')
+    await details.locator('.error').first().waitFor()
+    expect(await details.getByRole('button', { name: 'Save group' }).isDisabled()).toBe(true)
+    const priority = 60_000 + Math.floor(Math.random() * 30_000)
+    await details.getByLabel('Priority').fill(String(priority))
+    await details.getByLabel('Group name').fill(`${name} (renamed)`)
+    await details.getByLabel('Description').fill('Edits things')
+    await details.getByRole('button', { name: 'Save group' }).click()
+    await page.getByRole('heading', { name: `Group: ${name} (renamed)` }).waitFor()
+    const saved = (await edge.api('get_groups', {}, edge.adminToken)).body.groups.find((g: { group_id: string }) => g.group_id === group.group_id)
+    expect(saved).toMatchObject({ name: `${name} (renamed)`, description: 'Edits things', priority })
+    await page.close()
+  })
 })

@@ -3,13 +3,14 @@ import { Feedback, failure, useAction } from '../../action'
 import { api } from '../../api'
 import { Picker, type Named } from '../../components/picker'
 import { DataTable, type Column } from '../../table'
+import { GroupDetails, type GroupInfo } from './group-details'
 import { SettingEditor, type Setting } from './setting-editor'
 
 type Permitted = { image_id: string; friendly_name: string; image_type: string; enabled: boolean }
 
 /** One group: members, permitted workspaces, and every setting with its type, default and meaning. */
 export function AdminGroup({ groupId, grantable }: { groupId: string; grantable: readonly string[] }) {
-  const [name, setName] = useState('')
+  const [info, setInfo] = useState<GroupInfo | null>(null)
   const [permissions, setPermissions] = useState<string[]>([])
   const [settings, setSettings] = useState<Setting[]>([])
   // null: the admin lacks users_view, so members cannot be listed (the rest of the page still works).
@@ -20,14 +21,14 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
   const load = async () => {
     try {
       const [g, p, s, u, i, gi] = await Promise.all([
-        api<{ groups: { group_id: string; name: string }[] }>('get_groups'),
+        api<{ groups: GroupInfo[] }>('get_groups'),
         api<{ permissions: string[] }>('get_permissions_group', group),
         api<{ settings: Setting[] }>('get_settings_group', group),
         api<{ users: { user_id: string; username: string; groups: { group_id: string }[] }[] }>('get_users').catch(() => null),
         api<{ images: { image_id: string; friendly_name: string }[] }>('get_images'),
         api<{ images: Permitted[] }>('get_images_group', group),
       ])
-      setName(g.groups.find((x) => x.group_id === groupId)?.name ?? '')
+      setInfo(g.groups.find((x) => x.group_id === groupId) ?? null)
       setPermissions(p.permissions)
       setSettings(s.settings)
       setUsers(u && u.users.map((x) => ({ id: x.user_id, name: x.username, groups: x.groups.map((g) => g.group_id) })))
@@ -59,8 +60,10 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
   ]
   return (
     <main class="admin">
-      <h2>Group: {name}</h2>
+      <h2>Group: {info?.name}</h2>
       <Feedback error={error} note={note} />
+      {/* Keyed by what was loaded, so a save that the edge changed or refused shows the stored values. */}
+      {info && <GroupDetails key={`${info.name}|${info.priority}|${info.description}`} group={info} onSave={(t) => act('update_group', { target_group: t }, 'Saved the group')} />}
       <section aria-label="Members">
         <h3>Members</h3>
         {users === null && <p class="note">Listing members needs the users_view permission.</p>}

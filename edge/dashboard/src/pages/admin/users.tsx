@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { CreateUserSchema } from '../../../../../schema/src/inputs/users'
-import { Feedback, useAction } from '../../action'
-import { api } from '../../api'
+import { Feedback, failure, useAction } from '../../action'
+import { api, ApiError } from '../../api'
 import { DataTable, type Column } from '../../table'
 import { fieldErrors } from '../../validation'
 
@@ -10,12 +10,17 @@ export type User = {
   groups: { name: string; group_id: string }[]; last_session: string | null
 }
 export const fullName = (u: Pick<User, 'first_name' | 'last_name'>) => [u.first_name, u.last_name].filter(Boolean).join(' ')
+const matches = (u: User, query: string) => {
+  const q = query.trim().toLowerCase()
+  return !q || u.username.toLowerCase().includes(q) || fullName(u).toLowerCase().includes(q)
+}
 const state = (u: User) => (u.disabled ? 'disabled' : u.locked ? 'locked' : 'active')
 
 /** Users: list (sorted, paged), create with live validation, lock/unlock, sign out everywhere, delete; each opens its own page. */
 export function AdminUsers() {
   const [users, setUsers] = useState<User[]>([])
   const [form, setForm] = useState({ username: '', password: '' })
+  const [query, setQuery] = useState('')
   const load = () => api<{ users: User[] }>('get_users').then((r) => setUsers(r.users), (e: Error) => setError(e.message))
   const { error, run, setError } = useAction(load)
   useEffect(() => void load(), [])
@@ -26,6 +31,19 @@ export function AdminUsers() {
     if (await run('create_user', { target_user: target })) setForm({ username: '', password: '' })
   }
   const update = (u: User, change: Record<string, unknown>) => run('update_user', { target_user: { user_id: u.user_id, ...change } })
+  // Without force first: the edge refuses while the user has live sessions, and only then is ending them offered.
+  const remove = async (u: User) => {
+    if (!confirm(`Delete ${u.username}?`)) return
+    const target = { target_user: { user_id: u.user_id } }
+    try {
+      await api('delete_user', target)
+      await load()
+    } catch (err) {
+      const live = err instanceof ApiError && err.field === 'force'
+      if (live && confirm(`${err.message}. End ${u.username}'s sessions and delete the account?`)) await run('delete_user', { ...target, force: true })
+      else setError(failure(err))
+    }
+  }
   const columns: Column<User>[] = [
     { label: 'Username', sort: (u) => u.username, cell: (u) => <a href={`#/admin/users/${u.user_id}`}>{u.username}</a> },
     { label: 'Name', sort: fullName, cell: fullName },
@@ -41,7 +59,7 @@ export function AdminUsers() {
             if (password) void update(u, { password })
           }}>Reset password</button>
           <button onClick={() => run('logout_user', { target_user: { user_id: u.user_id } })}>Sign out everywhere</button>
-          <button class="danger" onClick={() => confirm(`Delete ${u.username}?`) && run('delete_user', { target_user: { user_id: u.user_id }, force: true })}>Delete</button>
+          <button class="danger" onClick={() => void remove(u)}>Delete</button>
         </>
       ),
     },
@@ -57,7 +75,8 @@ export function AdminUsers() {
         <button type="submit" disabled={!form.username || Object.keys(problems).length > 0}>Create user</button>
       </form>
       <Feedback error={error} />
-      <DataTable label="Users" rows={users} columns={columns} rowKey={(u) => u.user_id} />
+      <label>Filter <input type="search" aria-label="Filter users" value={query} onInput={(e) => setQuery(e.currentTarget.value)} placeholder="username or name" /></label>
+      <DataTable label="Users" rows={users.filter((u) => matches(u, query))} columns={columns} rowKey={(u) => u.user_id} />
     </main>
   )
 }
