@@ -203,3 +203,28 @@ describe('users and groups', () => {
     await page.close()
   })
 })
+
+describe('zone settings', () => {
+  it('edits every zone field, checked as you type', async () => {
+    const zoneName = `fra-${crypto.randomUUID().slice(0, 6)}`
+    const zone = (await edge.api('create_zone', { target_zone: { zone_name: zoneName } }, edge.adminToken)).body.zone
+    const page = await browser.context.newPage()
+    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    await page.getByRole('link', { name: 'Zones' }).click()
+    await page.getByRole('row', { name: new RegExp(zoneName) }).getByRole('button', { name: 'Edit' }).click()
+    const form = page.getByRole('form', { name: `Edit zone ${zoneName}` })
+    await form.getByLabel('Proxy port').fill('70000')
+    await form.locator('.error').first().waitFor()
+    expect(await form.getByRole('button', { name: 'Save zone' }).isDisabled()).toBe(true)
+    await form.getByLabel('Proxy port').fill('8443')
+    await form.getByLabel('Description').fill('Frankfurt racks')
+    await form.getByLabel('Proxy hostname').fill('proxy.fra.example')
+    await form.getByLabel('Load balancing').selectOption('most_load')
+    await form.getByLabel('Search other zones when this one is full').check()
+    await form.getByRole('button', { name: 'Save zone' }).click()
+    await expect.poll(() => page.getByRole('row', { name: new RegExp(zoneName) }).getByRole('cell').nth(1).textContent()).toBe('Frankfurt racks')
+    const saved = (await edge.api('get_zones', {}, edge.adminToken)).body.zones.find((z: { zone_id: string }) => z.zone_id === zone.zone_id)
+    expect(saved).toMatchObject({ description: 'Frankfurt racks', proxy_port: 8443, proxy_hostname: 'proxy.fra.example', load_balancing_strategy: 'most_load', search_alternate_zones: true, proxy_connections: false })
+    await page.close()
+  })
+})

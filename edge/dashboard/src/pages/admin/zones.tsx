@@ -4,8 +4,9 @@ import { Feedback, failure, useAction } from '../../action'
 import { api } from '../../api'
 import { DataTable, type Column } from '../../table'
 import { fieldErrors } from '../../validation'
+import { ZoneEditor, type ZoneDetails } from './zone-editor'
 
-type Zone = { zone_id: string; zone_name: string; description: string | null }
+type Zone = ZoneDetails
 type Token = { registration_token_id: string; zone_id: string; description: string | null; expires: string; revoked: string | null }
 const tokenState = (t: Token) => (t.revoked ? 'revoked' : new Date(t.expires) < new Date() ? 'expired' : 'active')
 
@@ -15,6 +16,7 @@ export function AdminZones() {
   const [tokens, setTokens] = useState<Token[]>([])
   const [name, setName] = useState('')
   const [fresh, setFresh] = useState<string | null>(null)
+  const [editing, setEditing] = useState<string | null>(null)
   const load = async () => {
     try {
       const [z, t] = await Promise.all([api<{ zones: Zone[] }>('get_zones'), api<{ registration_tokens: Token[] }>('get_registration_tokens')])
@@ -36,9 +38,11 @@ export function AdminZones() {
   const zoneColumns: Column<Zone>[] = [
     { label: 'Zone', sort: (z) => z.zone_name, cell: (z) => z.zone_name },
     { label: 'Description', sort: (z) => z.description, cell: (z) => z.description },
+    { label: 'Load balancing', sort: (z) => z.load_balancing_strategy, cell: (z) => z.load_balancing_strategy },
     {
       label: '', class: 'actions', cell: (z) => (
         <>
+          <button onClick={() => setEditing(z.zone_id)}>Edit</button>
           <button onClick={() => act('create_registration_token', { target_registration_token: { zone_id: z.zone_id } })}>New registration token</button>
           {z.zone_name !== 'default' && <button class="danger" onClick={() => act('delete_zone', { target_zone: { zone_id: z.zone_id } })}>Delete</button>}
         </>
@@ -73,6 +77,10 @@ export function AdminZones() {
         </p>
       )}
       <DataTable label="Zones" rows={zones} columns={zoneColumns} rowKey={(z) => z.zone_id} />
+      {editing && zones.some((z) => z.zone_id === editing) && (
+        <ZoneEditor key={editing} zone={zones.find((z) => z.zone_id === editing)!} onClose={() => setEditing(null)}
+          onSave={async (target) => (await act('update_zone', { target_zone: target })) && setEditing(null)} />
+      )}
       <h3>Registration tokens</h3>
       <DataTable label="Registration tokens" rows={tokens} columns={tokenColumns} rowKey={(t) => t.registration_token_id} initialSort={{ column: 1, desc: true }} />
     </main>
