@@ -17,7 +17,7 @@ export type BatchResult = { ok: true; servers: RawJson } | ({ ok: false } & Batc
 
 const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 /** Rows per insert: big enough to amortise a round trip, small enough to overlap with checking the next. */
-const CHUNK = 2000
+const CHUNK = 1000
 const ROLLBACK = Symbol('rollback')
 /** A macrotask turn, so the driver's socket I/O runs (microtasks alone never let it); setTimeout where there is no setImmediate. */
 const nextTick = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
