@@ -16,14 +16,15 @@ export function useAction(reload: () => Promise<unknown> | void) {
     setNote(null)
     // Pages show some changes before the edge confirms them; reloading either way puts back what is true.
     const reloaded = () => Promise.resolve(reload()).catch(() => {})
+    // The outcome is shown once the page shows what is true, so what the note says is already on screen.
     try {
       const r = await api<T>(verb, body)
-      if (done) setNote(done)
       await reloaded()
+      if (done) setNote(done)
       return r
     } catch (err) {
-      setError(failure(err))
       await reloaded()
+      setError(failure(err))
       return null
     }
   }

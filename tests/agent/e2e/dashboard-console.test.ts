@@ -53,7 +53,7 @@ describe('a user’s page', () => {
     await page.screenshot({ path: join(SHOTS, 'admin-user.png'), fullPage: true })
     await page.getByRole('button', { name: `Remove from ${group.name}` }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toBe(`Removed from ${group.name}`)
-    expect(await page.getByRole('region', { name: 'Groups' }).getByRole('link', { name: group.name }).count()).toBe(0)
+    await expect.poll(() => page.getByRole('region', { name: 'Groups' }).getByRole('link', { name: group.name }).count()).toBe(0)
     expect((await api('get_user', { target_user: { user_id: user.user_id } })).body.user.groups.map((g: { name: string }) => g.name)).toEqual(['All Users'])
 
     await page.getByRole('link', { name: '← All users' }).click()
@@ -215,7 +215,7 @@ describe('agents', () => {
       await page.getByRole('button', { name: 'Delete agent' }).click()
       await expect.poll(() => page.getByRole('status').textContent()).toBe(`Deleted ${doomedName}`)
       expect(dialogs).toEqual([`Delete agent ${doomedName}?`, `Delete agent ${doomedName}? Its 1 session(s) will end.`])
-      expect(await row.count()).toBe(0)
+      await expect.poll(() => row.count()).toBe(0)
       await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasm.kasm_id }, user.token)).status === 404, 30_000, 'the session to end')
       await api('update_agent', { target_agent: { agent_id: agent.agentId, memory_override: null, gpus_override: null, labels: [] } })
       await page.close()

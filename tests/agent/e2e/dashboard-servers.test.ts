@@ -132,7 +132,7 @@ describe('the servers page', () => {
     page.once('dialog', (d) => void d.accept())
     await pools.getByRole('button', { name: 'Delete Spare' }).click()
     await expect.poll(() => pools.getByRole('status').textContent()).toBe('Deleted pool Spare')
-    expect(await pools.getByRole('cell', { name: 'Spare', exact: true }).count()).toBe(0)
+    await expect.poll(() => pools.getByRole('cell', { name: 'Spare', exact: true }).count()).toBe(0)
     await page.screenshot({ path: join(SHOTS, 'servers-page.png'), fullPage: true })
     await page.close()
   })
