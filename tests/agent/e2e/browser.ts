@@ -33,7 +33,15 @@ export function useBrowser() {
 
 export async function signIn(page: Page, edge: Edge, username: string, password: string) {
   await page.goto(edge.url)
-  await page.getByLabel('Username').fill(username)
+  // A sign-out clicked just before may still be on its way: if the page opens signed in, sign out first.
+  const form = page.getByLabel('Username')
+  const signOut = page.getByRole('button', { name: 'Sign out' })
+  await form.or(signOut).first().waitFor()
+  if (await signOut.isVisible()) {
+    await signOut.click()
+    await form.waitFor()
+  }
+  await form.fill(username)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
