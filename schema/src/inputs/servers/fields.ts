@@ -124,8 +124,9 @@ export function remembered<S extends v.GenericSchema>(schema: S): S {
       const input = dataset.value
       if (typeof input === 'object' && input !== null) return run(dataset, config)
       const hit = hits.get(input)
-      // Fresh issue objects each time: valibot adds the field's path to an issue in place.
-      if (hit) return (hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : { typed: hit.typed, value: hit.value }) as Out
+      // A success is shared as it is (an object schema only reads its entries' results); failures get
+      // fresh issue objects each time, because valibot adds the field's path to an issue in place.
+      if (hit) return (hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : hit) as Out
       const out = run(dataset, config) as Out
       hits.set(input, { typed: out.typed, value: out.value, issues: out.issues?.map((i) => ({ ...i })) } as Out)
       return out
