@@ -169,8 +169,12 @@ export async function createWorkspace(edge: Edge, fields: Record<string, unknown
 export async function userFor(edge: Edge, imageIds: string[], settings: Record<string, unknown>): Promise<{ token: string; userId: string }> {
   const a = edge.adminToken
   const suffix = crypto.randomUUID().slice(0, 8)
-  // All Users has priority 1000; a lower number wins (schema/src/settings.ts).
-  const group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } }, a)
+  // All Users has priority 1000; a lower number wins (schema/src/settings.ts). Priorities are unique,
+  // so a random one below 1000 can be taken already: try another.
+  let group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } }, a)
+  for (let tries = 0; group.status === 409 && tries < 20; tries++) {
+    group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } }, a)
+  }
   const groupId = group.body.group.group_id
   for (const [name, value] of Object.entries(settings)) {
     await edge.api('update_settings_group', { target_group: { group_id: groupId }, target_setting: { name, value } }, a)
