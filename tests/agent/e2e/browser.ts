@@ -46,6 +46,14 @@ export async function signIn(page: Page, edge: Edge, username: string, password:
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/** A fresh page signed in as the platform's admin, once the console is up. */
+export async function adminPage(browser: { context: BrowserContext }, edge: Edge) {
+  const page = await browser.context.newPage()
+  await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+  return page
+}
+
 /** Distinct colours (4 bits a channel) on the noVNC canvas: a blank screen has one. */
 export const canvasColours = (page: Page) =>
   page.evaluate(() => {

@@ -2,7 +2,7 @@
 // workspaces, agents, sessions, zones and API keys pages.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { canvasColours, SHOTS, signIn, useBrowser } from './browser'
+import { adminPage, canvasColours, SHOTS, signIn, useBrowser } from './browser'
 import { launcherUser, useAgentPlatform, waitFor, waitRunning } from './platform'
 
 const { edge } = useAgentPlatform('da')
@@ -161,8 +161,7 @@ describe('users and groups', () => {
     const kasm = (await edge.api('request_kasm', { image_id: busy.imageId }, busy.token)).body
     await waitRunning(edge, busy.token, kasm.kasm_id)
     const idle = (await edge.api('create_user', { target_user: { username: `idle-${crypto.randomUUID().slice(0, 6)}@example.com` } }, edge.adminToken)).body.user
-    const page = await browser.context.newPage()
-    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    const page = await adminPage(browser, edge)
     await page.getByRole('link', { name: 'Users' }).click()
     const dialogs: string[] = []
     page.on('dialog', (d) => void (dialogs.push(d.message()), d.accept()))
@@ -185,8 +184,7 @@ describe('users and groups', () => {
   it("edits a group's name, description and priority, checked as you type", async () => {
     const name = `Editors ${crypto.randomUUID().slice(0, 6)}`
     const group = (await edge.api('create_group', { target_group: { name, priority: 400 + Math.floor(Math.random() * 50_000) } }, edge.adminToken)).body.group
-    const page = await browser.context.newPage()
-    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    const page = await adminPage(browser, edge)
     await page.goto(`${edge.url}/#/admin/groups/${group.group_id}`)
     const details = page.getByRole('form', { name: 'Group details' })
     await details.getByLabel('Priority').fill('-3')
@@ -208,8 +206,7 @@ describe('zone settings', () => {
   it('edits every zone field, checked as you type', async () => {
     const zoneName = `fra-${crypto.randomUUID().slice(0, 6)}`
     const zone = (await edge.api('create_zone', { target_zone: { zone_name: zoneName } }, edge.adminToken)).body.zone
-    const page = await browser.context.newPage()
-    await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+    const page = await adminPage(browser, edge)
     await page.getByRole('link', { name: 'Zones' }).click()
     await page.getByRole('row', { name: new RegExp(zoneName) }).getByRole('button', { name: 'Edit' }).click()
     const form = page.getByRole('form', { name: `Edit zone ${zoneName}` })

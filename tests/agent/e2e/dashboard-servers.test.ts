@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SEED_ERROR_REPORT, SEED_VALID_SAMPLE } from '../../fixtures/seed-004'
 import { ENCRYPTED_RSA_KEY, ENCRYPTED_RSA_PASSPHRASE } from '../../fixtures/ssh-keys'
-import { SHOTS, signIn, useBrowser } from './browser'
+import { adminPage, SHOTS, signIn, useBrowser } from './browser'
 import { startEdge, type Edge } from './platform'
 
 // No agent: fixed servers are rows in the edge; nothing here starts a session.
@@ -19,9 +19,19 @@ const api = (verb: string, body: Record<string, unknown>) => edge.api(verb, body
 const files = mkdtempSync(join(tmpdir(), 'oriel-servers-'))
 const file = (name: string, text: string | Buffer) => (writeFileSync(join(files, name), text), join(files, name))
 
+/** Opens the Create server form with the fields every server has filled in. */
+async function newServerForm(page: Page, name: string, type: string, host: string, port: string) {
+  await page.getByRole('button', { name: 'Add server' }).click()
+  const form = page.getByRole('form', { name: 'Create server' })
+  await form.getByLabel('Friendly Name').fill(name)
+  await form.getByLabel('Connection Type').selectOption(type)
+  await form.getByLabel('IP/Hostname').fill(host)
+  await form.getByLabel('Connection Port').fill(port)
+  return form
+}
+
 async function serversPage() {
-  const page = await browser.context.newPage()
-  await signIn(page, edge, 'admin@kasm.local', 'e2e-admin-password')
+  const page = await adminPage(browser, edge)
   await page.getByRole('link', { name: 'Servers' }).click()
   await page.getByRole('heading', { name: 'Servers', exact: true }).waitFor()
   return page
@@ -39,12 +49,7 @@ describe('the servers page', () => {
     await page.getByRole('button', { name: 'Create pool' }).click()
     await page.getByRole('table', { name: 'Server pools' }).getByRole('cell', { name: 'Windows desks', exact: true }).waitFor()
 
-    await page.getByRole('button', { name: 'Add server' }).click()
-    const form = page.getByRole('form', { name: 'Create server' })
-    await form.getByLabel('Friendly Name').fill('Build box')
-    await form.getByLabel('Connection Type').selectOption('KasmVNC')
-    await form.getByLabel('IP/Hostname').fill('10.0.0.5')
-    await form.getByLabel('Connection Port').fill('-1')
+    const form = await newServerForm(page, 'Build box', 'KasmVNC', '10.0.0.5', '-1')
     await expect.poll(() => problems(page, 'port')).toEqual(['Value is too small [Input should be greater than or equal to 0]'])
     // Only STATIC credentials show a username and password; SSH-only and SSO-only fields are hidden.
     expect(await form.getByLabel('SSO Domain').count()).toBe(0)
@@ -141,12 +146,7 @@ describe('the servers page', () => {
 describe('an SSH server’s key', () => {
   it('is checked in the browser with its passphrase; once stored it shows only as set and can be cleared', async () => {
     const page = await serversPage()
-    await page.getByRole('button', { name: 'Add server' }).click()
-    const form = page.getByRole('form', { name: 'Create server' })
-    await form.getByLabel('Friendly Name').fill('Key box')
-    await form.getByLabel('Connection Type').selectOption('SSH')
-    await form.getByLabel('IP/Hostname').fill('keys.lab')
-    await form.getByLabel('Connection Port').fill('22')
+    const form = await newServerForm(page, 'Key box', 'SSH', 'keys.lab', '22')
     await form.getByLabel('Connection Username').fill('ops')
     await form.getByLabel('Connection Private Key', { exact: true }).fill(ENCRYPTED_RSA_KEY)
     await expect.poll(() => problems(page, 'passphrase')).toEqual(['Invalid passphrase [Private key is encrypted and needs a passphrase]'])
