@@ -20,29 +20,19 @@ die() { echo "start-host-netns: $*" >&2; exit 1; }
 NAME="${1:-}"
 INDEX="${2:-}"
 [ $# -eq 2 ] || die "usage: start-host-netns.sh NAME INDEX (e.g. h2 31 gives 10.231.0.0/24)"
-# Linux interface names are at most 15 bytes, and the host side is "ovh-NAME".
-[[ "$NAME" =~ ^[a-z0-9][a-z0-9-]{0,10}$ ]] || die "NAME must be 1-11 characters of a-z, 0-9 and '-' (got '$NAME')"
 [[ "$INDEX" =~ ^[0-9]{2}$ ]] && [ $((10#$INDEX)) -le 55 ] || die "INDEX must be two digits, 00-55, so that 10.2INDEX is an address (got '$INDEX')"
 [ "$(id -u)" = 0 ] || die "must run as root (netns, veth, dockerd)"
 command -v dockerd >/dev/null || die "dockerd is not installed (apt-get install docker.io)"
 
-NETNS="oriel-$NAME"
-VETH="ovh-$NAME"
+# shellcheck source=host-netns-common.sh
+source "$HERE/host-netns-common.sh"
 SUBNET="10.2$INDEX.0"
 HOST_IP="$SUBNET.1"
 NS_IP="$SUBNET.2"
-DATA="/var/lib/oriel-hosts/$NAME"
-RUN="/run/oriel-hosts/$NAME"
 SOCK="$RUN/docker.sock"
-PIDFILE="$RUN/docker.pid"
 LOG="$DATA/dockerd.log"
 WAIT_SECONDS="${DOCKERD_WAIT_SECONDS:-30}"
-
-# One start or stop at a time (stop-host-netns.sh takes the same lock). It is one file for every
-# NAME, not one per NAME, so teardown leaves nothing per host behind and never deletes a held lock.
-mkdir -p /run/oriel-hosts
-exec 9>/run/oriel-hosts/.lock
-flock 9
+lock_hosts
 
 answers() { docker -H "unix://$SOCK" info >/dev/null 2>&1; }
 in_netns() { nsenter --net="/run/netns/$NETNS" "$@"; }

@@ -9,20 +9,12 @@ die() { echo "stop-host-netns: $*" >&2; exit 1; }
 
 NAME="${1:-}"
 [ $# -eq 1 ] || die "usage: stop-host-netns.sh NAME"
-[[ "$NAME" =~ ^[a-z0-9][a-z0-9-]{0,10}$ ]] || die "NAME must be 1-11 characters of a-z, 0-9 and '-' (got '$NAME')"
 [ "$(id -u)" = 0 ] || die "must run as root"
 
-NETNS="oriel-$NAME"
-VETH="ovh-$NAME"
-DATA="/var/lib/oriel-hosts/$NAME"
-RUN="/run/oriel-hosts/$NAME"
-PIDFILE="$RUN/docker.pid"
+# shellcheck source=host-netns-common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/host-netns-common.sh"
 STOP_SECONDS="${DOCKERD_STOP_SECONDS:-30}"
-
-# The lock start-host-netns.sh takes (one for every NAME).
-mkdir -p /run/oriel-hosts
-exec 9>/run/oriel-hosts/.lock
-flock 9
+lock_hosts
 
 alive() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
 

@@ -7,7 +7,7 @@ import { cutTextBody } from './cut-text'
 import { filterEncodings } from './encodings'
 import { fenceBody } from './fence'
 import { parsePixelFormat, sameFraming, type RfbState } from './pixel-format'
-import { pass, read, RfbProtocolError, Scanner, type MessageControl, type Step } from './scanner'
+import { messageStart, pass, read, RfbProtocolError, Scanner, type MessageControl, type Step } from './scanner'
 
 export const ClientMessage = {
   SetPixelFormat: 0,
@@ -41,11 +41,7 @@ export function clientMessageScanner(opts: ClientParserOptions): Scanner {
 }
 
 function clientMessages(ctl: MessageControl, { state, clipboardUp, onEvent }: ClientParserOptions): Step {
-  const start = (): Step =>
-    read(1, (t) => {
-      ctl.forward()
-      return dispatch(t[0]!)
-    })
+  const start = (): Step => messageStart(ctl, dispatch)
 
   const dispatch = (type: number): Step => {
     switch (type) {

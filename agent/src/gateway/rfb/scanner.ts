@@ -33,6 +33,13 @@ export const pass = (n: number, then: () => Step): Step => {
  * message's bytes were read (a cut text's length and flags), so `hold` parks them until it is made.
  * The bytes of the `read` whose callback decides are emitted after the callback returns.
  */
+/** Every message, either way: its type byte is read and forwarded, then `dispatch` parses the rest. */
+export const messageStart = (ctl: MessageControl, dispatch: (type: number) => Step): Step =>
+  read(1, (t) => {
+    ctl.forward()
+    return dispatch(t[0]!)
+  })
+
 export interface MessageControl {
   /** Forward this message (the default at each message start). */
   forward(): void

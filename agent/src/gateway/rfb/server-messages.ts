@@ -7,7 +7,7 @@ import { cutTextBody } from './cut-text'
 import { fenceBody } from './fence'
 import type { RfbState } from './pixel-format'
 import { rectBody } from './rect-bodies'
-import { pass, read, RfbProtocolError, Scanner, type MessageControl, type Step } from './scanner'
+import { messageStart, pass, read, RfbProtocolError, Scanner, type MessageControl, type Step } from './scanner'
 
 export const ServerMessage = {
   FramebufferUpdate: 0,
@@ -30,11 +30,7 @@ export function serverMessageScanner(opts: ServerParserOptions): Scanner {
 }
 
 function serverMessages(ctl: MessageControl, { state, clipboardDown, onEvent }: ServerParserOptions): Step {
-  const start = (): Step =>
-    read(1, (t) => {
-      ctl.forward()
-      return dispatch(t[0]!)
-    })
+  const start = (): Step => messageStart(ctl, dispatch)
 
   const dispatch = (type: number): Step => {
     switch (type) {

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
-import { DataTable, type Column } from '../../../table'
+import { DataTable } from '../../../table'
 import { uploadServerCsv, type RowFailure } from './import-api'
 import { ImportErrors } from './import-errors'
 import type { ServerView } from './model'
+import { SERVER_IDENTITY_COLUMNS } from './server-table'
 
 type Step =
   | { kind: 'choose' }
@@ -11,14 +12,6 @@ type Step =
   | { kind: 'rows'; fileName: string; text: string; message: string; rows: RowFailure[]; report: string }
   | { kind: 'file'; message: string }
 
-const createdColumns: Column<ServerView>[] = [
-  { label: 'Name', sort: (s) => s.name, cell: (s) => s.name },
-  { label: 'Type', sort: (s) => s.connection_type, cell: (s) => s.connection_type },
-  { label: 'Host', sort: (s) => `${s.ip_hostname}:${s.port}`, cell: (s) => `${s.ip_hostname}:${s.port}` },
-  { label: 'Zone', sort: (s) => s.zone_name, cell: (s) => s.zone_name },
-  { label: 'Pool', sort: (s) => s.pool_name, cell: (s) => s.pool_name ?? '—' },
-  { label: 'Labels', sort: (s) => s.labels.join(', '), cell: (s) => s.labels.join(', ') },
-]
 
 const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`)
 
@@ -79,7 +72,7 @@ export function ImportWizard({ onImported, onClose }: { onImported: () => void; 
       {step.kind === 'created' && (
         <>
           <p role="status" class="import-summary">Created {step.servers.length} server{step.servers.length === 1 ? '' : 's'}</p>
-          <DataTable label="Imported servers" rows={step.servers} columns={createdColumns} rowKey={(s) => s.server_id} initialSort={{ column: -1, desc: false }} />
+          <DataTable label="Imported servers" rows={step.servers} columns={SERVER_IDENTITY_COLUMNS} rowKey={(s) => s.server_id} initialSort={{ column: -1, desc: false }} />
           <span class="actions">
             <button type="button" onClick={again}>Import another file</button>
             <button type="button" onClick={onClose}>Close</button>

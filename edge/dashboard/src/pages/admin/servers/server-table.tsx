@@ -39,15 +39,20 @@ type Actions = {
   onDelete: (s: ServerView) => void
 }
 
+/** What identifies a server and where it runs: the list's first columns, and the import's summary. */
+export const SERVER_IDENTITY_COLUMNS: Column<ServerView>[] = [
+  { label: 'Name', sort: (s) => s.name, cell: (s) => s.name },
+  { label: 'Type', sort: (s) => s.connection_type, cell: (s) => s.connection_type },
+  { label: 'Host', sort: (s) => `${s.ip_hostname}:${s.port}`, cell: (s) => `${s.ip_hostname}:${s.port}` },
+  { label: 'Zone', sort: (s) => s.zone_name, cell: (s) => s.zone_name },
+  { label: 'Pool', sort: (s) => s.pool_name, cell: (s) => s.pool_name ?? '—' },
+  { label: 'Labels', sort: (s) => s.labels.join(', '), cell: (s) => s.labels.join(', ') },
+]
+
 /** The servers table's columns: what identifies a server, where it runs, and how it is reached. */
 export function serverColumns({ may, onEdit, onToggle, onDelete }: Actions): Column<ServerView>[] {
   return [
-    { label: 'Name', sort: (s) => s.name, cell: (s) => s.name },
-    { label: 'Type', sort: (s) => s.connection_type, cell: (s) => s.connection_type },
-    { label: 'Host', sort: (s) => `${s.ip_hostname}:${s.port}`, cell: (s) => `${s.ip_hostname}:${s.port}` },
-    { label: 'Zone', sort: (s) => s.zone_name, cell: (s) => s.zone_name },
-    { label: 'Pool', sort: (s) => s.pool_name, cell: (s) => s.pool_name ?? '—' },
-    { label: 'Labels', sort: (s) => s.labels.join(', '), cell: (s) => s.labels.join(', ') },
+    ...SERVER_IDENTITY_COLUMNS,
     { label: 'Credentials', sort: (s) => s.connection_credential_type, cell: (s) => s.connection_credential_type },
     { label: 'State', sort: (s) => (s.enabled ? 'enabled' : 'disabled'), cell: (s) => (s.enabled ? 'enabled' : 'disabled') },
     {
