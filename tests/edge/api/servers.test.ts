@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
+import { isForeignKeyViolation } from '../../../edge/src/services/ids'
 import { useTestContext } from '../../support/context'
 import { ENCRYPTED_RSA_KEY, ENCRYPTED_RSA_PASSPHRASE, PLAIN_RSA_KEY } from '../../fixtures/ssh-keys'
 
@@ -57,6 +58,27 @@ describe('servers', () => {
     expect([ws.status, ws.body.image.server_id]).toEqual([200, id])
     const res = await t.api('delete_server', { target_server: { server_id: id } }, admin)
     expect([res.status, res.body.error_message]).toEqual([409, `Server ${id} is used by a workspace; change or delete the workspace first`])
+  })
+
+  it('keeps a zone that servers are in, and refuses a server in a zone that is gone', async () => {
+    const zone = (await t.api('create_zone', { target_zone: { zone_name: 'lab' } }, admin)).body.zone
+    const made = await create({ ...ssh, name: 'lab box', zone_name: 'lab' })
+    expect([made.status, made.body.server.zone_name]).toEqual([200, 'lab'])
+    const refused = await t.api('delete_zone', { target_zone: { zone_id: zone.zone_id } }, admin)
+    expect([refused.status, refused.body.error_message]).toEqual([409, 'Zone lab still has servers; move or delete them first'])
+    expect((await t.api('get_zones', {}, admin)).body.zones.map((z: { zone_name: string }) => z.zone_name)).toContain('lab')
+    // Below the API (as a row written between a check and its insert would be): the database refuses
+    // a server whose zone does not exist, on insert and on update, whatever the number of rows.
+    const count = await t.counts()
+    const gone = '00000000-0000-4000-8000-000000000000'
+    const insert = t.db.execute(sql`insert into servers (name, zone_id, connection_type, credential_type, host, port) select 'x' || n, ${gone}::uuid, 'SSH', 'STATIC', 'h', 22 from generate_series(1, 3) n`)
+    const refusedByKey = (p: Promise<unknown>) => p.then(() => 'written', (e) => isForeignKeyViolation(e))
+    expect(await refusedByKey(insert)).toBe(true)
+    expect(await refusedByKey(t.db.execute(sql`update servers set zone_id = ${gone}::uuid`))).toBe(true)
+    expect(await refusedByKey(t.db.execute(sql`delete from zones where name = 'lab'`))).toBe(true)
+    expect(await t.counts()).toEqual(count)
+    expect((await t.api('delete_server', { target_server: { server_id: made.body.server.server_id } }, admin)).status).toBe(200)
+    expect((await t.api('delete_zone', { target_zone: { zone_id: zone.zone_id } }, admin)).status).toBe(200)
   })
 
   it('needs the servers_* permissions, checked before the server is looked up', async () => {

@@ -6,33 +6,53 @@ const dashed = (s: string) => {
   const h = s.replaceAll('-', '').toLowerCase()
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
-/** The distinct non-empty texts of a column, however the rows are held. */
-export type ColumnValues = (column: string) => Iterable<unknown>
-const texts = (values: ColumnValues, column: string) => {
-  const out = new Set<string>()
-  for (const x of values(column)) if (typeof x === 'string' && x !== '') out.add(x)
-  return [...out]
-}
-/** Column values of rows held as objects (create_server, update_server, a `servers` list). */
-export const objectColumns = (rows: readonly Record<string, unknown>[]): ColumnValues => (column) => rows.map((r) => r[column])
 
-/** Names and ids the rows refer to, resolved in three queries whatever the number of rows. */
+/** Names and ids the rows refer to: zones by name, pools by id, users by lower-case username. */
 export type ServerRefs = ServerRowContext & { poolNames: ReadonlyMap<string, string>; usernames: ReadonlyMap<string, string> }
+/** The values of one column across some rows, however the rows are held. */
+export type ColumnValues = (column: string) => Iterable<unknown>
 
-export async function loadServerRefs(db: DbOrTx, values: ColumnValues): Promise<ServerRefs> {
-  const zoneNames = texts(values, 'zone_name')
-  const poolIds = texts(values, 'pool_id').filter((id) => UUID_RE.test(id)).map(dashed)
-  const names = texts(values, 'assigned_username').map((u) => u.toLowerCase())
-  const [z, p, u] = await Promise.all([
-    zoneNames.length ? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.name, zoneNames)) : [],
-    poolIds.length ? db.select({ id: serverPools.id, name: serverPools.name, type: serverPools.type }).from(serverPools).where(inArray(serverPools.id, poolIds)) : [],
-    names.length ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(sql`lower(${users.username})`, names)) : [],
-  ])
+/** What `rows` refer to, in at most three queries whatever their number. */
+export async function loadServerRefs(db: DbOrTx, rows: readonly Record<string, unknown>[]): Promise<ServerRefs> {
+  const resolver = serverRefResolver()
+  await resolver.load(db, (column) => rows.map((r) => r[column]))
+  return resolver.refs
+}
+
+/**
+ * References that grow as an import reads on: each load looks up only what earlier loads have not
+ * asked about (found or not), so a file whose rows name the same zone asks for it once.
+ */
+export function serverRefResolver() {
+  const zoneIds = new Map<string, string>()
+  const pools = new Map<string, { type: ServerPoolType }>()
+  const poolNames = new Map<string, string>()
+  const userIds = new Map<string, string>()
+  const usernames = new Map<string, string>()
+  const asked = { zones: new Set<string>(), pools: new Set<string>(), users: new Set<string>() }
+  const refs: ServerRefs = { zones: zoneIds, pools, poolNames, users: userIds, usernames }
+  const unasked = (values: ColumnValues, column: string, seen: Set<string>, key: (s: string) => string | null) => {
+    const out: string[] = []
+    for (const x of values(column)) {
+      const k = typeof x === 'string' && x !== '' ? key(x) : null
+      if (k !== null && !seen.has(k)) seen.add(k), out.push(k)
+    }
+    return out
+  }
   return {
-    zones: new Map(z.map((r) => [r.name, r.id])),
-    pools: new Map(p.map((r) => [r.id, { type: r.type as ServerPoolType }])),
-    poolNames: new Map(p.map((r) => [r.id, r.name])),
-    users: new Map(u.map((r) => [r.username.toLowerCase(), r.id])),
-    usernames: new Map(u.map((r) => [r.id, r.username])),
+    refs,
+    async load(db: DbOrTx, values: ColumnValues): Promise<void> {
+      const zoneNames = unasked(values, 'zone_name', asked.zones, (s) => s)
+      const poolIds = unasked(values, 'pool_id', asked.pools, (s) => (UUID_RE.test(s) ? dashed(s) : null))
+      const names = unasked(values, 'assigned_username', asked.users, (s) => s.toLowerCase())
+      const [z, p, u] = await Promise.all([
+        zoneNames.length ? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.name, zoneNames)) : [],
+        poolIds.length ? db.select({ id: serverPools.id, name: serverPools.name, type: serverPools.type }).from(serverPools).where(inArray(serverPools.id, poolIds)) : [],
+        names.length ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(sql`lower(${users.username})`, names)) : [],
+      ])
+      for (const r of z) zoneIds.set(r.name, r.id)
+      for (const r of p) pools.set(r.id, { type: r.type as ServerPoolType }), poolNames.set(r.id, r.name)
+      for (const r of u) userIds.set(r.username.toLowerCase(), r.id), usernames.set(r.id, r.username)
+    },
   }
 }

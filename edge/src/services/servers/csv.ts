@@ -8,48 +8,83 @@ export const MAX_IMPORT_RECORDS = 10_000
 /** One data record: its 1-based number, the fields as written, and any parse problems. */
 export type CsvRecord = { row: number; fields: string[]; issues: RowIssue[] }
 export type ServerCsv = { header: string[]; records: CsvRecord[] }
+/** A file read a slice at a time: its checked header, then its records one by one. */
+export type CsvReader = { header: string[]; records: Iterator<CsvRecord, void> }
 
 const KNOWN = new Set<string>(SERVER_CSV_COLUMNS)
+const NO_ISSUES: RowIssue[] = []
+/** Characters parsed per step: about a thousand server rows, after a first step of a hundred or so. */
+const SLICE = 128 * 1024
+const FIRST_SLICE = 16 * 1024
 
-/** Parses a server import file (seed 004 "CSV Formatting"); file-level problems throw, row-level ones are kept per record. */
-export function parseServerCsv(text: string): ServerCsv {
+// papaparse's ParserHandle (exported, untyped) is what its own string streamer drives a slice at a
+// time; driving it here lets an import check and insert each slice's rows before parsing the next,
+// so a 10,000-row file never exists as 10,000 arrays at once.
+type Handle = { parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>; guessLineEndings(input: string, quoteChar: string): Papa.ParseConfig['newline'] }
+const { ParserHandle } = Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => Handle }
+const CONFIG = { delimiter: ',', quoteChar: '"', escapeChar: '"' }
+
+/** The file's rows in order (blank lines skipped), each with papaparse's errors for it. */
+function* csvRows(text: string, slice: number): Generator<{ fields: string[]; errors: Papa.ParseError[] }, void> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
-  let header: string[] | null = null
-  const records: CsvRecord[] = []
-  let tooMany = false
-  // In chunks of rows, stopped at record 10,001: a huge upload never becomes a huge array.
-  // @ts-expect-error papaparse's types offer chunk only for files; its StringStreamer chunks text too.
-  Papa.parse<string[]>(body, {
-    delimiter: ',',
-    quoteChar: '"',
-    escapeChar: '"',
-    skipEmptyLines: true,
-    chunkSize: 256 * 1024,
-    chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-      const errors = new Map<number, Papa.ParseError[]>()
-      for (const e of result.errors) errors.set(e.row ?? -1, [...(errors.get(e.row ?? -1) ?? []), e])
-      for (const [i, data] of result.data.entries()) {
-        if (!header) {
-          header = data.map((h) => h.trim())
-          continue
-        }
-        if (records.length === MAX_IMPORT_RECORDS) {
-          tooMany = true
-          parser.abort()
-          return
-        }
-        records.push(toRecord(header, data, records.length + 1, errors.get(i) ?? []))
-      }
-    },
-  })
-  if (!header) throw ApiError.invalid('The file is empty: a header row is required', 'csv')
+  // Line ends are told from the file's first megabyte, as papaparse does, not from the first slice.
+  const newline = new ParserHandle(CONFIG).guessLineEndings(body.slice(0, 1 << 20), '"')
+  const handle = new ParserHandle({ ...CONFIG, newline })
+  let base = 0
+  let partial = ''
+  // A short first step, so an import's first rows reach Postgres sooner.
+  for (let at = 0, size = Math.min(slice, FIRST_SLICE); ; at += size, size = slice) {
+    const last = at + size >= body.length
+    const input = partial + body.slice(at, at + size)
+    // Until the last slice the final, perhaps cut, row is held back and parsed again with the next.
+    const result = handle.parse(input, base, !last)
+    // Error rows index the data before blank lines are dropped, so they are matched here, not after.
+    const errors = new Map<number, Papa.ParseError[]>()
+    for (const e of result.errors) if (e.row !== undefined) errors.set(e.row, [...(errors.get(e.row) ?? []), e])
+    for (let i = 0; i < result.data.length; i++) {
+      const fields = result.data[i]!
+      if (fields.length === 1 && fields[0] === '' && !errors.has(i)) continue
+      yield { fields, errors: errors.get(i) ?? [] }
+    }
+    if (last) return
+    partial = input.slice(result.meta.cursor - base)
+    base = result.meta.cursor
+  }
+}
+
+/**
+ * Opens a server import file (seed 004 "CSV Formatting"): file-level problems throw, here for the
+ * header and from `records` for a file past 10,000 records; row-level ones are kept per record.
+ */
+export function readServerCsv(text: string, slice = SLICE): CsvReader {
+  const rows = csvRows(text, slice)
+  const first = rows.next()
+  if (first.done) throw ApiError.invalid('The file is empty: a header row is required', 'csv')
+  const header = first.value.fields.map((h) => h.trim())
   checkHeader(header)
-  if (tooMany) throw ApiError.invalid(`The file has more than ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} records; import at most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} at a time`, 'csv')
-  if (records.length === 0) throw ApiError.invalid('The file has a header row but no records', 'csv')
-  return { header, records }
+  function* records(): Generator<CsvRecord, void> {
+    let row = 0
+    for (const { fields, errors } of rows) {
+      if (++row > MAX_IMPORT_RECORDS) {
+        throw ApiError.invalid(`The file has more than ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} records; import at most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} at a time`, 'csv')
+      }
+      yield toRecord(header, fields, row, errors)
+    }
+    if (row === 0) throw ApiError.invalid('The file has a header row but no records', 'csv')
+  }
+  return { header, records: records() }
+}
+
+/** The whole file at once: for an error report, which shows every record. */
+export function parseServerCsv(text: string): ServerCsv {
+  const { header, records } = readServerCsv(text)
+  const all: CsvRecord[] = []
+  for (let r = records.next(); !r.done; r = records.next()) all.push(r.value)
+  return { header, records: all }
 }
 
 function toRecord(header: string[], fields: string[], row: number, errors: Papa.ParseError[]): CsvRecord {
+  if (errors.length === 0 && fields.length === header.length) return { row, fields, issues: NO_ISSUES }
   const issues: RowIssue[] = errors.map((e) => ({ fields: ['row'], message: issueText('Malformed CSV', e.message) }))
   if (fields.length !== header.length) {
     issues.push({ fields: ['row'], message: issueText('Wrong number of fields', `Expected ${header.length} fields as in the header, found ${fields.length}`) })
@@ -57,21 +92,6 @@ function toRecord(header: string[], fields: string[], row: number, errors: Papa.
   return { row, fields, issues }
 }
 
-/**
- * A record's fields by column, empty ones as null (seed 004). Made when the row is checked rather
- * than kept for the whole file, so 10,000 of them never outlive their chunk.
- */
-export function recordValues(header: readonly string[], fields: readonly string[]): Record<string, string | null> {
-  const values: Record<string, string | null> = {}
-  for (let i = 0; i < header.length && i < fields.length; i++) values[header[i]!] = fields[i] === '' ? null : fields[i]!
-  return values
-}
-
-/** Every value of one column, for looking up what the rows refer to. */
-export function* columnValues(csv: ServerCsv, column: string): Iterable<string> {
-  const at = csv.header.indexOf(column)
-  if (at >= 0) for (const r of csv.records) if (r.fields[at]) yield r.fields[at]
-}
 
 function checkHeader(header: string[]): void {
   const seen = new Set<string>()

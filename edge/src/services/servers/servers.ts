@@ -6,7 +6,7 @@ import { audit } from '../audit'
 import { authorize, type Caller } from '../auth/caller'
 import { isForeignKeyViolation, kasmId } from '../ids'
 import { decryptSecret } from '../secrets'
-import { loadServerRefs, objectColumns } from './context'
+import { loadServerRefs } from './context'
 import { validateOne } from './rows'
 import { insertServers, toServers } from './store'
 import { RawJson } from '../../raw-json'
@@ -43,7 +43,7 @@ export async function getServer(deps: Deps, caller: Caller, id: string) {
 
 export async function createServer(deps: Deps, caller: Caller, raw: Record<string, unknown>) {
   authorize(caller, 'servers_create')
-  const refs = await loadServerRefs(deps.db, objectColumns([raw]))
+  const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
   const [server] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
   await deps.db.transaction(async (tx) => {
@@ -72,7 +72,7 @@ export async function updateServer(deps: Deps, caller: Caller, patch: { server_i
   const { server_id, ...changes } = patch
   const current = await findServer(deps.db, server_id)
   const raw = { ...(await asInput(deps, current.server, current)), ...changes }
-  const refs = await loadServerRefs(deps.db, objectColumns([raw]))
+  const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
   const [next] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
   const { id: _id, createdAt: _created, updatedAt: _updated, ...columns } = next!

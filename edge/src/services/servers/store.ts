@@ -40,14 +40,31 @@ const HEAD = sql.raw('insert into servers (id, name, enabled, zone_id, pool_id, 
 const MID = sql.raw('::jsonb) r, (select ')
 const TAIL = sql.raw('::timestamptz as at) t')
 
+/**
+ * A server as the insert statement's jsonb array takes it: the table's columns in HEAD's order, ids
+ * dashed or in Kasm's 32-digit form (Postgres reads either as uuid), secrets sealed.
+ */
+export type ServerTuple = [
+  id: string, name: string, enabled: boolean, zoneId: string, poolId: string | null, assignedUserId: string | null,
+  windowsServiceInstalled: boolean, connectionType: string, credentialType: string, host: string, port: number,
+  ssoUsernameDomain: string | null, connectionUsername: string | null, connectionPasswordEnc: string | null,
+  privateKeyEnc: string | null, passphraseEnc: string | null, useUserPrivateKey: boolean, connectionInfo: unknown,
+  maxSimultaneousSessions: number, maxSimultaneousUsers: number, labels: string[],
+]
+
 /** Inserts any number of servers in one statement. */
 export async function insertServers(db: DbOrTx, rows: readonly Server[]): Promise<void> {
   if (rows.length === 0) return
-  const json = JSON.stringify(rows.map((s) => [
+  const tuples = rows.map((s): ServerTuple => [
     s.id, s.name, s.enabled, s.zoneId, s.poolId, s.assignedUserId, s.windowsServiceInstalled, s.connectionType, s.credentialType,
     s.host, s.port, s.ssoUsernameDomain, s.connectionUsername, s.connectionPasswordEnc, s.privateKeyEnc, s.passphraseEnc,
     s.useUserPrivateKey, s.connectionInfo, s.maxSimultaneousSessions, s.maxSimultaneousUsers, s.labels,
-  ]))
+  ])
   // One creation time for the statement's rows (toServers gives them all the same one).
-  await db.execute(sql`${HEAD}${json}${MID}${rows[0]!.createdAt.toISOString()}${TAIL}`)
+  await insertServerTuples(db, JSON.stringify(tuples), rows[0]!.createdAt.toISOString())
+}
+
+/** Inserts servers given as the JSON text of a ServerTuple list, all created at `created` (ISO). */
+export async function insertServerTuples(db: DbOrTx, json: string, created: string): Promise<void> {
+  await db.execute(sql`${HEAD}${json}${MID}${created}${TAIL}`)
 }

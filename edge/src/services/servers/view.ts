@@ -1,11 +1,7 @@
-import type { Server } from '#schema'
-import { kasmId, kasmIdOrNull } from '../ids'
-
 // What the API shows of a server, in two renderings: SQL that makes Postgres build the JSON (lists,
-// one server), and a function over a row we already hold (an import's new rows, whose views are made
-// while Postgres inserts the next chunk). Columns are named through `s` (the server), `z`, `p` and
-// `u`, which SERVER_JOINS provides.
-export type ServerNames = { zoneName: string; poolName: string | null; username: string | null }
+// one server), here, and JS over rows we already hold (an import's new rows, whose views are made
+// while Postgres inserts the next chunk), in batch.ts. Columns are named through `s` (the server),
+// `z`, `p` and `u`, which SERVER_JOINS provides.
 type Field = [name: string, sql: string]
 
 const id = (c: string) => `replace(${c}::text, '-', '')`
@@ -42,34 +38,3 @@ const FIELDS: Field[] = [
 
 export const SERVER_VIEW = `json_build_object(${FIELDS.map(([name, sql]) => `'${name}', ${sql}`).join(', ')})`
 export const SERVER_JOINS = 'join zones z on z.id = s.zone_id left join server_pools p on p.id = s.pool_id left join users u on u.id = s.assigned_user_id'
-
-/** The same view of a row we hold, as one object literal (a fixed shape serialises fast); a test keeps the two equal. */
-export function serverView(s: Server, names: ServerNames) {
-  return {
-    server_id: kasmId(s.id),
-    name: s.name,
-    enabled: s.enabled,
-    zone_id: kasmId(s.zoneId),
-    zone_name: names.zoneName,
-    pool_id: kasmIdOrNull(s.poolId),
-    pool_name: names.poolName,
-    assigned_user_id: kasmIdOrNull(s.assignedUserId),
-    assigned_username: names.username,
-    windows_service_installed: s.windowsServiceInstalled,
-    connection_type: s.connectionType,
-    connection_credential_type: s.credentialType,
-    ip_hostname: s.host,
-    port: s.port,
-    sso_username_domain: s.ssoUsernameDomain,
-    connection_username: s.connectionUsername,
-    connection_password_set: s.connectionPasswordEnc !== null,
-    private_key_set: s.privateKeyEnc !== null,
-    passphrase_set: s.passphraseEnc !== null,
-    use_user_private_key: s.useUserPrivateKey,
-    connection_info: s.connectionInfo,
-    max_simultaneous_sessions: s.maxSimultaneousSessions,
-    max_simultaneous_users: s.maxSimultaneousUsers,
-    labels: s.labels,
-    created: s.createdAt.toISOString(),
-  }
-}

@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm'
-import { zones, type CreateZoneInput, type NewZone, type UpdateZoneInput, type Zone } from '#schema'
+import { agents, servers, zones, type CreateZoneInput, type NewZone, type UpdateZoneInput, type Zone } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, type Caller } from '../auth/caller'
-import { iso, isUniqueViolation, kasmId } from '../ids'
+import { iso, isForeignKeyViolation, isUniqueViolation, kasmId } from '../ids'
 
 export const DEFAULT_ZONE = 'default'
 
@@ -93,7 +93,17 @@ export async function deleteZone(deps: Deps, caller: Caller, zoneId: string) {
   await deps.db.transaction(async (tx) => {
     const z = await findZone(tx, zoneId)
     if (z.name === DEFAULT_ZONE) throw ApiError.conflict('The default zone cannot be deleted', 'target_zone.zone_id')
-    await tx.delete(zones).where(eq(zones.id, z.id))
+    const [inServers, inAgents] = await Promise.all([tx.$count(servers, eq(servers.zoneId, z.id)), tx.$count(agents, eq(agents.zoneId, z.id))])
+    for (const [n, what] of [[inServers, 'servers'], [inAgents, 'agents']] as const) {
+      if (n > 0) throw ApiError.conflict(`Zone ${z.name} still has ${what}; move or delete them first`, 'target_zone.zone_id')
+    }
+    try {
+      await tx.delete(zones).where(eq(zones.id, z.id))
+    } catch (err) {
+      // A server or agent added since the count above: the database keeps the zone.
+      if (isForeignKeyViolation(err)) throw ApiError.conflict(`Zone ${z.name} is still in use; try again`, 'target_zone.zone_id')
+      throw err
+    }
     await audit(tx, caller, 'delete_zone', { type: 'zone', id: z.id }, { zone_name: z.name })
   })
   return {}

@@ -109,27 +109,39 @@ export const labels = v.nullish(
   [],
 )
 
+type Result = { typed: boolean; value: unknown; issues?: readonly v.BaseIssue<unknown>[] }
+const recallers = new WeakMap<object, (input: unknown, config: v.Config<v.BaseIssue<unknown>>) => Result>()
+
 /**
  * A field schema that remembers its results by raw value. An import repeats zones, types, ports,
  * flags and labels thousands of times (and, in a bad file, the same mistakes); each distinct value is
  * checked once per schema, and serverRowSchema makes a fresh one per request, so nothing outlives it.
  */
 export function remembered<S extends v.GenericSchema>(schema: S): S {
-  type Out = ReturnType<S['~run']>
-  const hits = new Map<unknown, Out>()
-  const run = schema['~run'].bind(schema)
-  return {
+  const hits = new Map<unknown, Result>()
+  const recall = (input: unknown, config: v.Config<v.BaseIssue<unknown>>): Result => {
+    let hit = hits.get(input)
+    if (!hit) {
+      const out = schema['~run']({ value: input }, config)
+      hit = { typed: out.typed, value: out.value, issues: out.issues?.map((i) => ({ ...i })) }
+      hits.set(input, hit)
+    }
+    return hit
+  }
+  const wrapped: S = {
     ...schema,
     '~run'(dataset, config) {
       const input = dataset.value
-      if (typeof input === 'object' && input !== null) return run(dataset, config)
-      const hit = hits.get(input)
+      if (typeof input === 'object' && input !== null) return schema['~run'](dataset, config)
+      const hit = recall(input, config)
       // A success is shared as it is (an object schema only reads its entries' results); failures get
       // fresh issue objects each time, because valibot adds the field's path to an issue in place.
-      if (hit) return (hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : hit) as Out
-      const out = run(dataset, config) as Out
-      hits.set(input, { typed: out.typed, value: out.value, issues: out.issues?.map((i) => ({ ...i })) } as Out)
-      return out
+      return (hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : hit) as ReturnType<S['~run']>
     },
   }
+  recallers.set(wrapped, recall)
+  return wrapped
 }
+
+/** A remembered schema's result for a text or null input, shared: read it, never change it. */
+export const recallerOf = (schema: object) => recallers.get(schema)
