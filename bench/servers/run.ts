@@ -78,6 +78,7 @@ async function main() {
       const cv = await copyOnce('copy_typed', files.valid)
       const i = await importOnce(files.invalid, 400)
       const ci = await copyOnce('copy_text', files.invalid)
+      if (process.env.BENCH_VERBOSE) console.log(run, v.toFixed(1), cv.toFixed(1), i.toFixed(1), ci.toFixed(1))
       if (run === 0) continue
       times.valid.push(v), times.copyValid.push(cv), times.invalid.push(i), times.copyInvalid.push(ci)
     }

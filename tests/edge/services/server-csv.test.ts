@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseServerCsv, readServerCsv } from '../../../edge/src/services/servers/csv'
+import Papa from 'papaparse'
+import { errorReportCsv, parseServerCsv, readServerCsv } from '../../../edge/src/services/servers/csv'
 import { newKasmIds } from '../../../edge/src/services/ids'
 
 const all = (text: string, slice: number) => {
@@ -33,6 +34,17 @@ describe('reading an import file a slice at a time', () => {
       for (let slice = 1; slice <= text.length; slice++) expect(all(text, slice), `slice ${slice}`).toEqual(whole)
     })
   }
+})
+
+describe('the error report', () => {
+  it('is written exactly as papaparse writes the same rows', () => {
+    const header = ['name', 'zone_name', 'labels']
+    const odd = ['', ' lead', 'trail ', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '\uFEFFbom', "it's [fine]; ok", '""', 'plain']
+    const records = odd.map((x, i) => ({ row: i + 1, fields: i % 3 ? [x, 'default', x] : [x, x], issues: [] }))
+    const issues = new Map(records.filter((r) => r.row % 2).map((r) => [r.row, `(name) Value is too short [String should have at least 1 character]; (x, y) "quoted"`]))
+    const expected = Papa.unparse([['issues', ...header], ...records.map((r) => [issues.get(r.row) ?? '', ...r.fields])], { newline: '\n' })
+    expect(errorReportCsv({ header, records }, issues)).toBe(expected)
+  })
 })
 
 describe('new Kasm ids', () => {

@@ -7,7 +7,7 @@ import {
 import type { CallerEnv } from '../../env'
 import { ApiError } from '../../errors'
 import { rawJsonBody, type RawJson } from '../../raw-json'
-import { batchCreateServers, type BatchInput } from '../../services/servers/import'
+import { batchCreateServers, batchFailureJson, type BatchInput } from '../../services/servers/import'
 import { createServerPool, deleteServerPool, listServerPools, updateServerPool } from '../../services/servers/pools'
 import { createServer, deleteServer, getServer, listServers, updateServer } from '../../services/servers/servers'
 import { decodeCsvBytes, refuseReplacementChars } from '../../services/servers/utf8'
@@ -45,8 +45,7 @@ export const serversApi = new Hono<CallerEnv>()
   .post('/batch_create_server', async (c) => {
     const result = await batchCreateServers(c.var.deps, c.var.caller, await batchInput(c))
     if (result.ok) return json(c, 'servers', result.servers)
-    const { ok: _ok, ...failure } = result
-    return c.json({ ...failure, code: 'bad_request', request_id: c.var.requestId }, 400)
+    return c.body(batchFailureJson(result, c.var.requestId), 400, { 'Content-Type': 'application/json' })
   })
   .post('/get_server_pools', vJson(EmptyBodySchema), async (c) => c.json(await listServerPools(c.var.deps, c.var.caller)))
   .post('/create_server_pool', vJson(CreateServerPoolSchema), async (c) =>

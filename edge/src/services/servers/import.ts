@@ -39,7 +39,7 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
   const toBatch = importBatcher(deps.config.secretKeys, resolver.refs, created)
   const failed = new Map<number, string>()
   let count = 0
-  let list = ''
+  let list: string[] = []
   try {
     await deps.db.transaction(async (tx) => {
       // The file is read, checked, encrypted and sent a chunk at a time, while Postgres still inserts
@@ -64,8 +64,6 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
           else failed.set(r.row, formatIssues(result.ok ? r.issues : [...r.issues, ...result.issues]))
         }
         if (failed.size > 0) continue
-        // Every row so far is going in: a failure report, should one come, reads the file again.
-        source.release()
         count += valid.length
         const batch = await toBatch(valid)
         const insert = insertServerTuples(tx, batch.tuples, created)
@@ -81,7 +79,7 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
       const broken = settled.find((r) => r.status === 'rejected')
       if (broken) throw broken.reason
       if (failed.size > 0) throw ROLLBACK
-      list = views.join(',')
+      list = views
     })
   } catch (err) {
     if (err === ROLLBACK) return { ok: false, ...failure(source.report(), failed) }
@@ -89,7 +87,8 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
     if (isForeignKeyViolation(err)) throw ApiError.conflict('A zone, pool or user the file refers to was deleted during the import; nothing was imported')
     throw err
   }
-  return { ok: true, servers: new RawJson(`[${list}]`) }
+  // [v0,v1,…] as pieces: the body is joined once.
+  return { ok: true, servers: new RawJson(['[', ...list.flatMap((v, i) => (i === 0 ? [v] : [',', v])), ']']) }
 }
 
 function failure(csv: ServerCsv, failed: ReadonlyMap<number, string>): BatchFailure {
@@ -101,3 +100,18 @@ function failure(csv: ServerCsv, failed: ReadonlyMap<number, string>): BatchFail
   }
 }
 
+/**
+ * The 400 answer as JSON text (Kasm's error shape plus the rows and the report). Written by hand
+ * because a bad file repeats a few mistakes thousands of times: each distinct issues text is
+ * escaped once.
+ */
+export function batchFailureJson(f: BatchFailure, requestId: string): string {
+  const escaped = new Map<string, string>()
+  const rows = f.rows.map(({ row, issues }) => {
+    let text = escaped.get(issues)
+    if (text === undefined) escaped.set(issues, (text = JSON.stringify(issues)))
+    return `{"row":${row},"issues":${text}}`
+  })
+  const q = JSON.stringify
+  return `{"error_message":${q(f.error_message)},"rows":[${rows.join(',')}],"error_report_csv":${q(f.error_report_csv)},"code":"bad_request","request_id":${q(requestId)}}`
+}

@@ -1,6 +1,6 @@
 import { checkServerRow, csvRowChecker, SERVER_CSV_COLUMNS, type RowIssue, type RowResult, type serverRowSchema } from '#schema'
 import type { ColumnValues } from './context'
-import { parseServerCsv, readServerCsv, type CsvRecord, type ServerCsv } from './csv'
+import { parseServerCsv, readServerCsv, type ServerCsv } from './csv'
 
 export const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 
@@ -15,15 +15,12 @@ export type ImportSource = {
   columns(rows: readonly SourceRow[]): ColumnValues
   /** The shared rules (checkServerRow's) for rows of this source. */
   checker(schema: RowSchema): (row: SourceRow) => RowResult
-  /** The rows taken so far will not be reported on: stop holding them. */
-  release(): void
   report(): ServerCsv
 }
 
-/** A CSV file, parsed as it is taken; its records are held only until released. */
+/** A CSV file, parsed as it is taken. A failure report parses it again rather than hold 10,000 records. */
 export function csvSource(text: string): ImportSource {
   const { header, records } = readServerCsv(text)
-  let held: CsvRecord[] | null = []
   type Row = SourceRow<string[]>
   return {
     take(n) {
@@ -31,7 +28,6 @@ export function csvSource(text: string): ImportSource {
       while (out.length < n) {
         const next = records.next()
         if (next.done) break
-        held?.push(next.value)
         out.push({ row: next.value.row, issues: next.value.issues, data: next.value.fields })
       }
       return out
@@ -44,11 +40,7 @@ export function csvSource(text: string): ImportSource {
       const check = csvRowChecker(schema, header)
       return (r) => check((r as Row).data)
     },
-    release() {
-      held = null
-    },
-    // Held from the start, the records are all here; otherwise the file is read again.
-    report: () => (held ? { header, records: held } : parseServerCsv(text)),
+    report: () => parseServerCsv(text),
   }
 }
 
@@ -64,7 +56,6 @@ export function objectSource(servers: readonly Record<string, unknown>[]): Impor
     },
     columns: (rows) => (column) => (rows as Row[]).map((r) => r.data[column]),
     checker: (schema) => (r) => checkServerRow(schema, (r as Row).data, CSV_COLUMNS),
-    release() {},
     report: () => asCsv(servers),
   }
 }
