@@ -54,10 +54,11 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
         if (rows.length === 0) break
         await resolver.load(tx, source.columns(rows))
         const valid: ServerRow[] = []
-        for (const [i, r] of rows.entries()) {
+        for (let i = 0; i < rows.length; i++) {
           // node-postgres sends a queued insert only when its event handlers run: pausing every
           // hundred rows lets Postgres start the next chunk as soon as it finishes one.
           if (i % YIELD_EVERY === YIELD_EVERY - 1) await nextTick()
+          const r = rows[i]!
           const checked = check(r)
           const result = checked.ok && checked.value.private_key ? await withKeyCheck(checked) : checked
           if (result.ok && r.issues.length === 0) valid.push(result.value)
