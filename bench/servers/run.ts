@@ -78,7 +78,8 @@ async function main() {
       const cv = await copyOnce('copy_typed', files.valid)
       const i = await importOnce(files.invalid, 400)
       const ci = await copyOnce('copy_text', files.invalid)
-      if (process.env.BENCH_VERBOSE) console.log(run, v.toFixed(1), cv.toFixed(1), i.toFixed(1), ci.toFixed(1))
+      // BENCH_VERBOSE=1 prints every round (ours and COPY, valid then invalid): this VM varies by ±15%.
+      if (process.env.BENCH_VERBOSE) console.log(`round ${run}: valid ${v.toFixed(1)} / COPY ${cv.toFixed(1)} ms, invalid ${i.toFixed(1)} / COPY ${ci.toFixed(1)} ms`)
       if (run === 0) continue
       times.valid.push(v), times.copyValid.push(cv), times.invalid.push(i), times.copyInvalid.push(ci)
     }

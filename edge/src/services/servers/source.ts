@@ -2,7 +2,7 @@ import { checkServerRow, csvRowChecker, SERVER_CSV_COLUMNS, type RowIssue, type 
 import type { ColumnValues } from './context'
 import { parseServerCsv, readServerCsv, type ServerCsv } from './csv'
 
-export const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
+const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 
 /** One row to check: its record number, problems with the row itself, and the row as the source holds it. */
 export type SourceRow<T = unknown> = { row: number; issues: RowIssue[]; data: T }
