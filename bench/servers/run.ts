@@ -20,7 +20,7 @@ import { callApi } from '../setup'
 import { invalidCsv, validCsv } from './rows'
 
 const ROWS = 10_000
-const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 7)
+const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 11)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 // The COPY baselines: the file's own columns, typed where a valid file allows it, all text otherwise.

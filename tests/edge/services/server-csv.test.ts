@@ -39,7 +39,7 @@ describe('reading an import file a slice at a time', () => {
 describe('the error report', () => {
   it('is written exactly as papaparse writes the same rows', () => {
     const header = ['name', 'zone_name', 'labels']
-    const odd = ['', ' lead', 'trail ', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '\uFEFFbom', "it's [fine]; ok", '""', 'plain']
+    const odd = ['', ' lead', 'trail ', 'in side', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '\uFEFFbom', "it's [fine]; ok", '""', 'plain']
     const records = odd.map((x, i) => ({ row: i + 1, fields: i % 3 ? [x, 'default', x] : [x, x], issues: [] }))
     const issues = new Map(records.filter((r) => r.row % 2).map((r) => [r.row, `(name) Value is too short [String should have at least 1 character]; (x, y) "quoted"`]))
     const expected = Papa.unparse([['issues', ...header], ...records.map((r) => [issues.get(r.row) ?? '', ...r.fields])], { newline: '\n' })

@@ -119,9 +119,19 @@ export function errorReportCsv(csv: ServerCsv, issuesByRow: ReadonlyMap<number, 
   lines[0] = ['issues', ...csv.header].map(cell).join(',')
   for (let i = 0; i < csv.records.length; i++) {
     const r = csv.records[i]!
-    let line = cell(issuesByRow.get(r.row) ?? '')
-    for (const f of r.fields) line += `,${cell(f)}`
-    lines[i + 1] = line
+    lines[i + 1] = `${cell(issuesByRow.get(r.row) ?? '')},${csvLine(r.fields)}`
   }
   return lines.join('\n')
+}
+
+/** Plain fields joined show no quote, line break, BOM or edge space, and only the joining commas. */
+const SPECIAL_IN_LINE = /["\r\n\uFEFF]|^ | $| ,|, /
+function csvLine(fields: readonly string[]): string {
+  const joined = fields.join(',')
+  if (!SPECIAL_IN_LINE.test(joined)) {
+    let commas = 0
+    for (let at = joined.indexOf(','); at >= 0; at = joined.indexOf(',', at + 1)) commas++
+    if (commas === fields.length - 1) return joined
+  }
+  return fields.map(cell).join(',')
 }
