@@ -86,6 +86,19 @@ describe('CSV formatting (seed 004)', () => {
     expect((await t.counts()).servers).toBe(before + 10_000)
   }, 120_000)
 
+  it('refuses a bad row far into the file, after earlier rows were sent, importing none and reporting every record', async () => {
+    const lines = Array.from({ length: 1_500 }, (_, i) => row(`late-${i}`))
+    lines[1_299] = lines[1_299]!.replace(',6901,', ',70000,')
+    const res = await importCsv([HEADER, ...lines].join('\r\n'))
+    expect([res.status, res.body.error_message]).toEqual([400, '1 of 1,500 rows has errors; nothing was imported'])
+    expect(res.body.rows).toEqual([{ row: 1_300, issues: '(port) Value is too large [Input should be less than or equal to 65535]' }])
+    const report = res.body.error_report_csv.split('\n')
+    expect(report).toHaveLength(1_501)
+    expect(report[1]).toBe(`,${row('late-0')}`)
+    expect(report[1_300]).toBe(`(port) Value is too large [Input should be less than or equal to 65535],${lines[1_299]}`)
+    expect(await names()).not.toContain('late-0')
+  })
+
   it('refuses a file that is not UTF-8, naming the line, in both body forms', async () => {
     const latin1 = Uint8Array.from([...new TextEncoder().encode(`${HEADER}\n${row('ok')}\n`), 0x63, 0x61, 0x66, 0xe9, ...new TextEncoder().encode(',default,KasmVNC,STATIC,10.0.0.1,6901,u,p,\n')])
     const before = await t.counts()
