@@ -13,8 +13,8 @@ export type CsvReader = { header: string[]; records: Iterator<CsvRecord, void> }
 
 const KNOWN = new Set<string>(SERVER_CSV_COLUMNS)
 const NO_ISSUES: RowIssue[] = []
-/** Characters parsed per step: about a thousand server rows, after a first step of a hundred or so. */
-const SLICE = 128 * 1024
+/** Characters parsed per step: about 250 server rows (a bigger slice's rows outlive more collections), after a first step of a hundred or so. */
+const SLICE = 32 * 1024
 const FIRST_SLICE = 16 * 1024
 
 // papaparse's ParserHandle (exported, untyped) is what its own string streamer drives a slice at a
