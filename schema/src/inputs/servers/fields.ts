@@ -110,6 +110,7 @@ export const labels = v.nullish(
 )
 
 type Result = { typed: boolean; value: unknown; issues?: readonly v.BaseIssue<unknown>[] }
+const REMEMBER_AT_MOST = 256
 const recallers = new WeakMap<object, (input: unknown, config: v.Config<v.BaseIssue<unknown>>) => Result>()
 
 /**
@@ -124,7 +125,9 @@ export function remembered<S extends v.GenericSchema>(schema: S): S {
     if (!hit) {
       const out = schema['~run']({ value: input }, config)
       hit = { typed: out.typed, value: out.value, issues: out.issues?.map((i) => ({ ...i })) }
-      hits.set(input, hit)
+      // Bounded: a column with hundreds of distinct values is mostly unique, and remembering every
+      // one would only keep them (and the file text they point into) alive for the whole import.
+      if (hits.size < REMEMBER_AT_MOST) hits.set(input, hit)
     }
     return hit
   }
