@@ -115,8 +115,9 @@ const recallers = new WeakMap<object, (input: unknown, config: v.Config<v.BaseIs
 
 /**
  * A field schema that remembers its results by raw value. An import repeats zones, types, ports,
- * flags and labels thousands of times (and, in a bad file, the same mistakes); each distinct value is
- * checked once per schema, and serverRowSchema makes a fresh one per request, so nothing outlives it.
+ * flags and labels thousands of times (and, in a bad file, the same mistakes); each of a field's
+ * first 256 distinct values is checked once per schema, and serverRowSchema makes a fresh one per
+ * request, so nothing outlives it.
  */
 export function remembered<S extends v.GenericSchema>(schema: S): S {
   const hits = new Map<unknown, Result>()
