@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestContext } from '../../support/context'
+import { enrolTestAgent, registrationToken } from '../../support/test-agent'
 
 const { t, admin } = useTestContext()
 
@@ -26,6 +27,14 @@ describe('zones', () => {
     expect(upd.body.zone.search_alternate_zones).toBe(true)
     expect((await t.api('delete_zone', { target_zone: { zone_id: id } }, admin)).status).toBe(200)
     expect((await t.api('delete_zone', { target_zone: { zone_id: id } }, admin)).status).toBe(404)
+  })
+
+  it('keeps a zone that agents are in', async () => {
+    const zone = (await t.api('create_zone', { target_zone: { zone_name: 'edge-lab' } }, admin)).body.zone
+    await enrolTestAgent(t, await registrationToken(t, admin, 'edge-lab'))
+    const res = await t.api('delete_zone', { target_zone: { zone_id: zone.zone_id } }, admin)
+    expect([res.status, res.body.error_message, res.body.field]).toEqual([409, 'Zone edge-lab still has agents; move or delete them first', 'target_zone.zone_id'])
+    expect((await t.api('get_zones', {}, admin)).body.zones.map((z: { zone_name: string }) => z.zone_name)).toContain('edge-lab')
   })
 
   it('needs the zones_* permissions', async () => {
