@@ -204,6 +204,24 @@ describe('keepalive and the manager tick', () => {
     expect(status.body.operational_message).toBe('The session reached its time limit')
   })
 
+  it('a deleted session whose one "deleted" report was lost ends when its agent stops listing it', async () => {
+    const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
+    const { image, auth } = await launcher()
+    const a = await t.api('request_kasm', { image_id: image.id }, auth)
+    const b = await t.api('request_kasm', { image_id: image.id }, auth)
+    const [wa, wb] = (await agent.poll()).body.work.create as { kasm_id: string }[]
+    const running = [{ kasm_id: wa!.kasm_id, state: 'running' }, { kasm_id: wb!.kasm_id, state: 'running' }]
+    await agent.report(running)
+    await t.api('destroy_kasm', { kasm_id: b.body.kasm_id }, auth)
+    // Still listed: the container is still there, so the session is still being deleted.
+    expect((await agent.poll(running)).body.work.destroy).toEqual([wb!.kasm_id])
+    expect((await t.api('get_kasm_status', { kasm_id: b.body.kasm_id }, auth)).body.operational_status).toBe('deleting')
+    // Destroyed by the agent, whose report of it never arrived: the next poll no longer lists it.
+    await agent.poll([running[0]!])
+    expect((await t.api('get_kasm_status', { kasm_id: b.body.kasm_id }, auth)).status).toBe(404)
+    expect((await t.api('get_kasm_status', { kasm_id: a.body.kasm_id }, auth)).body.operational_status).toBe('running')
+  })
+
   it('sessions of an agent that vanished are cleaned after the grace, nothing stays stuck in deleting', async () => {
     const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
     const { image, auth } = await launcher()

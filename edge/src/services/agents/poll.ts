@@ -68,6 +68,13 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
     .select()
     .from(kasms)
     .where(and(eq(kasms.agentId, agent.id), inArray(kasms.status, [...STARTING, 'running', 'paused', 'stopped']), reported.size > 0 ? notInArray(kasms.id, [...reported.keys()]) : undefined))
+  // A session being deleted that its agent no longer lists has no container left: the agent lists a
+  // session until its containers are removed, then reports it deleted once. Should that one report
+  // be lost, the session would otherwise stay "deleting" for good.
+  await deps.db
+    .update(kasms)
+    .set({ status: 'deleted', operationalProgress: 100 })
+    .where(and(eq(kasms.agentId, agent.id), eq(kasms.status, 'deleting'), reported.size > 0 ? notInArray(kasms.id, [...reported.keys()]) : undefined))
   // A paused or stopped session whose container is gone cannot be brought back as it was.
   const lost = unreported.filter((k) => k.status === 'paused' || k.status === 'stopped')
   if (lost.length > 0) {
