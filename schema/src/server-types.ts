@@ -18,4 +18,6 @@ export const SERVER_CSV_COLUMNS = [
   'max_simultaneous_sessions', 'max_simultaneous_users', 'labels',
 ] as const
 export type ServerColumn = (typeof SERVER_CSV_COLUMNS)[number]
+/** The same columns, for lookups. */
+export const SERVER_CSV_COLUMN_SET: ReadonlySet<string> = new Set(SERVER_CSV_COLUMNS)
 export const REQUIRED_SERVER_COLUMNS: readonly ServerColumn[] = ['name', 'zone_name', 'connection_type', 'connection_credential_type', 'ip_hostname', 'port']

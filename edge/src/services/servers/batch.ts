@@ -2,7 +2,7 @@ import type { ServerRow } from '#schema'
 import { kasmId, newKasmIds } from '../ids'
 import { encryptSecrets, type SecretKeyRing } from '../secrets'
 import type { ServerRefs } from './context'
-import type { ServerTuple } from './store'
+import { rowSecrets, serverTuple, type ServerTuple } from './store'
 
 /** One slice of an import, ready to send: the insert's parameter and the rows' views (a JSON list's inside). */
 export type ImportBatch = { tuples: string; views: string }
@@ -22,28 +22,15 @@ export function importBatcher(ring: SecretKeyRing, refs: ServerRefs, created: st
     return h
   }
   return async (rows: readonly ServerRow[]): Promise<ImportBatch> => {
-    const plains: (string | null)[] = new Array(rows.length * 3)
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!
-      plains[i * 3] = r.connection_password
-      plains[i * 3 + 1] = r.private_key
-      plains[i * 3 + 2] = r.passphrase
-    }
-    const secrets = await encryptSecrets(ring, plains)
+    const secrets = await encryptSecrets(ring, rows.flatMap(rowSecrets))
     const ids = newKasmIds(rows.length)
     const tuples: ServerTuple[] = new Array(rows.length)
     const views: object[] = new Array(rows.length)
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!
-      const id = ids(i)
-      const zoneId = refs.zones.get(r.zone_name)!
-      const userId = r.assigned_username === null ? null : refs.users.get(r.assigned_username.toLowerCase())!
-      const password = secrets[i * 3]!, key = secrets[i * 3 + 1]!, passphrase = secrets[i * 3 + 2]!
-      tuples[i] = [
-        id, r.name, r.enabled, zoneId, r.pool_id, userId, r.windows_service_installed, r.connection_type, r.connection_credential_type,
-        r.ip_hostname, r.port, r.sso_username_domain, r.connection_username, password, key, passphrase,
-        r.use_user_private_key, r.connection_info, r.max_simultaneous_sessions, r.max_simultaneous_users, r.labels,
-      ]
+      const t = (tuples[i] = serverTuple(r, ids(i), refs, secrets, i * 3))
+      const [id, , , zoneId, , userId] = t
+      const password = t[13], key = t[14], passphrase = t[15] // sealed, in rowSecrets order
       // One object literal: a fixed shape serialises fast.
       views[i] = {
         server_id: id,

@@ -1,5 +1,5 @@
 import Papa from 'papaparse'
-import { issueText, REQUIRED_SERVER_COLUMNS, SERVER_CSV_COLUMNS, type RowIssue } from '#schema'
+import { issueText, REQUIRED_SERVER_COLUMNS, SERVER_CSV_COLUMN_SET, SERVER_CSV_COLUMNS, type RowIssue } from '#schema'
 import { ApiError } from '../../errors'
 
 /** Seed 004: "a size limit of 10,000 records". */
@@ -11,7 +11,6 @@ export type ServerCsv = { header: string[]; records: CsvRecord[] }
 /** A file read a slice at a time: its checked header, then its records one by one. */
 export type CsvReader = { header: string[]; records: Iterator<CsvRecord, void> }
 
-const KNOWN = new Set<string>(SERVER_CSV_COLUMNS)
 const NO_ISSUES: RowIssue[] = []
 /** Characters parsed per step: about 250 server rows (a bigger slice's rows outlive more collections), after a first step of a hundred or so. */
 const SLICE = 32 * 1024
@@ -101,7 +100,7 @@ function checkHeader(header: string[]): void {
     if (seen.has(name)) throw ApiError.invalid(`The header row names the column ${name} twice`, 'csv')
     seen.add(name)
   }
-  const unknown = header.filter((h) => !KNOWN.has(h))
+  const unknown = header.filter((h) => !SERVER_CSV_COLUMN_SET.has(h))
   if (unknown.length > 0) throw ApiError.invalid(`Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. The columns are: ${SERVER_CSV_COLUMNS.join(', ')}`, 'csv')
   const missing = REQUIRED_SERVER_COLUMNS.filter((c) => !seen.has(c))
   if (missing.length > 0) throw ApiError.invalid(`Missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, 'csv')

@@ -8,7 +8,8 @@ import { isForeignKeyViolation, kasmId } from '../ids'
 import { decryptSecret } from '../secrets'
 import { loadServerRefs } from './context'
 import { validateOne } from './rows'
-import { insertServers, toServers } from './store'
+import { encryptSecrets } from '../secrets'
+import { insertServerTuples, rowSecrets, serverTuple, tupleColumns } from './store'
 import { RawJson } from '../../raw-json'
 import { SERVER_JOINS, SERVER_VIEW } from './view'
 
@@ -45,12 +46,13 @@ export async function createServer(deps: Deps, caller: Caller, raw: Record<strin
   authorize(caller, 'servers_create')
   const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
-  const [server] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
+  const id = crypto.randomUUID()
+  const tuple = serverTuple(row, id, refs, await encryptSecrets(deps.config.secretKeys, rowSecrets(row)))
   await deps.db.transaction(async (tx) => {
-    await insertServers(tx, [server!])
-    await audit(tx, caller, 'create_server', { type: 'server', id: server!.id })
+    await insertServerTuples(tx, JSON.stringify([tuple]), deps.clock.now().toISOString())
+    await audit(tx, caller, 'create_server', { type: 'server', id })
   })
-  return getServer(deps, caller, server!.id)
+  return getServer(deps, caller, id)
 }
 
 /** The stored server as input columns (secrets decrypted), so a partial update is checked whole. */
@@ -74,10 +76,9 @@ export async function updateServer(deps: Deps, caller: Caller, patch: { server_i
   const raw = { ...(await asInput(deps, current.server, current)), ...changes }
   const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
-  const [next] = await toServers(deps.config.secretKeys, [row], refs, deps.clock.now())
-  const { id: _id, createdAt: _created, updatedAt: _updated, ...columns } = next!
+  const { id: _id, ...columns } = tupleColumns(serverTuple(row, current.server.id, refs, await encryptSecrets(deps.config.secretKeys, rowSecrets(row))))
   await deps.db.transaction(async (tx) => {
-    const updated = await tx.update(servers).set(columns).where(eq(servers.id, current.server.id)).returning({ id: servers.id })
+    const updated = await tx.update(servers).set({ ...columns, updatedAt: deps.clock.now() }).where(eq(servers.id, current.server.id)).returning({ id: servers.id })
     if (updated.length === 0) throw ApiError.notFound('Server', 'target_server.server_id')
     await audit(tx, caller, 'update_server', { type: 'server', id: current.server.id }, { fields: Object.keys(changes) })
   })

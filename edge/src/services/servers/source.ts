@@ -1,8 +1,6 @@
-import { checkServerRow, csvRowChecker, SERVER_CSV_COLUMNS, type RowIssue, type RowResult, type serverRowSchema } from '#schema'
+import { checkServerRow, csvRowChecker, SERVER_CSV_COLUMN_SET, SERVER_CSV_COLUMNS, type RowIssue, type RowResult, type serverRowSchema } from '#schema'
 import type { ColumnValues } from './context'
 import { parseServerCsv, readServerCsv, type ServerCsv } from './csv'
-
-const CSV_COLUMNS = new Set<string>(SERVER_CSV_COLUMNS)
 
 /** One row to check: its record number, problems with the row itself, and the row as the source holds it. */
 export type SourceRow<T = unknown> = { row: number; issues: RowIssue[]; data: T }
@@ -55,13 +53,13 @@ export function objectSource(servers: readonly Record<string, unknown>[]): Impor
       return out
     },
     columns: (rows) => (column) => (rows as Row[]).map((r) => r.data[column]),
-    checker: (schema) => (r) => checkServerRow(schema, (r as Row).data, CSV_COLUMNS),
+    checker: (schema) => (r) => checkServerRow(schema, (r as Row).data, SERVER_CSV_COLUMN_SET),
     report: () => asCsv(servers),
   }
 }
 
 function asCsv(servers: readonly Record<string, unknown>[]): ServerCsv {
-  const header = [...SERVER_CSV_COLUMNS, ...new Set(servers.flatMap((s) => Object.keys(s).filter((k) => !CSV_COLUMNS.has(k))))]
+  const header = [...SERVER_CSV_COLUMNS, ...new Set(servers.flatMap((s) => Object.keys(s).filter((k) => !SERVER_CSV_COLUMN_SET.has(k))))]
   const cell = (x: unknown) => (x === null || x === undefined ? '' : Array.isArray(x) ? x.join(',') : typeof x === 'object' ? JSON.stringify(x) : String(x))
   return { header, records: servers.map((s, i) => ({ row: i + 1, fields: header.map((h) => cell(s[h])), issues: [] })) }
 }

@@ -1,48 +1,25 @@
 import { sql } from 'drizzle-orm'
-import type { DbOrTx, Server, ServerRow } from '#schema'
-import type { SecretKeyRing } from '../secrets'
-import { encryptSecrets } from '../secrets'
+import type { DbOrTx, NewServer, ServerRow } from '#schema'
 import type { ServerRefs } from './context'
 
-/** Validated rows as table rows, secrets encrypted under one key. */
-export async function toServers(ring: SecretKeyRing, rows: readonly ServerRow[], refs: ServerRefs, now: Date): Promise<Server[]> {
-  const secrets = await encryptSecrets(ring, rows.flatMap((r) => [r.connection_password, r.private_key, r.passphrase]))
-  return rows.map((r, i) => ({
-    id: crypto.randomUUID(),
-    name: r.name,
-    enabled: r.enabled,
-    zoneId: refs.zones.get(r.zone_name)!,
-    poolId: r.pool_id,
-    assignedUserId: r.assigned_username === null ? null : refs.users.get(r.assigned_username.toLowerCase())!,
-    windowsServiceInstalled: r.windows_service_installed,
-    connectionType: r.connection_type,
-    credentialType: r.connection_credential_type,
-    host: r.ip_hostname,
-    port: r.port,
-    ssoUsernameDomain: r.sso_username_domain,
-    connectionUsername: r.connection_username,
-    connectionPasswordEnc: secrets[i * 3] ?? null,
-    privateKeyEnc: secrets[i * 3 + 1] ?? null,
-    passphraseEnc: secrets[i * 3 + 2] ?? null,
-    useUserPrivateKey: r.use_user_private_key,
-    connectionInfo: r.connection_info,
-    maxSimultaneousSessions: r.max_simultaneous_sessions,
-    maxSimultaneousUsers: r.max_simultaneous_users,
-    labels: r.labels,
-    createdAt: now,
-    updatedAt: now,
-  }))
-}
-
-// The rows travel as one jsonb parameter of arrays (no repeated keys to write or parse), which
-// Postgres expands itself: far under the 65,535-parameter limit a 10,000-row VALUES list would break.
-const HEAD = sql.raw('insert into servers (id, name, enabled, zone_id, pool_id, assigned_user_id, windows_service_installed, connection_type, credential_type, host, port, sso_username_domain, connection_username, connection_password_enc, private_key_enc, passphrase_enc, use_user_private_key, connection_info, max_simultaneous_sessions, max_simultaneous_users, labels, created_at, updated_at) select (r->>0)::uuid, r->>1, (r->>2)::boolean, (r->>3)::uuid, (r->>4)::uuid, (r->>5)::uuid, (r->>6)::boolean, r->>7, r->>8, r->>9, (r->>10)::integer, r->>11, r->>12, r->>13, r->>14, r->>15, (r->>16)::boolean, nullif(r->17, \'null\'::jsonb), (r->>18)::integer, (r->>19)::integer, r->20, t.at, t.at from jsonb_array_elements(')
-const MID = sql.raw('::jsonb) r, (select ')
-const TAIL = sql.raw('::timestamptz as at) t')
+/** How the insert reads a tuple element: as text, cast, or as jsonb (JSON null as SQL NULL). */
+type Read = 'text' | 'uuid' | 'boolean' | 'integer' | 'jsonb' | 'jsonb or null'
+/** The table's written columns in tuple order: the drizzle key, the SQL column, how it is read. */
+const COLUMNS = [
+  ['id', 'id', 'uuid'], ['name', 'name', 'text'], ['enabled', 'enabled', 'boolean'], ['zoneId', 'zone_id', 'uuid'],
+  ['poolId', 'pool_id', 'uuid'], ['assignedUserId', 'assigned_user_id', 'uuid'],
+  ['windowsServiceInstalled', 'windows_service_installed', 'boolean'], ['connectionType', 'connection_type', 'text'],
+  ['credentialType', 'credential_type', 'text'], ['host', 'host', 'text'], ['port', 'port', 'integer'],
+  ['ssoUsernameDomain', 'sso_username_domain', 'text'], ['connectionUsername', 'connection_username', 'text'],
+  ['connectionPasswordEnc', 'connection_password_enc', 'text'], ['privateKeyEnc', 'private_key_enc', 'text'],
+  ['passphraseEnc', 'passphrase_enc', 'text'], ['useUserPrivateKey', 'use_user_private_key', 'boolean'],
+  ['connectionInfo', 'connection_info', 'jsonb or null'], ['maxSimultaneousSessions', 'max_simultaneous_sessions', 'integer'],
+  ['maxSimultaneousUsers', 'max_simultaneous_users', 'integer'], ['labels', 'labels', 'jsonb'],
+] as const satisfies readonly (readonly [keyof NewServer, string, Read])[]
 
 /**
- * A server as the insert statement's jsonb array takes it: the table's columns in HEAD's order, ids
- * dashed or in Kasm's 32-digit form (Postgres reads either as uuid), secrets sealed.
+ * A server as the insert's jsonb array takes it, in COLUMNS order: ids dashed or in Kasm's 32-digit
+ * form (Postgres reads either as uuid), secrets sealed.
  */
 export type ServerTuple = [
   id: string, name: string, enabled: boolean, zoneId: string, poolId: string | null, assignedUserId: string | null,
@@ -52,17 +29,34 @@ export type ServerTuple = [
   maxSimultaneousSessions: number, maxSimultaneousUsers: number, labels: string[],
 ]
 
-/** Inserts any number of servers in one statement. */
-export async function insertServers(db: DbOrTx, rows: readonly Server[]): Promise<void> {
-  if (rows.length === 0) return
-  const tuples = rows.map((s): ServerTuple => [
-    s.id, s.name, s.enabled, s.zoneId, s.poolId, s.assignedUserId, s.windowsServiceInstalled, s.connectionType, s.credentialType,
-    s.host, s.port, s.ssoUsernameDomain, s.connectionUsername, s.connectionPasswordEnc, s.privateKeyEnc, s.passphraseEnc,
-    s.useUserPrivateKey, s.connectionInfo, s.maxSimultaneousSessions, s.maxSimultaneousUsers, s.labels,
-  ])
-  // One creation time for the statement's rows (toServers gives them all the same one).
-  await insertServerTuples(db, JSON.stringify(tuples), rows[0]!.createdAt.toISOString())
+/** A checked row as a table tuple: the one place a server's input fields become its columns. */
+export function serverTuple(r: ServerRow, id: string, refs: ServerRefs, secrets: readonly (string | null)[], at = 0): ServerTuple {
+  return [
+    id, r.name, r.enabled, refs.zones.get(r.zone_name)!, r.pool_id,
+    r.assigned_username === null ? null : refs.users.get(r.assigned_username.toLowerCase())!,
+    r.windows_service_installed, r.connection_type, r.connection_credential_type, r.ip_hostname, r.port,
+    r.sso_username_domain, r.connection_username, secrets[at]!, secrets[at + 1]!, secrets[at + 2]!,
+    r.use_user_private_key, r.connection_info, r.max_simultaneous_sessions, r.max_simultaneous_users, r.labels,
+  ]
 }
+
+/** The secrets of a row in the order serverTuple reads them. */
+export const rowSecrets = (r: ServerRow) => [r.connection_password, r.private_key, r.passphrase]
+
+/** A tuple as drizzle columns, for an update. */
+export function tupleColumns(t: ServerTuple): NewServer {
+  return Object.fromEntries(COLUMNS.map(([key], i) => [key, t[i]])) as NewServer
+}
+
+const read = (i: number, how: Read) =>
+  how === 'text' ? `r->>${i}` : how === 'jsonb' ? `r->${i}` : how === 'jsonb or null' ? `nullif(r->${i}, 'null'::jsonb)` : `(r->>${i})::${how}`
+// The rows travel as one jsonb parameter of arrays (no repeated keys to write or parse), which
+// Postgres expands itself: far under the 65,535-parameter limit a 10,000-row VALUES list would break.
+const HEAD = sql.raw(
+  `insert into servers (${COLUMNS.map(([, column]) => column).join(', ')}, created_at, updated_at) select ${COLUMNS.map(([, , how], i) => read(i, how)).join(', ')}, t.at, t.at from jsonb_array_elements(`,
+)
+const MID = sql.raw('::jsonb) r, (select ')
+const TAIL = sql.raw('::timestamptz as at) t')
 
 /** Inserts servers given as the JSON text of a ServerTuple list, all created at `created` (ISO). */
 export async function insertServerTuples(db: DbOrTx, json: string, created: string): Promise<void> {
