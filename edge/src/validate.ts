@@ -4,22 +4,29 @@ import { ApiError } from './errors'
 
 /** Turns valibot issues into `{ "target_user.username": ["must not be empty"] }`, never echoing input. */
 export function issuesByField(issues: readonly v.BaseIssue<unknown>[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  // A Map, not an object: a client's key may be named `constructor` or `__proto__`.
+  const out = new Map<string, string[]>()
   for (const issue of issues) {
-    const path = v.getDotPath(issue) ?? unknownKeyPath(issue) ?? '(body)'
-    ;(out[path] ??= []).push(describe(issue))
+    const path = fieldPath(issue)
+    const list = out.get(path) ?? []
+    list.push(describe(issue))
+    out.set(path, list)
   }
-  return out
+  return Object.fromEntries(out)
 }
 
-// strictObject reports an unknown key with the key as the last path item's `key`.
-function unknownKeyPath(issue: v.BaseIssue<unknown>): string | null {
-  const keys = issue.path?.map((p) => String(p.key))
-  return keys && keys.length > 0 ? keys.join('.') : null
+/** Longest field path echoed back: a client's own key names, cut so a huge key cannot bloat the answer. */
+const MAX_PATH_CHARS = 200
+
+function fieldPath(issue: v.BaseIssue<unknown>): string {
+  // getDotPath gives up on non-string keys; an unknown key's issue carries the key as the last item.
+  const path = v.getDotPath(issue) ?? issue.path?.map((p) => String(p.key)).join('.') ?? ''
+  if (path === '') return '(body)'
+  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path
 }
 
 function describe(issue: v.BaseIssue<unknown>): string {
-  if (issue.type === 'strict_object' || (issue.kind === 'schema' && issue.expected === 'never')) return 'is not a known field'
+  if (issue.kind === 'schema' && issue.expected === 'never') return 'is not a known field'
   if (issue.kind === 'schema' && issue.received === 'undefined') return 'is required'
   if (issue.kind === 'schema') return `must be ${issue.expected ?? 'valid'}`
   return issue.message

@@ -7,14 +7,14 @@ const KeyFieldsSchema = {
   enabled: v.optional(v.boolean()),
   expires: v.optional(v.nullable(DateTimeSchema)),
 }
-export const CreateApiKeySchema = body({ target_api_key: v.strictObject({ name: NameSchema(255), ...KeyFieldsSchema }) })
+export const CreateApiKeySchema = body({ target_api_key: v.object({ name: NameSchema(255), ...KeyFieldsSchema }) })
 export const UpdateApiKeySchema = body({
-  target_api_key: v.strictObject({ api_key_id: IdSchema, name: v.optional(NameSchema(255)), ...KeyFieldsSchema }),
+  target_api_key: v.object({ api_key_id: IdSchema, name: v.optional(NameSchema(255)), ...KeyFieldsSchema }),
 })
-export const TargetApiKeySchema = body({ target_api_key: v.strictObject({ api_key_id: IdSchema }) })
+export const TargetApiKeySchema = body({ target_api_key: v.object({ api_key_id: IdSchema }) })
 /** Replaces the key's permissions with exactly this list. */
 export const SetApiKeyPermissionsSchema = body({
-  target_api_key: v.strictObject({ api_key_id: IdSchema }),
+  target_api_key: v.object({ api_key_id: IdSchema }),
   target_permissions: PermissionListSchema,
 })
 

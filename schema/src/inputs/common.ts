@@ -42,8 +42,12 @@ export const DateTimeSchema = v.pipe(
   v.transform((s) => new Date(s)),
 )
 
-/** Builds a verb's body schema: its own fields plus optional API credentials; other keys are refused. */
+/**
+ * Builds a verb's body schema: its own fields plus optional API credentials. Other keys are ignored,
+ * as Kasm ignores them: its clients send extra fields everywhere (and send back what they read).
+ * Objects that are ours to define (run configs, connection info) stay strict and name unknown keys.
+ */
 export const body = <E extends v.ObjectEntries>(entries: E) =>
-  v.strictObject({ api_key: v.optional(v.string()), api_key_secret: v.optional(v.string()), ...entries })
+  v.object({ api_key: v.optional(v.string()), api_key_secret: v.optional(v.string()), ...entries })
 
 export const EmptyBodySchema = body({})

@@ -3,13 +3,13 @@ import { isPermission } from '../permissions'
 import { body, IdSchema, NameSchema, OptionalTextSchema } from './common'
 
 const PrioritySchema = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1), v.maxValue(100_000))
-const TargetGroupRefSchema = v.strictObject({ group_id: IdSchema })
+const TargetGroupRefSchema = v.object({ group_id: IdSchema })
 
 export const CreateGroupSchema = body({
-  target_group: v.strictObject({ name: NameSchema(255), description: OptionalTextSchema(4000), priority: PrioritySchema }),
+  target_group: v.object({ name: NameSchema(255), description: OptionalTextSchema(4000), priority: PrioritySchema }),
 })
 export const UpdateGroupSchema = body({
-  target_group: v.strictObject({
+  target_group: v.object({
     group_id: IdSchema,
     name: v.optional(NameSchema(255)),
     description: OptionalTextSchema(4000),
@@ -17,8 +17,8 @@ export const UpdateGroupSchema = body({
   }),
 })
 export const TargetGroupSchema = body({ target_group: TargetGroupRefSchema })
-export const UserGroupSchema = body({ target_user: v.strictObject({ user_id: IdSchema }), target_group: TargetGroupRefSchema })
-export const ImageGroupSchema = body({ target_group: TargetGroupRefSchema, target_image: v.strictObject({ image_id: IdSchema }) })
+export const UserGroupSchema = body({ target_user: v.object({ user_id: IdSchema }), target_group: TargetGroupRefSchema })
+export const ImageGroupSchema = body({ target_group: TargetGroupRefSchema, target_image: v.object({ image_id: IdSchema }) })
 
 /** A list of permission names, each checked against the catalogue. */
 export const PermissionListSchema = v.pipe(
@@ -30,7 +30,7 @@ export const GroupPermissionsSchema = body({ target_group: TargetGroupRefSchema,
 /** `value: null` removes the group's own value, so the setting falls back to other groups or the default. */
 export const UpdateSettingsGroupSchema = body({
   target_group: TargetGroupRefSchema,
-  target_setting: v.strictObject({ name: v.pipe(v.string(), v.minLength(1)), value: v.unknown() }),
+  target_setting: v.object({ name: v.pipe(v.string(), v.minLength(1)), value: v.unknown() }),
 })
 
 export type CreateGroupInput = v.InferOutput<typeof CreateGroupSchema>['target_group']

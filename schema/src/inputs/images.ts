@@ -53,12 +53,12 @@ const ImageFieldsSchema = {
 }
 
 export const CreateImageSchema = body({
-  target_image: v.strictObject({ friendly_name: NameSchema(255), ...ImageFieldsSchema }),
+  target_image: v.object({ friendly_name: NameSchema(255), ...ImageFieldsSchema }),
 })
 export const UpdateImageSchema = body({
-  target_image: v.strictObject({ image_id: IdSchema, friendly_name: v.optional(NameSchema(255)), ...ImageFieldsSchema }),
+  target_image: v.object({ image_id: IdSchema, friendly_name: v.optional(NameSchema(255)), ...ImageFieldsSchema }),
 })
-export const TargetImageSchema = body({ target_image: v.strictObject({ image_id: IdSchema }) })
+export const TargetImageSchema = body({ target_image: v.object({ image_id: IdSchema }) })
 
 export type CreateImageInput = v.InferOutput<typeof CreateImageSchema>['target_image']
 export type UpdateImageInput = v.InferOutput<typeof UpdateImageSchema>['target_image']

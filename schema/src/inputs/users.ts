@@ -17,19 +17,19 @@ export const UsernameSchema = v.pipe(
   v.regex(/^[^\s]+$/, 'must not contain spaces'),
 )
 
-export const TargetUserRefSchema = v.strictObject({ user_id: IdSchema })
+export const TargetUserRefSchema = v.object({ user_id: IdSchema })
 
 export const GetUserSchema = body({
   target_user: v.pipe(
-    v.strictObject({ user_id: v.optional(IdSchema), username: v.optional(v.pipe(v.string(), v.trim())) }),
+    v.object({ user_id: v.optional(IdSchema), username: v.optional(v.pipe(v.string(), v.trim())) }),
     v.check((t) => t.user_id !== undefined || (t.username ?? '') !== '', 'needs user_id or username'),
   ),
 })
 export const CreateUserSchema = body({
-  target_user: v.strictObject({ username: UsernameSchema, password: v.optional(PasswordSchema), ...UserFieldsSchema }),
+  target_user: v.object({ username: UsernameSchema, password: v.optional(PasswordSchema), ...UserFieldsSchema }),
 })
 export const UpdateUserSchema = body({
-  target_user: v.strictObject({
+  target_user: v.object({
     user_id: IdSchema,
     username: v.optional(UsernameSchema),
     password: v.optional(PasswordSchema),
@@ -51,7 +51,7 @@ const SshPublicKeySchema = v.pipe(
 )
 
 export const UpdateUserAttributesSchema = body({
-  target_user_attributes: v.strictObject({
+  target_user_attributes: v.object({
     user_id: IdSchema,
     ssh_public_key: v.optional(v.nullable(SshPublicKeySchema)),
     default_image: v.optional(v.nullable(IdSchema)),

@@ -12,11 +12,11 @@ const ZoneFieldsSchema = {
   proxy_port: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65_535)))),
   proxy_path: OptionalTextSchema(255),
 }
-export const CreateZoneSchema = body({ target_zone: v.strictObject({ zone_name: NameSchema(255), ...ZoneFieldsSchema }) })
+export const CreateZoneSchema = body({ target_zone: v.object({ zone_name: NameSchema(255), ...ZoneFieldsSchema }) })
 export const UpdateZoneSchema = body({
-  target_zone: v.strictObject({ zone_id: IdSchema, zone_name: v.optional(NameSchema(255)), ...ZoneFieldsSchema }),
+  target_zone: v.object({ zone_id: IdSchema, zone_name: v.optional(NameSchema(255)), ...ZoneFieldsSchema }),
 })
-export const TargetZoneSchema = body({ target_zone: v.strictObject({ zone_id: IdSchema }) })
+export const TargetZoneSchema = body({ target_zone: v.object({ zone_id: IdSchema }) })
 
 export type CreateZoneInput = v.InferOutput<typeof CreateZoneSchema>['target_zone']
 export type UpdateZoneInput = v.InferOutput<typeof UpdateZoneSchema>['target_zone']

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { ExecCommandKasmSchema, GetKasmScreenshotSchema, GetKasmsSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
+import { ExecCommandKasmSchema, GetKasmScreenshotSchema, GetKasmsSchema, GetKasmStatusSchema, KasmRefSchema, RequestKasmSchema } from '#schema'
 import type { CallerEnv } from '../../env'
 import { execCommandKasm } from '../../services/kasms/exec'
 import { changeKasmState } from '../../services/kasms/lifecycle'
@@ -10,7 +10,7 @@ import { vJson } from '../../validate'
 
 export const kasmsApi = new Hono<CallerEnv>()
   .post('/request_kasm', vJson(RequestKasmSchema), async (c) => c.json(await requestKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
-  .post('/get_kasm_status', vJson(KasmRefSchema), async (c) => c.json(await getKasmStatus(c.var.deps, c.var.caller, c.req.valid('json'))))
+  .post('/get_kasm_status', vJson(GetKasmStatusSchema), async (c) => c.json(await getKasmStatus(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/get_kasms', vJson(GetKasmsSchema), async (c) => c.json(await listKasms(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/destroy_kasm', vJson(KasmRefSchema), async (c) => c.json(await destroyKasm(c.var.deps, c.var.caller, c.req.valid('json'))))
   .post('/exec_command_kasm', vJson(ExecCommandKasmSchema), async (c) => c.json(await execCommandKasm(c.var.deps, c.var.caller, c.req.valid('json'))))

@@ -1,5 +1,5 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm'
-import { agents, groupImages, kasms, userGroups, users, zones, type DbOrTx } from '#schema'
+import { agents, groupImages, kasms, userAttributes, userGroups, users, zones, type DbOrTx, type RequestKasmInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -16,6 +16,13 @@ import { choosePlacement, type AgentLoad } from './placement'
 
 /** Sessions in these states hold no resources and do not count against max_kasms_per_user. */
 export const ENDED_STATES = ['deleted', 'error'] as const
+
+/** Kasm launches the user's default workspace when a request names none, with Kasm's own error when unset. */
+async function defaultImageOf(tx: DbOrTx, userId: string): Promise<string> {
+  const [a] = await tx.select({ id: userAttributes.defaultImageId }).from(userAttributes).where(eq(userAttributes.userId, userId)).limit(1)
+  if (!a?.id) throw ApiError.invalid('No Default Image Found', 'image_id')
+  return a.id
+}
 
 async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
   // Row locks on every candidate, in id order: concurrent launches queue here, so two of them can
@@ -57,14 +64,15 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
  * `request_kasm`: checks the workspace and the user's limits, places the session on an agent and
  * reserves its resources, all in one transaction; then wakes the agent. Answers with Kasm's fields.
  */
-export async function requestKasm(deps: Deps, caller: Caller, input: { image_id: string; user_id?: string; enable_sharing?: boolean }) {
+export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasmInput) {
   const subjectId = subjectUserId(caller, input.user_id)
   const now = deps.clock.now()
   const sessionToken = randomToken(32)
   const { kasm, agent, user } = await deps.db.transaction(async (tx) => {
     const user = await findUser(tx, subjectId, 'user_id')
     if (user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled')
-    const image = await findImage(tx, input.image_id).catch(() => {
+    const imageId = input.image_id ?? (await defaultImageOf(tx, user.id))
+    const image = await findImage(tx, imageId).catch(() => {
       throw ApiError.notFound('Workspace', 'image_id')
     })
     if (!image.enabled) throw ApiError.conflict('This workspace is disabled', 'image_id')

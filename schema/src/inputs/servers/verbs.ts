@@ -8,7 +8,7 @@ const Fields = v.record(v.string(), v.unknown())
 
 export const CreateServerSchema = body({ target_server: Fields })
 export const UpdateServerSchema = body({ target_server: v.objectWithRest({ server_id: IdSchema }, v.unknown()) })
-export const TargetServerSchema = body({ target_server: v.strictObject({ server_id: IdSchema }) })
+export const TargetServerSchema = body({ target_server: v.object({ server_id: IdSchema }) })
 
 /** `csv` (the file's text) or `servers` (rows as objects with the same columns): exactly one. */
 export const BatchCreateServerSchema = v.pipe(
@@ -21,16 +21,16 @@ export const BatchCreateServerSchema = v.pipe(
 
 const PoolType = v.picklist(SERVER_POOL_TYPES, `must be one of ${SERVER_POOL_TYPES.join(', ')}`)
 export const CreateServerPoolSchema = body({
-  target_server_pool: v.strictObject({ server_pool_name: NameSchema(255), server_pool_type: v.optional(PoolType, 'Server'), description: OptionalTextSchema(4000) }),
+  target_server_pool: v.object({ server_pool_name: NameSchema(255), server_pool_type: v.optional(PoolType, 'Server'), description: OptionalTextSchema(4000) }),
 })
 export const UpdateServerPoolSchema = body({
-  target_server_pool: v.strictObject({
+  target_server_pool: v.object({
     server_pool_id: IdSchema,
     server_pool_name: v.optional(NameSchema(255)),
     server_pool_type: v.optional(PoolType),
     description: OptionalTextSchema(4000),
   }),
 })
-export const TargetServerPoolSchema = body({ target_server_pool: v.strictObject({ server_pool_id: IdSchema }) })
+export const TargetServerPoolSchema = body({ target_server_pool: v.object({ server_pool_id: IdSchema }) })
 export type CreateServerPoolInput = v.InferOutput<typeof CreateServerPoolSchema>['target_server_pool']
 export type UpdateServerPoolInput = v.InferOutput<typeof UpdateServerPoolSchema>['target_server_pool']
