@@ -1,6 +1,7 @@
 // The pure mapping from a session request to the Engine API 1.41 create body.
 import { posix } from 'node:path'
 import type Docker from 'dockerode'
+import { localeVariables, type AgentEnvName } from '#schema'
 import { applyRunConfig, type CreateDraft } from './run-config'
 import type { SessionSpec } from './session-spec'
 
@@ -43,6 +44,10 @@ export function containerCreateOptions(spec: SessionSpec, opts: ContainerSpecOpt
     draft.host.DeviceRequests = [{ Driver: 'nvidia', Count: spec.gpuCount, Capabilities: [['gpu']] }]
   }
   applyRunConfig(spec.runConfig, draft)
+  // Precedence, later wins: the workspace's run_config, then the launch's named options, then the
+  // launch's own `environment` (Kasm: a launch's environment wins over the workspace's; the most
+  // explicit statement of one request wins over its derived values), then the agent's variables.
+  for (const [name, value] of Object.entries({ ...launchVariables(spec), ...spec.environment })) draft.env.set(name, `${name}=${value}`)
 
   for (const [hostPath, m] of Object.entries(spec.volumeMappings)) {
     if (!posix.isAbsolute(hostPath) || !posix.isAbsolute(m.bind)) {
@@ -50,12 +55,14 @@ export function containerCreateOptions(spec: SessionSpec, opts: ContainerSpecOpt
     }
     draft.binds.push(`${hostPath}:${m.bind}:${m.mode ?? 'rw'}`)
   }
-  const profile = profileHostPath(spec)
+  // Disabled: the session starts from the image's home folder; the saved profile stays untouched.
+  const profile = spec.profileMode === 'Disabled' ? null : profileHostPath(spec)
   if (profile) draft.binds.push(`${profile}:${SESSION_HOME}:rw`)
   assertDistinctTargets(draft.binds)
 
-  // The agent's variables and labels are set last so a run config cannot replace them.
-  draft.env.set('VNC_PW', `VNC_PW=${spec.vncPassword}`)
+  // The agent's variables and labels are set last so neither a run config nor a launch can replace them.
+  const own: Record<AgentEnvName, string> = { VNC_PW: spec.vncPassword }
+  for (const [name, value] of Object.entries(own)) draft.env.set(name, `${name}=${value}`)
   Object.assign(draft.labels, {
     [LABEL.kasmId]: spec.kasmId,
     [LABEL.userId]: spec.userId,
@@ -71,6 +78,23 @@ export function containerCreateOptions(spec: SessionSpec, opts: ContainerSpecOpt
     Env: [...draft.env.values()],
     Labels: draft.labels,
     HostConfig: { ...draft.host, ...(draft.binds.length > 0 && { Binds: draft.binds }) },
+  }
+}
+
+/**
+ * The variables a launch's named options become. KASM_URL is what Kasm's browser images read for
+ * their start page: kasmtech/workspaces-images src/ubuntu/install/chrome/custom_startup.sh
+ * (`kasm_startup`) opens $KASM_URL, else the image's own default $LAUNCH_URL, so the launch's URL
+ * goes in KASM_URL and an image's LAUNCH_URL stays its fallback.
+ */
+function launchVariables(spec: SessionSpec): Record<string, string> {
+  // The edge refuses a tag that names no locale; should this host's ICU still name none, the
+  // image's own locale is kept rather than failing the session over a language.
+  const locale = spec.clientLanguage ? localeVariables(spec.clientLanguage) : null
+  return {
+    ...locale,
+    ...(spec.clientTimezone && { TZ: spec.clientTimezone }),
+    ...(spec.kasmUrl && { KASM_URL: spec.kasmUrl }),
   }
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 import Docker from 'dockerode'
-import { containerCreateOptions, LABEL, SESSION_HOME } from './container-spec'
+import { containerCreateOptions, LABEL, profileHostPath, SESSION_HOME } from './container-spec'
 import type { DockerPort, ManagedContainer } from './docker-port'
 import { prepareProfileDir, prepareVolumeMappings, SESSION_GID, SESSION_UID } from './host-dirs'
 import { isolateSessionBridge, removeIsolation } from './isolation'
@@ -84,6 +84,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort {
     },
 
     async createSession(spec, specOpts) {
+      if (spec.profileMode === 'Reset') await assertProfileUnused(docker, profileHostPath(spec))
       await prepareProfileDir(spec)
       const volumeMappings = await prepareVolumeMappings(spec.volumeMappings, (path, err) =>
         warn(`volume mapping ${path} left out of session ${spec.kasmId}: ${String(err)}`),
@@ -227,6 +228,18 @@ async function inspectNetwork(docker: Docker, name: string): Promise<Docker.Netw
   } catch (err) {
     if (statusOf(err) === 404) return null
     throw err
+  }
+}
+
+/**
+ * Reset must not empty a profile a live container has bound (the same user's other session of the
+ * workspace): that session's home would vanish under it. Stopped containers are not counted.
+ */
+async function assertProfileUnused(docker: Docker, path: string | null): Promise<void> {
+  if (!path) return
+  const live = await docker.listContainers({ filters: { status: ['running', 'paused', 'restarting'] } })
+  if (live.some((c) => c.Mounts?.some((m) => m.Type === 'bind' && m.Source === path))) {
+    throw new Error(`the persistent profile ${path} is in use by a running session; end it before resetting the profile`)
   }
 }
 

@@ -1,3 +1,5 @@
+import type { PersistentProfileMode } from '#schema'
+
 /** One host folder mapped into a session (Kasm's volume_mappings entry, keyed by the absolute host path). */
 export type VolumeMapping = {
   bind: string
@@ -31,6 +33,16 @@ export type SessionSpec = {
   /** Absolute host path; may contain {username} {user_id} {image_id}. */
   persistentProfilePath: string | null
   volumeMappings: Record<string, VolumeMapping>
+  /** Enabled binds the profile, Disabled leaves it out, Reset empties it first; moot without a profile path. */
+  profileMode: PersistentProfileMode
+  /** request_kasm's `environment`: wins over the run config's, never over the agent's own variables. */
+  environment: Record<string, string>
+  /** Browser language tag (en-US, pt_BR) for LANG, LANGUAGE and LC_ALL; null leaves the image's. */
+  clientLanguage: string | null
+  /** IANA time zone for TZ; null leaves the image's. */
+  clientTimezone: string | null
+  /** Browser start page (Kasm's `kasm_url`), passed as KASM_URL. */
+  kasmUrl: string | null
   vncPassword: string
   agentId: string
 }

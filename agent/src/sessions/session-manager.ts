@@ -46,6 +46,9 @@ export function createSessionManager(opts: SessionManagerOptions) {
       kasmId: w.kasm_id, userId: w.user_id, username: w.username, imageId: w.image_id, image: w.image,
       cores: w.cores, memoryBytes: w.memory_bytes, gpuCount: w.gpu_count, runConfig: w.run_config,
       persistentProfilePath: w.persistent_profile_path, volumeMappings: w.volume_mappings,
+      // A spec from an edge without launch options launches as before: profile enabled, nothing added.
+      profileMode: w.persistent_profile_mode ?? 'Enabled', environment: w.environment ?? {},
+      clientLanguage: w.client_language ?? null, clientTimezone: w.client_timezone ?? null, kasmUrl: w.kasm_url ?? null,
       vncPassword: opts.identity.vncPassword(w.kasm_id), agentId: opts.identity.agentId!,
     }
   }

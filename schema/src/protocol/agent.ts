@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import type { PersistentProfileMode } from './launch-options'
 
 /** Wire schemas of the agent protocol (DESIGN §4), shared by the edge routes and the agent. */
 const ResourcesSchema = v.strictObject({
@@ -76,6 +77,18 @@ export type LaunchSpec = {
   /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
   registry: { server: string | null; username: string; password_enc: string } | null
   lifecycle: { keepalive_expiration_action: 'delete' | 'pause' | 'stop'; session_time_limit: number; keepalive_interval?: number }
+  // request_kasm's launch options, resolved by the edge. Optional: a spec stored by an edge that
+  // predates them has none, and the agent then launches as it did before.
+  /** The launch's own variables; they win over the workspace's run_config.environment. */
+  environment?: Record<string, string>
+  /** Browser language tag (en-US, pt_BR), the request's or the user's preferred language: LANG, LANGUAGE, LC_ALL. */
+  client_language?: string | null
+  /** IANA time zone, the request's or the user's preferred one: TZ. */
+  client_timezone?: string | null
+  /** How to treat the persistent profile; null when the session has none (nothing to enable, disable or reset). */
+  persistent_profile_mode?: PersistentProfileMode | null
+  /** Start page for browser workspaces: KASM_URL. */
+  kasm_url?: string | null
 }
 
 /** Poll work (the edge's answer): what the agent must bring about. */

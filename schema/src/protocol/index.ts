@@ -1,2 +1,3 @@
 export * from './agent'
 export * from './signing'
+export * from './launch-options'

@@ -168,6 +168,54 @@ describe('containerCreateOptions', () => {
   })
 })
 
+describe('launch options', () => {
+  const envOf = (body: { Env?: string[] }) => Object.fromEntries((body.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))
+  const create = (more: Partial<typeof spec>) => containerCreateOptions({ ...spec, ...more }, { network: 'n' })
+
+  it('layers the workspace’s variables, the launch’s named options, the launch’s environment, then the agent’s', () => {
+    const body = create({
+      runConfig: { environment: { SHARED: 'workspace', ONLY_WORKSPACE: '1', LANG: 'C.UTF-8', TZ: 'UTC', KASM_URL: 'https://workspace.example/' } },
+      clientLanguage: 'pt_BR',
+      clientTimezone: 'Europe/Paris',
+      kasmUrl: 'https://launch.example/start',
+      environment: { SHARED: 'launch', ONLY_LAUNCH: 'a=b c', VNC_PW: 'stolen' },
+    })
+    expect(envOf(body)).toEqual({
+      SHARED: 'launch', ONLY_WORKSPACE: '1', ONLY_LAUNCH: 'a=b c',
+      LANG: 'pt_BR.UTF-8', LANGUAGE: 'pt_BR:pt', LC_ALL: 'pt_BR.UTF-8', TZ: 'Europe/Paris',
+      KASM_URL: 'https://launch.example/start',
+      // Whatever the launch sends, the session's VNC password is the agent's.
+      VNC_PW: 'pw',
+    })
+    expect(body.Env!.filter((e) => e.startsWith('VNC_PW='))).toEqual(['VNC_PW=pw'])
+    // The launch's own environment is the most explicit statement and wins over its named options.
+    expect(envOf(create({ clientTimezone: 'Europe/Paris', environment: { TZ: 'Asia/Tokyo' } })).TZ).toBe('Asia/Tokyo')
+  })
+
+  it('turns a browser language into Kasm’s UTF-8 locale, filling in the likely region', () => {
+    const locale = (clientLanguage: string) => {
+      const { LANG, LANGUAGE, LC_ALL } = envOf(create({ clientLanguage }))
+      return { LANG, LANGUAGE, LC_ALL }
+    }
+    expect(locale('en-US')).toEqual({ LANG: 'en_US.UTF-8', LANGUAGE: 'en_US:en', LC_ALL: 'en_US.UTF-8' })
+    expect(locale('de')).toEqual({ LANG: 'de_DE.UTF-8', LANGUAGE: 'de_DE:de', LC_ALL: 'de_DE.UTF-8' })
+    expect(locale('zh-Hant-TW').LANG).toBe('zh_TW.UTF-8')
+    expect(locale('es-419').LANG).toBe('es_ES.UTF-8')
+    expect(locale('eo')).toEqual({ LANG: 'eo.UTF-8', LANGUAGE: 'eo', LC_ALL: 'eo.UTF-8' })
+  })
+
+  it('adds nothing when the launch names no options', () => {
+    expect(create({}).Env).toEqual(['VNC_PW=pw'])
+  })
+
+  it('binds the profile when Enabled or Reset, and leaves it out when Disabled', () => {
+    const binds = (profileMode: typeof spec.profileMode) => create({ persistentProfilePath: '/p/{username}', profileMode }).HostConfig?.Binds
+    expect(binds('Enabled')).toEqual(['/p/alice:/home/kasm-user:rw'])
+    expect(binds('Reset')).toEqual(['/p/alice:/home/kasm-user:rw'])
+    expect(binds('Disabled')).toBeUndefined()
+  })
+})
+
 describe('profileHostPath', () => {
   const path = (persistentProfilePath: string | null, more: Partial<typeof spec> = {}) =>
     profileHostPath({ ...spec, ...more, persistentProfilePath })

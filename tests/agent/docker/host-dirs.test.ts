@@ -1,5 +1,5 @@
 // Host folders a session binds, on the real filesystem (the tests run as root, like the agent).
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -29,6 +29,55 @@ describe('prepareProfileDir', () => {
     await expect(prepareProfileDir(aSessionSpec({ username: 'eve', persistentProfilePath: join(root, 'p', '{username}') })))
       .rejects.toThrow(/symlink/)
     expect(statSync(join(root, 'target')).uid).toBe(0)
+  })
+})
+
+describe('persistent profile modes', () => {
+  const profiles = join(root, 'modes')
+  const specFor = (username: string, profileMode: 'Enabled' | 'Disabled' | 'Reset') =>
+    aSessionSpec({ username, profileMode, persistentProfilePath: join(profiles, '{username}') })
+  /** A profile with a file, a hidden file, a nested folder and links out of it, beside a folder that must survive. */
+  function seed(username: string) {
+    const dir = join(profiles, username)
+    mkdirSync(join(dir, 'Desktop', 'deep'), { recursive: true })
+    writeFileSync(join(dir, 'Desktop', 'deep', 'note.txt'), 'kept?')
+    writeFileSync(join(dir, '.bashrc'), 'alias x=y')
+    const outside = join(root, `outside-${username}`)
+    mkdirSync(outside, { recursive: true })
+    writeFileSync(join(outside, 'precious.txt'), 'not yours')
+    symlinkSync(outside, join(dir, 'link-to-folder'))
+    symlinkSync(join(outside, 'precious.txt'), join(dir, 'Desktop', 'link-to-file'))
+    return { dir, outside }
+  }
+
+  it('Reset empties the profile folder, removing links as links, and touches nothing outside it', async () => {
+    const { dir, outside } = seed('reset-me')
+    mkdirSync(join(profiles, 'neighbour'))
+    writeFileSync(join(profiles, 'neighbour', 'theirs.txt'), 'x')
+    expect(await prepareProfileDir(specFor('reset-me', 'Reset'))).toBe(dir)
+    expect(readdirSync(dir)).toEqual([])
+    expect(statSync(dir)).toMatchObject({ uid: 1000, gid: 1000 })
+    expect(readFileSync(join(outside, 'precious.txt'), 'utf8')).toBe('not yours')
+    expect(readdirSync(join(profiles, 'neighbour'))).toEqual(['theirs.txt'])
+  })
+
+  it('Enabled keeps the profile; Disabled binds none and leaves it as it was', async () => {
+    const { dir } = seed('keep-me')
+    expect(await prepareProfileDir(specFor('keep-me', 'Enabled'))).toBe(dir)
+    expect(readdirSync(dir).sort()).toEqual(['.bashrc', 'Desktop', 'link-to-folder'])
+    expect(await prepareProfileDir(specFor('keep-me', 'Disabled'))).toBeNull()
+    expect(readFileSync(join(dir, 'Desktop', 'deep', 'note.txt'), 'utf8')).toBe('kept?')
+    expect(await prepareProfileDir(specFor('never-made', 'Disabled'))).toBeNull()
+    expect(existsSync(join(profiles, 'never-made'))).toBe(false)
+  })
+
+  it('Reset refuses a profile folder that is a symlink, and empties nothing', async () => {
+    const target = join(root, 'reset-target')
+    mkdirSync(target)
+    writeFileSync(join(target, 'keep.txt'), 'x')
+    symlinkSync(target, join(profiles, 'mallory'))
+    await expect(prepareProfileDir(specFor('mallory', 'Reset'))).rejects.toThrow(/symlink/)
+    expect(readdirSync(target)).toEqual(['keep.txt'])
   })
 })
 

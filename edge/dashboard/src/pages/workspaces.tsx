@@ -22,7 +22,12 @@ export function Workspaces() {
     setLaunching(w.image_id)
     setError(null)
     try {
-      const r = await api<{ kasm_id: string }>('request_kasm', { image_id: w.image_id })
+      // As Kasm's UI does: the desktop follows the browser's language and time zone.
+      const r = await api<{ kasm_id: string }>('request_kasm', {
+        image_id: w.image_id,
+        client_language: navigator.language,
+        client_timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      })
       go(`session/${r.kasm_id}`)
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'The launch failed')

@@ -11,7 +11,7 @@ import { findImage } from '../images/images'
 import { kasmId } from '../ids'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
-import { launchSpec } from './launch-spec'
+import { checkLaunchOptions, launchSpec, profilePathFor, resolveLaunchOptions } from './launch-spec'
 import { choosePlacement, type AgentLoad } from './placement'
 
 /** Sessions in these states hold no resources and do not count against max_kasms_per_user. */
@@ -65,6 +65,7 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
  * reserves its resources, all in one transaction; then wakes the agent. Answers with Kasm's fields.
  */
 export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasmInput) {
+  checkLaunchOptions(input)
   const subjectId = subjectUserId(caller, input.user_id)
   const now = deps.clock.now()
   const sessionToken = randomToken(32)
@@ -100,6 +101,7 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
       excludeLabels: image.excludeLabels,
     })
     if (!placement.ok) throw new ApiError('unavailable', placement.reason)
+    const options = await resolveLaunchOptions(tx, user.id, input, profilePathFor(image, settings) !== null)
     const [kasm] = await tx
       .insert(kasms)
       .values({
@@ -114,7 +116,7 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
         gpus: image.gpuCount,
         sessionTokenHash: sha256Hex(sessionToken),
         shareId: input.enable_sharing && settings.allow_kasm_sharing ? randomToken(8).toLowerCase() : null,
-        launchSpec: launchSpec(user, image, settings),
+        launchSpec: launchSpec(user, image, settings, options),
         keepaliveAt: now,
         expiresAt: new Date(now.getTime() + settings.keepalive_expiration * 1000),
       })

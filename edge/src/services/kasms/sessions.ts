@@ -33,6 +33,8 @@ function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {
     expiration_date: iso(k.expiresAt),
     /** Seconds between the keepalives a session view should send. */
     keepalive_interval: (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle?.keepalive_interval ?? 300,
+    /** The profile mode the session launched with; null when it has no persistent profile. */
+    persistent_profile_mode: (k.launchSpec as Partial<LaunchSpec> | null)?.persistent_profile_mode ?? null,
     ...extra,
   }
 }
