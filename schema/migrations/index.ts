@@ -94,5 +94,20 @@ export const MIGRATIONS: Migration[] = [
       "-- The foreign key's other half: a zone that servers are in cannot be deleted (ON DELETE RESTRICT).\nCREATE FUNCTION \"zones_keep_servers\"() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM \"servers\" WHERE \"zone_id\" = OLD.\"id\") THEN\n    RAISE foreign_key_violation USING\n      MESSAGE = 'update or delete on table \"zones\" violates foreign key constraint \"servers_zone_id_zones_id_fk\" on table \"servers\"',\n      DETAIL = 'Key (id) is still referenced from table \"servers\".',\n      TABLE = 'zones', CONSTRAINT = 'servers_zone_id_zones_id_fk';\n  END IF;\n  RETURN OLD;\nEND $$;",
       "CREATE TRIGGER \"zones_keep_servers\" BEFORE DELETE OR UPDATE OF \"id\" ON \"zones\" FOR EACH ROW EXECUTE FUNCTION \"zones_keep_servers\"();"
     ]
+  },
+  {
+    "tag": "0003_users_contact_login_links",
+    "hash": "cee35c222366529ecf5d020840464a0a69aada01bc17100bb8907424479ed153",
+    "statements": [
+      "CREATE TABLE \"login_links\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\tCONSTRAINT \"login_links_tokenHash_unique\" UNIQUE(\"token_hash\")\n);",
+      "ALTER TABLE \"user_attributes\" ADD COLUMN \"id\" uuid DEFAULT gen_random_uuid() NOT NULL;",
+      "ALTER TABLE \"users\" ADD COLUMN \"email\" text;",
+      "ALTER TABLE \"users\" ADD COLUMN \"city\" text;",
+      "ALTER TABLE \"users\" ADD COLUMN \"state\" text;",
+      "ALTER TABLE \"users\" ADD COLUMN \"country\" text;",
+      "ALTER TABLE \"login_links\" ADD CONSTRAINT \"login_links_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"login_links_expires_idx\" ON \"login_links\" USING btree (\"expires_at\");",
+      "ALTER TABLE \"user_attributes\" ADD CONSTRAINT \"user_attributes_id_unique\" UNIQUE(\"id\");"
+    ]
   }
 ]

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { MakeDeps } from '../deps'
 import type { AppEnv } from '../env'
+import { errorFields } from '../log'
 
 /** Builds the request's dependencies and releases them once the response is done. */
 export const provideDeps = (makeDeps: MakeDeps) =>
@@ -10,7 +11,7 @@ export const provideDeps = (makeDeps: MakeDeps) =>
     const { deps, release } = makeDeps(c.env)
     const defer = (work: Promise<unknown>) => {
       const ctx = safeExecutionCtx(c)
-      const logged = work.catch((err: unknown) => deps.log.warn('deferred work failed', { error: String(err) }))
+      const logged = work.catch((err: unknown) => deps.log.warn('deferred work failed', errorFields(err)))
       if (ctx) ctx.waitUntil(logged)
     }
     c.set('deps', { ...deps, defer })

@@ -7,6 +7,10 @@ const UserFieldsSchema = {
   phone: OptionalTextSchema(64),
   organization: OptionalTextSchema(255),
   notes: OptionalTextSchema(4000),
+  email: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(255), v.transform((s) => (s === '' ? null : s)), v.nullable(v.pipe(v.string(), v.email('must be an e-mail address')))))),
+  city: OptionalTextSchema(255),
+  state: OptionalTextSchema(255),
+  country: OptionalTextSchema(255),
   locked: v.optional(v.boolean()),
   disabled: v.optional(v.boolean()),
 }
@@ -50,18 +54,22 @@ const SshPublicKeySchema = v.pipe(
   ),
 )
 
+/** A flag sent as null (as Kasm's clients send one they read as unset) leaves it as it is. */
+const unsetIsUnchanged = <S extends v.GenericSchema>(s: S) => v.pipe(v.optional(v.nullable(s)), v.transform((x) => x ?? undefined))
+
 export const UpdateUserAttributesSchema = body({
   target_user_attributes: v.object({
     user_id: IdSchema,
-    ssh_public_key: v.optional(v.nullable(SshPublicKeySchema)),
+    // Kasm's clients send back what get_attributes gave them: "" for no key, null for an unset flag.
+    ssh_public_key: v.optional(v.nullable(v.union([v.literal(''), SshPublicKeySchema], 'must be an OpenSSH public key (e.g. "ssh-ed25519 AAAA… comment") or ""'))),
     default_image: v.optional(v.nullable(IdSchema)),
-    theme: v.optional(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto')),
+    theme: unsetIsUnchanged(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto')),
     preferred_language: OptionalTextSchema(35),
     preferred_timezone: OptionalTextSchema(64),
-    show_tips: v.optional(v.boolean()),
-    toggle_control_panel: v.optional(v.boolean()),
-    auto_login_kasm: v.optional(v.boolean()),
-    chat_sfx: v.optional(v.boolean()),
+    show_tips: unsetIsUnchanged(v.boolean()),
+    toggle_control_panel: unsetIsUnchanged(v.boolean()),
+    auto_login_kasm: unsetIsUnchanged(v.boolean()),
+    chat_sfx: unsetIsUnchanged(v.boolean()),
   }),
 })
 

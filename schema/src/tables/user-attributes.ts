@@ -8,6 +8,8 @@ export const userAttributes = pgTable('user_attributes', {
   userId: uuid()
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
+  /** Kasm's `user_attributes_id`: the row's own id, which Kasm's clients read (the key is the user). */
+  id: uuid().notNull().unique().defaultRandom(),
   sshPublicKey: text(),
   defaultImageId: uuid().references(() => images.id, { onDelete: 'set null' }),
   theme: text().notNull().default('auto'),

@@ -16,6 +16,11 @@ export const users = pgTable(
     phone: text(),
     organization: text(),
     notes: text(),
+    /** Kasm's contact fields: shown and edited by admins, used by nothing else. */
+    email: text(),
+    city: text(),
+    state: text(),
+    country: text(),
     /** Where the identity comes from: `local` now; `ldap`, `saml`, `oidc` with single sign-on. */
     realm: text().notNull().default('local'),
     locked: boolean().notNull().default(false),

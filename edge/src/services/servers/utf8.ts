@@ -5,14 +5,26 @@ const notUtf8 = (line: number) => ApiError.invalid(`The file is not valid UTF-8:
 
 /** A raw CSV body: refused, naming the line, unless it is well-formed UTF-8 (seed 004). */
 export function decodeCsvBytes(bytes: Uint8Array): string {
+  let text: string
   try {
-    return strict.decode(bytes)
+    text = strict.decode(bytes)
   } catch {
     const offset = firstInvalidByte(bytes)
     let line = 1
     for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++
     throw notUtf8(line)
   }
+  // Well-formed UTF-8, but Postgres stores no NUL in text.
+  const nul = text.indexOf('\u0000')
+  if (nul >= 0) throw ApiError.invalid(`The file contains a NUL character on line ${lineAt(text, nul)}`, 'csv')
+  return text
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, at: number): number {
+  let line = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++
+  return line
 }
 
 /**
@@ -21,10 +33,7 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
  */
 export function refuseReplacementChars(text: string): void {
   const at = text.indexOf('\uFFFD')
-  if (at < 0) return
-  let line = 1
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++
-  throw notUtf8(line)
+  if (at >= 0) throw notUtf8(lineAt(text, at))
 }
 
 /** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */

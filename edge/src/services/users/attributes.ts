@@ -4,12 +4,13 @@ import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, isSelf, type Caller } from '../auth/caller'
-import { kasmIdOrNull } from '../ids'
+import { kasmId, kasmIdOrNull } from '../ids'
 import { findUser } from './lookup'
 
 function attributesView(a: UserAttributes) {
   return {
-    user_id: a.userId.replaceAll('-', ''),
+    user_attributes_id: kasmId(a.id),
+    user_id: kasmId(a.userId),
     ssh_public_key: a.sshPublicKey,
     default_image: kasmIdOrNull(a.defaultImageId),
     theme: a.theme,
@@ -50,7 +51,7 @@ export async function updateAttributes(deps: Deps, caller: Caller, t: UpdateUser
     const [a] = await tx
       .update(userAttributes)
       .set({
-        ...(t.ssh_public_key !== undefined && { sshPublicKey: t.ssh_public_key }),
+        ...(t.ssh_public_key !== undefined && { sshPublicKey: t.ssh_public_key || null }),
         ...(t.default_image !== undefined && { defaultImageId: t.default_image }),
         ...(t.theme !== undefined && { theme: t.theme }),
         ...(t.preferred_language !== undefined && { preferredLanguage: t.preferred_language }),
