@@ -10,7 +10,7 @@ const FILE_NAME = /^(?!\.{1,2}$)[^/\\\0]{1,255}$/
 /**
  * `PUT /kasm/<id>/files/<name>` puts a file into the session's Uploads folder; `GET` takes one from
  * Downloads. Each checks the DLP flag carried by the edge-signed stream token, here where the bytes
- * flow (DESIGN §6), whatever the browser shows.
+ * flow (DESIGN §6), whatever the browser shows; a view-only viewer of a shared session never uploads.
  */
 export async function handleFiles(
   req: IncomingMessage,
@@ -19,6 +19,7 @@ export async function handleFiles(
 ): Promise<void> {
   if (!FILE_NAME.test(ctx.name)) return void res.writeHead(400).end('bad file name')
   if (req.method === 'PUT') {
+    if (ctx.claims.view_only) return void res.writeHead(403).end('a view-only viewer cannot upload')
     if (!ctx.claims.dlp.uploads) return void res.writeHead(403).end('uploads are not allowed for this session')
     const chunks: Buffer[] = []
     let size = 0

@@ -113,6 +113,7 @@ export function createGateway(opts: GatewayOptions) {
           upstream,
           vncPassword: opts.vncPassword(kasmId),
           dlp: { clipboardUp: claims.dlp.clipboard_up, clipboardDown: claims.dlp.clipboard_down },
+          viewOnly: claims.view_only,
           log: (msg: string, fields?: Record<string, unknown>) => opts.log.info(msg, { kasm_id: kasmId, ...fields }),
         }).catch((err: unknown) => opts.log.warn('relay ended with an error', { kasm_id: kasmId, error: String(err) }))
       })

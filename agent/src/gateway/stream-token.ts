@@ -4,6 +4,8 @@ export type StreamClaims = {
   sub: string
   kasm_id: string
   dlp: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean; printing: boolean }
+  /** Someone watching a shared session: the gateway passes them no input and no uploads. Absent in the token = false. */
+  view_only: boolean
 }
 
 /**
@@ -22,5 +24,7 @@ export async function verifyEdgeToken(token: string, jwks: { keys: JWK[] }, agen
 export async function verifyStreamToken(token: string, jwks: { keys: JWK[] }, agentId: string, kasmId: string): Promise<StreamClaims | null> {
   const p = await verifyEdgeToken(token, jwks, agentId, 'stream')
   if (!p || p.kasm_id !== kasmId || typeof p.sub !== 'string' || typeof p.dlp !== 'object' || p.dlp === null) return null
-  return p as unknown as StreamClaims
+  // Anything but a boolean is a token this agent does not understand: refused, not read as "full control".
+  if (p.view_only !== undefined && typeof p.view_only !== 'boolean') return null
+  return { ...(p as unknown as StreamClaims), view_only: p.view_only === true }
 }

@@ -24,6 +24,17 @@ export type KasmStatus = {
   operational_status: string
   operational_progress: number
   operational_message: string | null
-  kasm: { kasm_id: string; image_id: string; status: string; keepalive_interval?: number; stream?: Stream }
+  kasm: { kasm_id: string; image_id: string; status: string; keepalive_interval?: number; share_id?: string | null; stream?: Stream }
+}
+/** join_kasm's answer: someone's shared session, as this viewer may use it. */
+export type JoinAnswer = {
+  kasm: {
+    kasm_id: string
+    user: { username: string }
+    image: { friendly_name: string }
+    view_only: boolean
+    operational_status: string
+    stream?: Stream
+  }
 }
 export type KasmSummary = { kasm_id: string; image_name?: string; operational_status: string; created: string }

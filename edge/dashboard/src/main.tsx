@@ -2,6 +2,7 @@ import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Me } from './api'
 import { Connect } from './pages/connect'
+import { Join } from './pages/join'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
 import { Settings } from './pages/settings'
@@ -39,16 +40,18 @@ function App() {
   if (route[0] === 'connect' && route[1] === 'kasm' && route.length === 5) {
     return <Connect kasmId={route[2]!} userId={route[3]!} token={route[4]!} onSignedIn={signedIn} />
   }
-  if (!me) return <Login onSignedIn={signedIn} />
+  const [page, id, sub] = route
+  // A share link opened signed out: sign-in keeps the address, so the join page follows it.
+  if (!me) return <Login onSignedIn={signedIn} note={page === 'join' ? 'Sign in to open the session shared with you.' : undefined} />
+  const forget = () => (sessionStorage.removeItem(ME_KEY), setMe(null))
   const signOut = async () => {
     await api('logout').catch(() => {})
-    sessionStorage.removeItem(ME_KEY)
-    setMe(null)
+    forget()
   }
-  const [page, id, sub] = route
   const may = (p: string) => me.permissions.includes('global_admin') || me.permissions.includes(p)
   const body =
     page === 'session' && id ? <Session kasmId={id} />
+    : page === 'join' && id ? <Join shareId={id} onSignedOut={forget} />
     : page === 'settings' ? <Settings me={me} />
     : page === 'admin' ? <Admin me={me} section={id} id={sub} />
     : <Workspaces />

@@ -12,28 +12,29 @@ const EXT_CLIPBOARD = 0xc0a1e5ce | 0
 const ASKED = [5, 7, 16, -260, 0, 21, -239, -313, -312, EXT_CLIPBOARD, -250, -26, -22, -224, -308, -258, -223]
 const KEPT = [7, 16, 0, -239, -313, -312, EXT_CLIPBOARD, -250, -26, -224, -308, -258, -223]
 
-// One of every message noVNC (or a hostile client) may send; `upOnly` marks what carries clipboard contents.
-const messages: { bytes: Buffer; upOnly?: true }[] = [
+// One of every message noVNC (or a hostile client) may send; `upOnly` marks what carries clipboard
+// contents, `input` what acts on the desktop (and so never passes a view-only connection).
+const messages: { bytes: Buffer; upOnly?: true; input?: string }[] = [
   { bytes: client.setPixelFormat(PF32) },
   { bytes: client.setEncodings(KEPT) },
   { bytes: client.updateRequest(false) },
-  { bytes: client.key(0xff0d) },
-  { bytes: client.pointer(100, 200) },
-  { bytes: client.cutText('paste-me'), upOnly: true },
-  { bytes: client.extendedCut(Flag.caps | Flag.request | Flag.notify | Flag.provide | Flag.text, u32(1 << 20)) },
-  { bytes: client.extendedCut(Flag.request | Flag.text) },
-  { bytes: client.extendedCut(Flag.peek) },
-  { bytes: client.extendedCut(Flag.notify | Flag.text), upOnly: true },
-  { bytes: client.extendedCut(Flag.provide | Flag.text, filler(40)), upOnly: true },
-  { bytes: client.extendedCut(Flag.text, filler(3)), upOnly: true }, // no action at all: treated as content
-  { bytes: client.cutText(''), upOnly: true },
+  { bytes: client.key(0xff0d), input: 'key' },
+  { bytes: client.pointer(100, 200), input: 'pointer' },
+  { bytes: client.cutText('paste-me'), upOnly: true, input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.caps | Flag.request | Flag.notify | Flag.provide | Flag.text, u32(1 << 20)), input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.request | Flag.text), input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.peek), input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.notify | Flag.text), upOnly: true, input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.provide | Flag.text, filler(40)), upOnly: true, input: 'cut-text' },
+  { bytes: client.extendedCut(Flag.text, filler(3)), upOnly: true, input: 'cut-text' }, // no action at all: treated as content
+  { bytes: client.cutText(''), upOnly: true, input: 'cut-text' },
   { bytes: client.enableContinuousUpdates(true) },
   { bytes: client.fence(0x80000003, filler(5)) },
-  { bytes: client.setDesktopSize(2) },
-  { bytes: client.qemuKey() },
+  { bytes: client.setDesktopSize(2), input: 'desktop-size' },
+  { bytes: client.qemuKey(), input: 'qemu-key' },
   { bytes: client.qemuAudio(0) },
   { bytes: client.qemuAudio(2) },
-  { bytes: client.xvp(2) },
+  { bytes: client.xvp(2), input: 'xvp' },
   { bytes: client.updateRequest(true) },
 ]
 const stream = cat(...messages.map((m) => m.bytes))
@@ -48,6 +49,16 @@ describe('client→server parser', () => {
     const out = run(scanner(false, newState(), events), split(stream))
     expect(out.equals(cat(...messages.filter((m) => !m.upOnly).map((m) => m.bytes)))).toBe(true)
     expect(events.map((e) => (e.type === 'clipboard-blocked' ? e.form : e.type))).toEqual(['text', 'extended', 'extended', 'extended', 'text'])
+  })
+
+  it.each(CHUNKINGS)('on a view-only connection, drops every message that acts on the desktop and passes the rest (%s)', (_, split) => {
+    const events: RelayEvent[] = []
+    const out = run(clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true, onEvent: (e) => events.push(e) }), split(stream))
+    expect(out.equals(cat(...messages.filter((m) => !m.input).map((m) => m.bytes)))).toBe(true)
+    expect(events).toEqual(messages.filter((m) => m.input).map((m) => ({ type: 'input-dropped', message: m.input })))
+    // Audio control shares the QEMU type byte with key events and still passes whole.
+    expect(run(clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true }), split(cat(client.qemuKey(), client.qemuAudio(2), client.key(1)))))
+      .toEqual(client.qemuAudio(2))
   })
 
   it('narrows SetEncodings to what the server parser can frame, keeping the client order', () => {
@@ -91,6 +102,8 @@ describe('client→server parser', () => {
     expect(() => scanner(false).push(tooLong)).toThrow(/cut text/)
     expect(() => scanner(true).push(cat([6, 0, 0, 0], s32(-(2 ** 31))))).toThrow(/extended clipboard/)
     expect(() => scanner(true).push(cat([6, 0, 0, 0], s32(-3)))).toThrow(/extended clipboard/)
+    const viewOnly = () => clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true })
+    for (const length of [-(2 ** 31), -3, 10 * 1024 * 1024 + 1]) expect(() => viewOnly().push(cat([6, 0, 0, 0], s32(length)))).toThrow(/cut text/)
     expect(() => scanner(true).push(cat([2, 0], [0x08, 0x00]))).toThrow(/SetEncodings/)
     expect(() => scanner(true).push(cat([248, 0, 0, 0], u32(0), [65]))).toThrow(/fence/)
     expect(() => scanner(true).push(client.setPixelFormat(cat([24], PF32.subarray(1))))).toThrow(/bits per pixel/)

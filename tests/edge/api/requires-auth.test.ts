@@ -17,7 +17,7 @@ const ADMIN_VERBS = [
 const SELF_VERBS = [
   'logout', 'get_user', 'logout_user', 'get_attributes', 'update_user_attributes', 'update_attributes', 'get_images',
   'request_kasm', 'get_kasm_status', 'get_kasms', 'destroy_kasm', 'keepalive', 'exec_command_kasm', 'pause_kasm',
-  'stop_kasm', 'resume_kasm', 'get_kasm_screenshot',
+  'stop_kasm', 'resume_kasm', 'get_kasm_screenshot', 'join_kasm',
 ]
 
 // Bodies that pass validation, so the refusal tested is the permission check, not a 400.
@@ -75,6 +75,7 @@ const BODY: Record<string, Record<string, unknown>> = {
   stop_kasm: { kasm_id: id },
   resume_kasm: { kasm_id: id },
   get_kasm_screenshot: { kasm_id: id },
+  join_kasm: { share_id: 'abcd1234' },
 }
 
 describe('authentication and permission on every verb', () => {

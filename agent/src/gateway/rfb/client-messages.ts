@@ -3,7 +3,9 @@
 // SetEncodings to what the server→client parser can frame, and records the pixel format the server
 // will use. An unknown message type ends the connection: its length is unknown, so nothing after it
 // could be trusted to be a message boundary (a hidden ClientCutText would otherwise slip through).
-import { cutTextBody } from './cut-text'
+// On a view-only connection (someone watching a shared session) it also drops every message that
+// acts on the desktop, while those that only shape what the viewer sees still pass.
+import { cutTextBody, dropCutText } from './cut-text'
 import { filterEncodings } from './encodings'
 import { fenceBody } from './fence'
 import { parsePixelFormat, sameFraming, type RfbState } from './pixel-format'
@@ -29,10 +31,16 @@ const MAX_ENCODINGS = 1024
 export type RelayEvent =
   | { type: 'clipboard-blocked'; direction: 'up' | 'down'; form: 'text' | 'extended' }
   | { type: 'encodings-filtered'; removed: number[] }
+  | { type: 'input-dropped'; message: DroppedInput }
+
+/** What a view-only connection may not send: input, clipboard, resizing the desktop, power actions. */
+export type DroppedInput = 'key' | 'pointer' | 'cut-text' | 'qemu-key' | 'desktop-size' | 'xvp'
 
 export interface ClientParserOptions {
   state: RfbState
   clipboardUp: boolean
+  /** Drop every message that acts on the desktop (see DroppedInput). */
+  viewOnly?: boolean
   onEvent?: (event: RelayEvent) => void
 }
 
@@ -40,8 +48,15 @@ export function clientMessageScanner(opts: ClientParserOptions): Scanner {
   return new Scanner((ctl) => clientMessages(ctl, opts))
 }
 
-function clientMessages(ctl: MessageControl, { state, clipboardUp, onEvent }: ClientParserOptions): Step {
+function clientMessages(ctl: MessageControl, { state, clipboardUp, viewOnly = false, onEvent }: ClientParserOptions): Step {
   const start = (): Step => messageStart(ctl, dispatch)
+  /** Drops the message being read (its type byte included) when the connection is view-only. */
+  const inputAllowed = (message: DroppedInput): boolean => {
+    if (!viewOnly) return true
+    ctl.drop()
+    onEvent?.({ type: 'input-dropped', message })
+    return false
+  }
 
   const dispatch = (type: number): Step => {
     switch (type) {
@@ -60,10 +75,13 @@ function clientMessages(ctl: MessageControl, { state, clipboardUp, onEvent }: Cl
           return start()
         })
       case ClientMessage.KeyEvent:
+        inputAllowed('key')
         return pass(7, start)
       case ClientMessage.PointerEvent:
+        inputAllowed('pointer')
         return pass(5, start)
       case ClientMessage.ClientCutText:
+        if (!inputAllowed('cut-text')) return dropCutText(ctl, start)
         return cutTextBody(ctl, { allowed: clipboardUp, onBlocked: (form) => onEvent?.({ type: 'clipboard-blocked', direction: 'up', form }) }, start)
       case ClientMessage.EnableContinuousUpdates:
         return read(9, (b) => {
@@ -73,11 +91,15 @@ function clientMessages(ctl: MessageControl, { state, clipboardUp, onEvent }: Cl
       case ClientMessage.Fence:
         return fenceBody(start)
       case ClientMessage.Xvp:
+        inputAllowed('xvp') // shutdown, reboot or reset of the desktop
         return pass(3, start) // padding, xvp version, message code
       case ClientMessage.SetDesktopSize:
+        inputAllowed('desktop-size') // it would resize the owner's screen too
         // padding, width, height, number-of-screens, padding, then 16 bytes per screen.
         return read(7, (b) => pass(16 * b[5]!, start))
       case ClientMessage.Qemu:
+        // Only the subtype tells a key event from audio control, so the type byte waits for it.
+        if (viewOnly) ctl.hold()
         return read(1, (s) => qemu(s[0]!))
       default:
         throw new RfbProtocolError(`unknown client message type ${type}`)
@@ -112,7 +134,11 @@ function clientMessages(ctl: MessageControl, { state, clipboardUp, onEvent }: Cl
   }
 
   const qemu = (subtype: number): Step => {
-    if (subtype === 0) return pass(10, start) // extended key event: down flag, keysym, keycode
+    if (subtype === 0) {
+      if (inputAllowed('qemu-key')) ctl.forward()
+      return pass(10, start) // extended key event: down flag, keysym, keycode
+    }
+    ctl.forward()
     if (subtype !== 1) throw new RfbProtocolError(`unknown QEMU client message ${subtype}`)
     // Audio: operation 0 (enable) and 1 (disable) end here; 2 (set format) has 6 more bytes.
     return read(2, (op) => {

@@ -61,3 +61,17 @@ export function cutTextBody(ctl: MessageControl, policy: CutTextPolicy, done: ()
     })
   })
 }
+
+/**
+ * Steps over a cut text message after its type byte and drops all of it, extended-clipboard caps and
+ * requests included: a view-only viewer takes no part in the clipboard.
+ */
+export function dropCutText(ctl: MessageControl, done: () => Step): Step {
+  ctl.drop()
+  return read(7, (header) => {
+    const length = header.readInt32BE(3)
+    const size = Math.abs(length)
+    if (size > MAX_CUT_TEXT || (length < 0 && size < 4)) throw new RfbProtocolError(`cut text of ${length} bytes`)
+    return pass(size, done)
+  })
+}

@@ -69,7 +69,7 @@ export async function acceptBrowser(io: HandshakeIo): Promise<number> {
   return (await io.read(1))[0]!
 }
 
-/** Sends the browser's ClientInit upstream and returns the ServerInit bytes to relay, with its pixel format. */
+/** Sends ClientInit (with `sharedFlag`) upstream and returns the ServerInit bytes to relay, with its pixel format. */
 export async function initUpstream(io: HandshakeIo, sharedFlag: number): Promise<{ serverInit: Buffer; pixelFormat: PixelFormat }> {
   io.write(Buffer.from([sharedFlag]))
   const head = await io.read(24) // width, height, pixel format, name length

@@ -1,6 +1,7 @@
 // Relays one browser WebSocket to one container VNC server (DESIGN §5–§6). The relay terminates both
 // handshakes (see handshake.ts), then parses every message in both directions so it can enforce the
-// session's clipboard DLP flags itself: the browser is never trusted to honour them.
+// session's clipboard DLP flags, and a viewer's view-only mode, itself: the browser is never trusted
+// to honour them.
 import type { Socket } from 'node:net'
 import type { RawData, WebSocket } from 'ws'
 import { ByteReader } from './byte-reader'
@@ -16,6 +17,8 @@ export interface RelayOptions {
   /** The container's VNC password; used only towards the container. */
   vncPassword: string
   dlp: { clipboardUp: boolean; clipboardDown: boolean }
+  /** Someone watching a shared session: their keyboard, mouse and clipboard never reach the desktop. */
+  viewOnly?: boolean
   log?: (msg: string, fields: Record<string, unknown>) => void
   /** Both handshakes must finish within this time (default 20 s), so idle sockets are not held open. */
   handshakeTimeoutMs?: number
@@ -29,6 +32,13 @@ const CLOSE_NORMAL = 1000
 const CLOSE_PROTOCOL = 1002
 const CLOSE_INTERNAL = 1011
 
+/**
+ * ClientInit's shared-flag, sent upstream whatever the browser asked: a connection that is not shared
+ * makes the VNC server disconnect every other client (RFC 6143 §7.3.1), so a viewer opening a shared
+ * session would throw its owner out.
+ */
+const SHARED = 1
+
 const asBuffer = (data: RawData): Buffer => {
   if (data instanceof ArrayBuffer) return Buffer.from(data)
   return Array.isArray(data) ? Buffer.concat(data) : (data as Buffer)
@@ -36,10 +46,10 @@ const asBuffer = (data: RawData): Buffer => {
 
 /** Resolves once either side has closed (or the relay gave up); both sockets are closed by then. */
 export function relayRfb(opts: RelayOptions): Promise<void> {
-  const { browser, upstream, vncPassword, dlp } = opts
+  const { browser, upstream, vncPassword, dlp, viewOnly = false } = opts
   const log = opts.log ?? (() => {})
   return new Promise<void>((resolve) => {
-    const stats = { bytesUp: 0, bytesDown: 0, blockedUp: 0, blockedDown: 0 }
+    const stats = { bytesUp: 0, bytesDown: 0, blockedUp: 0, blockedDown: 0, droppedInput: 0 }
     const fromBrowser = new ByteReader()
     const fromServer = new ByteReader()
     // Until both handshakes are done, input feeds the readers; then the message scanners.
@@ -112,6 +122,8 @@ export function relayRfb(opts: RelayOptions): Promise<void> {
         if (e.direction === 'up') stats.blockedUp++
         else stats.blockedDown++
         log('rfb clipboard blocked', { direction: e.direction, form: e.form })
+      } else if (e.type === 'input-dropped') {
+        stats.droppedInput++ // counted, not logged: a viewer's mouse sends dozens a second
       } else {
         log('rfb encodings filtered', { removed: e.removed })
       }
@@ -120,17 +132,17 @@ export function relayRfb(opts: RelayOptions): Promise<void> {
     const handshake = async () => {
       const server: HandshakeIo = { read: (n) => fromServer.read(n), write: (b) => void upstream.write(b) }
       const client: HandshakeIo = { read: (n) => fromBrowser.read(n), write: (b) => browser.send(b, { binary: true }) }
-      const [, shared] = await Promise.all([authenticateUpstream(server, vncPassword), acceptBrowser(client)])
-      const init = await initUpstream(server, shared)
+      await Promise.all([authenticateUpstream(server, vncPassword), acceptBrowser(client)])
+      const init = await initUpstream(server, SHARED)
       if (done) return
       client.write(init.serverInit)
       const state: RfbState = { pixelFormat: init.pixelFormat, updatesRequested: false }
-      const up = clientMessageScanner({ state, clipboardUp: dlp.clipboardUp, onEvent })
+      const up = clientMessageScanner({ state, clipboardUp: dlp.clipboardUp, viewOnly, onEvent })
       const down = serverMessageScanner({ state, clipboardDown: dlp.clipboardDown, onEvent })
       onBrowserData = (chunk) => toServer(up.push(chunk))
       onServerData = (chunk) => toBrowser(down.push(chunk))
       clearTimeout(timer)
-      log('rfb relay started', { clipboardUp: dlp.clipboardUp, clipboardDown: dlp.clipboardDown })
+      log('rfb relay started', { clipboardUp: dlp.clipboardUp, clipboardDown: dlp.clipboardDown, viewOnly })
       // Anything that arrived behind the handshake goes through the scanners like the rest.
       for (const chunk of fromServer.rest()) handleServer(chunk)
       for (const chunk of fromBrowser.rest()) handleBrowser(chunk)

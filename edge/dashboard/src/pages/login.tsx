@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks'
 import { api, ApiError, type Me } from '../api'
 
-/** Sign-in. Errors are shown as the edge words them (wrong password, lockout with its wait). */
-export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+/** Sign-in. Errors are shown as the edge words them (wrong password, lockout with its wait). `note` says why sign-in is asked. */
+export function Login({ onSignedIn, note }: { onSignedIn: (me: Me) => void; note?: string }) {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -23,6 +23,7 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <main class="login">
       <form onSubmit={submit} aria-label="Sign in">
         <h1>Oriel</h1>
+        {note && <p class="note">{note}</p>}
         <label>
           Username
           <input name="username" autocomplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required />

@@ -1,7 +1,7 @@
-import type RFB from '@novnc/novnc'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, type KasmStatus, type Stream } from '../api'
+import { api, ApiError, type KasmStatus } from '../api'
 import { go } from '../router'
+import { Transfers, useDesktop } from './desktop'
 
 const STATUS_POLL_MS = 500
 
@@ -13,10 +13,6 @@ const STATUS_POLL_MS = 500
 export function Session({ kasmId }: { kasmId: string }) {
   const [status, setStatus] = useState<KasmStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [connected, setConnected] = useState(false)
-  const [clipboard, setClipboard] = useState('')
-  const screen = useRef<HTMLDivElement>(null)
-  const rfb = useRef<RFB | null>(null)
 
   // Poll until running (or failed); then connect once.
   useEffect(() => {
@@ -39,27 +35,7 @@ export function Session({ kasmId }: { kasmId: string }) {
   }, [kasmId])
 
   const stream = status?.operational_status === 'running' ? status.kasm.stream : undefined
-  useEffect(() => {
-    if (!stream || !screen.current) return
-    const target = screen.current
-    let r: RFB | undefined
-    let cancelled = false
-    // noVNC is loaded with the first session, so the launcher stays small.
-    void import('@novnc/novnc').then(({ default: NoVnc }) => {
-      if (cancelled) return
-      r = new NoVnc(target, `${stream.url}?token=${encodeURIComponent(stream.token)}`, { shared: true })
-      r.scaleViewport = true
-      r.addEventListener('connect', () => setConnected(true))
-      r.addEventListener('disconnect', () => setConnected(false))
-      r.addEventListener('clipboard', (e: Event) => setClipboard((e as CustomEvent<{ text: string }>).detail.text))
-      rfb.current = r
-    })
-    return () => {
-      cancelled = true
-      r?.disconnect()
-      rfb.current = null
-    }
-  }, [stream?.token])
+  const { screen, rfb, connected, clipboard } = useDesktop(stream)
 
   // Keepalives at the group's interval while the view is open.
   useEffect(() => {
@@ -77,7 +53,6 @@ export function Session({ kasmId }: { kasmId: string }) {
       setError(err instanceof ApiError ? err.message : 'Could not delete the session')
     }
   }
-  const dlp = stream?.dlp
   return (
     <main class="session">
       {!stream && !error && (
@@ -94,22 +69,8 @@ export function Session({ kasmId }: { kasmId: string }) {
         <aside class="panel" aria-label="Session controls">
           <button onClick={() => go('workspaces')}>Workspaces</button>
           <button onClick={() => void document.documentElement.requestFullscreen?.()}>Full screen</button>
-          {dlp?.clipboard_down !== false ? (
-            <label>
-              From the session
-              <textarea readOnly value={clipboard} aria-label="Clipboard from the session" />
-            </label>
-          ) : (
-            <p class="note">Copying out of this session is not allowed.</p>
-          )}
-          {dlp?.clipboard_up !== false && (
-            <label>
-              To the session
-              <textarea aria-label="Clipboard to the session" onChange={(e) => rfb.current?.clipboardPasteFrom(e.currentTarget.value)} />
-            </label>
-          )}
-          {dlp?.uploads !== false && <Upload stream={stream} />}
-          {dlp?.downloads !== false && <Download stream={stream} />}
+          {status?.kasm.share_id && <ShareLink shareId={status.kasm.share_id} />}
+          <Transfers stream={stream} clipboard={clipboard} rfb={rfb} />
           <button class="danger" onClick={destroy}>Delete session</button>
         </aside>
       )}
@@ -117,37 +78,30 @@ export function Session({ kasmId }: { kasmId: string }) {
   )
 }
 
-/** Puts files into the session's Uploads folder through the agent's gateway (the stream token authorises). */
-function Upload({ stream }: { stream: Stream }) {
+/**
+ * The session's share link (Kasm's `/#/join/<share_id>`): anyone signed in who has it may watch,
+ * and use the desktop only where the owner's groups allow shared_session_full_control.
+ */
+function ShareLink({ shareId }: { shareId: string }) {
+  const link = `${location.origin}/#/join/${shareId}`
+  const field = useRef<HTMLInputElement>(null)
   const [note, setNote] = useState<string | null>(null)
-  const send = async (files: FileList | null) => {
-    for (const file of Array.from(files ?? [])) {
-      const res = await fetch(`${stream.files_url}/${encodeURIComponent(file.name)}`, {
-        method: 'PUT',
-        headers: { Authorization: `Bearer ${stream.token}` },
-        body: file,
-      }).catch(() => null)
-      setNote(res?.ok ? `Uploaded ${file.name} to Uploads` : `Could not upload ${file.name}${res ? ` (${res.status})` : ''}`)
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link)
+      setNote('Copied')
+    } catch {
+      // No async clipboard outside a secure context (plain http): copy the selected field instead.
+      field.current?.select()
+      setNote(document.execCommand('copy') ? 'Copied' : 'Press Ctrl+C to copy')
     }
   }
   return (
     <label>
-      Upload to the session
-      <input type="file" multiple aria-label="Upload files" onChange={(e) => void send(e.currentTarget.files)} />
+      Share link
+      <input ref={field} readOnly value={link} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} />
+      <button type="button" onClick={() => void copy()}>Copy link</button>
       {note && <span role="status">{note}</span>}
-    </label>
-  )
-}
-
-/** Takes a file from the session's Downloads folder. */
-function Download({ stream }: { stream: Stream }) {
-  const [name, setName] = useState('')
-  const href = `${stream.files_url}/${encodeURIComponent(name)}?token=${encodeURIComponent(stream.token)}`
-  return (
-    <label>
-      Download from the session (Downloads folder)
-      <input placeholder="file name" aria-label="File to download" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <a href={name ? href : undefined} download={name || undefined} aria-disabled={!name}>Download</a>
     </label>
   )
 }

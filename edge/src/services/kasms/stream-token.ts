@@ -6,16 +6,31 @@ import type { DlpFlags } from './launch-spec'
 /** Short: the browser asks get_kasm_status for a fresh one whenever it (re)connects. */
 export const STREAM_TOKEN_TTL_S = 300
 
+const NOTHING_MOVES: DlpFlags = { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false }
+
+/**
+ * What someone a session is shared with may move in and out of it: the owner's flags when the
+ * owner's groups give viewers full control (shared_session_full_control), else nothing.
+ */
+export const viewerDlp = (owner: DlpFlags | undefined, fullControl: boolean): DlpFlags | undefined =>
+  fullControl ? owner : NOTHING_MOVES
+
+/** Someone other than the session's owner watching it through its share link (join_kasm). */
+export type StreamViewer = { userId: string; fullControl: boolean }
+
 /**
  * The token a browser presents to the agent's gateway (DESIGN §4): signed by the edge key, for
- * this agent only, naming the user, the session and the DLP flags the gateway enforces.
+ * this agent only, naming the user, the session and the DLP flags the gateway enforces. A viewer
+ * without full control gets `view_only`, so the gateway drops their keyboard, mouse and clipboard.
  */
-export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' | 'publicUrl'>) {
-  const dlp = (kasm.launchSpec as { dlp?: DlpFlags } | null)?.dlp
+export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' | 'publicUrl'>, viewer?: StreamViewer) {
+  const ownerDlp = (kasm.launchSpec as { dlp?: DlpFlags } | null)?.dlp
+  const dlp = viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp
+  const viewOnly = viewer !== undefined && !viewer.fullControl
   const now = deps.clock.now()
   const token = await signEdgeJwt(
     deps.config.signingKey,
-    { typ: 'stream', sub: kasm.userId, kasm_id: kasm.id, dlp },
+    { typ: 'stream', sub: viewer?.userId ?? kasm.userId, kasm_id: kasm.id, dlp, ...(viewOnly && { view_only: true }) },
     { audience: agent.id, ttlSeconds: STREAM_TOKEN_TTL_S, now },
   )
   const base = new URL(agent.publicUrl)

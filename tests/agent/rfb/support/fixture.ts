@@ -2,14 +2,14 @@
 import { afterAll, beforeAll } from 'vitest'
 import type { RfbTestClient } from './rfb-client'
 import { startRelayServer, type RelayServer } from './relay-server'
-import { startXvnc, type Xvnc } from './xvnc'
+import { startXvnc, type Xvnc, type XvncOptions } from './xvnc'
 
-export function useRelayFixture(password: string) {
+export function useRelayFixture(password: string, xvncOptions?: XvncOptions) {
   const xvnc = {} as Xvnc
   const relay = {} as RelayServer
   const clients: RfbTestClient[] = []
   beforeAll(async () => {
-    Object.assign(xvnc, await startXvnc(password))
+    Object.assign(xvnc, await startXvnc(password, xvncOptions))
     Object.assign(relay, await startRelayServer(xvnc.port, password))
   })
   afterAll(async () => {

@@ -1,5 +1,5 @@
 // The gateway under test in miniature: a WebSocketServer whose connections are relayed to Xvnc by
-// relayRfb. DLP flags (and, for the failure test, the VNC password) come from the URL query.
+// relayRfb. DLP flags, view-only (and, for the failure test, the VNC password) come from the URL query.
 import net from 'node:net'
 import { WebSocketServer } from 'ws'
 import { relayRfb } from '../../../../agent/src/gateway/rfb/relay'
@@ -10,7 +10,7 @@ export interface LogLine {
 }
 
 export interface RelayServer {
-  url(opts: { up: boolean; down: boolean; password?: string; handshakeTimeoutMs?: number }): string
+  url(opts: { up: boolean; down: boolean; viewOnly?: boolean; password?: string; handshakeTimeoutMs?: number }): string
   logs: LogLine[]
   close(): Promise<void>
 }
@@ -27,6 +27,7 @@ export async function startRelayServer(vncPort: number, vncPassword: string): Pr
       upstream,
       vncPassword: q.get('pw') ?? vncPassword,
       dlp: { clipboardUp: q.get('up') === '1', clipboardDown: q.get('down') === '1' },
+      viewOnly: q.get('view') === '1',
       log: (msg, fields) => logs.push({ msg, fields }),
       ...(q.has('timeout') ? { handshakeTimeoutMs: Number(q.get('timeout')) } : {}),
     })
@@ -36,8 +37,9 @@ export async function startRelayServer(vncPort: number, vncPassword: string): Pr
   await new Promise((r) => wss.once('listening', r))
   const { port } = wss.address() as net.AddressInfo
   return {
-    url: ({ up, down, password, handshakeTimeoutMs }) => {
+    url: ({ up, down, viewOnly, password, handshakeTimeoutMs }) => {
       const q = new URLSearchParams({ up: up ? '1' : '0', down: down ? '1' : '0' })
+      if (viewOnly) q.set('view', '1')
       if (password !== undefined) q.set('pw', password)
       if (handshakeTimeoutMs !== undefined) q.set('timeout', String(handshakeTimeoutMs))
       return `ws://127.0.0.1:${port}/?${q}`

@@ -66,8 +66,11 @@ export class RfbTestClient {
     return client
   }
 
-  /** Version 3.8, then security (None, or VncAuth when a password is given), ClientInit, ServerInit. */
-  async handshake(password?: string): Promise<ServerInit> {
+  /**
+   * Version 3.8, then security (None, or VncAuth when a password is given), ClientInit, ServerInit.
+   * `shared: false` asks for exclusive access, which makes the server disconnect its other clients.
+   */
+  async handshake(password?: string, { shared = true }: { shared?: boolean } = {}): Promise<ServerInit> {
     const read = (n: number) => this.queue.read(n)
     if ((await read(12)).toString('latin1') !== 'RFB 003.008\n') throw new Error('server is not RFB 3.8')
     this.write(Buffer.from('RFB 003.008\n', 'latin1'))
@@ -77,7 +80,7 @@ export class RfbTestClient {
     this.write(Buffer.from([type]))
     if (type === 2) this.write(Buffer.from(vncAuthResponse(password!, await read(16))))
     if ((await read(4)).readUInt32BE(0) !== 0) throw new Error('security failed')
-    this.write(Buffer.from([1])) // shared
+    this.write(Buffer.from([shared ? 1 : 0]))
     return this.readServerInit()
   }
 

@@ -1,5 +1,5 @@
 // A real TigerVNC Xvnc per test file (project rule: real components, no fake VNC server), plus xclip to
-// read and own its X selections.
+// read and own its X selections and xev to see the input that reaches the X server.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
@@ -8,6 +8,23 @@ import { join } from 'node:path'
 
 export type Selection = 'primary' | 'clipboard'
 
+export interface XvncOptions {
+  /**
+   * Treat every connection as shared (TigerVNC's -AlwaysShared, as the workspace image runs it).
+   * Off, a client that asks for exclusive access disconnects the others (RFC 6143 §7.3.1).
+   */
+  alwaysShared?: boolean
+}
+
+/** Input events the X server delivered to its root window, as xev reports them. */
+export interface InputWatch {
+  /** Keysyms of the key presses seen so far (0x61 for "a"). */
+  keys(): number[]
+  /** Root coordinates of pointer motion and button presses seen so far. */
+  pointer(): { x: number; y: number }[]
+  stop(): Promise<void>
+}
+
 export interface Xvnc {
   display: number
   port: number
@@ -15,6 +32,8 @@ export interface Xvnc {
   readSelection(selection: Selection): Promise<string | null>
   /** Makes an xclip process own `selection` with `text` until stop() (or until someone takes it). */
   ownSelection(selection: Selection, text: string): Promise<void>
+  /** Starts recording keyboard and mouse events on the root window (no window manager: all input lands there). */
+  watchInput(): Promise<InputWatch>
   stop(): Promise<void>
 }
 
@@ -48,7 +67,7 @@ async function waitForPort(port: number, proc: ChildProcess, ms: number): Promis
 const exited = (p: ChildProcess) =>
   p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()))
 
-export async function startXvnc(password: string): Promise<Xvnc> {
+export async function startXvnc(password: string, opts: XvncOptions = {}): Promise<Xvnc> {
   const dir = mkdtempSync(join(tmpdir(), 'oriel-xvnc-'))
   const passwdFile = join(dir, 'passwd')
   writeFileSync(passwdFile, execFileSync('tigervncpasswd', ['-f'], { input: `${password}\n` }), { mode: 0o600 })
@@ -60,7 +79,8 @@ export async function startXvnc(password: string): Promise<Xvnc> {
     const port = await freePort()
     const args = [`:${display}`, '-rfbport', String(port), '-SecurityTypes', 'VncAuth', '-rfbauth', passwdFile]
     // -retro draws the classic stipple root window, so framebuffer contents are not all zero.
-    args.push('-geometry', '640x480', '-depth', '24', '-AlwaysShared', '-localhost', '-retro')
+    args.push('-geometry', '640x480', '-depth', '24', '-localhost', '-retro')
+    if (opts.alwaysShared ?? true) args.push('-AlwaysShared')
     const proc = spawn('Xvnc', args, { stdio: 'ignore' })
     if (!(await waitForPort(port, proc, 10_000))) {
       proc.kill('SIGKILL')
@@ -95,6 +115,29 @@ export async function startXvnc(password: string): Promise<Xvnc> {
           await sleep(50)
         }
         throw new Error(`xclip did not take the ${selection} selection`)
+      },
+      watchInput: async () => {
+        const xev = spawn('xev', ['-display', `:${display}`, '-root', '-event', 'keyboard', '-event', 'mouse', '-event', 'property'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        owners.add(xev)
+        let out = ''
+        xev.stdout!.setEncoding('utf8').on('data', (d: string) => void (out += d))
+        // Input sent before xev has selected it would be missed: wait until a property change on the
+        // root window (made here with xprop) shows up in its output.
+        const until = Date.now() + 5000
+        while (!out.includes('PropertyNotify') && Date.now() < until) {
+          await new Promise<void>((r) => execFile('xprop', ['-display', `:${display}`, '-root', '-f', 'ORIEL_PING', '8s', '-set', 'ORIEL_PING', 'x'], () => r()))
+          await sleep(50)
+        }
+        if (!out.includes('PropertyNotify')) throw new Error('xev did not start watching the root window')
+        return {
+          keys: () => [...out.matchAll(/KeyPress event[^]*?keysym 0x([0-9a-f]+)/g)].map((m) => parseInt(m[1]!, 16)),
+          pointer: () => [...out.matchAll(/(?:MotionNotify|ButtonPress) event[^]*?root:\((\d+),(\d+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
+          stop: async () => {
+            xev.kill('SIGKILL')
+            await exited(xev)
+            owners.delete(xev)
+          },
+        }
       },
       stop: async () => {
         process.off('exit', killOnExit)
