@@ -7,20 +7,27 @@ import { requestId } from './middleware/request-id'
 import { agentApi } from './routes/agent/index'
 import { healthApi } from './routes/health'
 import { publicApi } from './routes/public/index'
-import type { ClientAddress } from './routes/public/auth'
+import type { ClientAddress, ClientHttps } from './routes/public/auth'
 
 export type AppOptions = {
   makeDeps: MakeDeps
-  /** Where the client's address comes from: CF-Connecting-IP on Workers, the socket on Node. */
+  /**
+   * Where the client's address comes from: CF-Connecting-IP on Workers; on Node the socket, or
+   * X-Forwarded-For when the socket is a trusted proxy. Sign-in failures are counted against it.
+   */
   clientAddress: ClientAddress
+  /** Whether the client's connection is https (the session cookie's Secure); the request URL's scheme by default. */
+  clientHttps?: ClientHttps
+  /** How sign-ins to an account under repeated failures wait (at most a few seconds); a timer by default. */
+  signInWait?: (ms: number) => Promise<void>
 }
 
 /** The whole edge: the same app on Workers and on Node. */
-export function createApp({ makeDeps, clientAddress }: AppOptions) {
+export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: AppOptions) {
   return new Hono<AppEnv>()
     .use(requestId(), provideDeps(makeDeps))
     .route('/api', healthApi)
-    .route('/api/public', publicApi(clientAddress))
+    .route('/api/public', publicApi({ clientAddress, clientHttps, wait: signInWait }))
     .route('/api/agent', agentApi)
     .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
     .onError((err, c) => handleError(err, c, c.var.deps?.log))

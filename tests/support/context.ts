@@ -21,12 +21,18 @@ export async function testContext() {
   const clock = testClock()
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   let address = CLIENT_ADDRESS
+  /** The sign-in slowdowns asked for, in ms; waiting moves the test clock instead of sleeping. */
+  const signInWaits: number[] = []
   const app = createApp({
     makeDeps: () => {
       const { db, release } = testDb.perRequestDb()
       return { deps: { db, clock, config, log: silentLogger }, release }
     },
     clientAddress: () => address,
+    signInWait: async (ms) => {
+      signInWaits.push(ms)
+      clock.advance(ms)
+    },
   })
 
   /** POST /api/public/<verb> with a JSON body, authenticated as given. */
@@ -62,6 +68,7 @@ export async function testContext() {
     counts,
     seed: builders(testDb.db, clock, config.sessionSecret),
     setClientAddress: (a: string) => void (address = a),
+    signInWaits,
     close: testDb.close,
   }
 }

@@ -12,6 +12,7 @@ import { openDatabase } from './open-database'
 import { startLocalAgent } from './local-agent'
 import { createEdgeServer } from './server'
 import { nodeSeal } from './seal'
+import { parseTrustedProxies } from './trusted-proxies'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
@@ -29,6 +30,7 @@ async function persistedSecret(name: string, make: () => Promise<string>): Promi
 }
 
 try {
+  const trustedProxies = parseTrustedProxies(process.env.ORIEL_TRUSTED_PROXIES ?? '')
   const config = edgeConfig({
     SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')),
     EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
@@ -44,7 +46,7 @@ try {
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
   const dashboardDir = resolve(import.meta.dirname, '../../../dist/dashboard')
-  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
+  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname, trustedProxies, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
   const { port: bound } = await edge.start()
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
   const localAgent = await startLocalAgent({ db: database.db, edgeUrl: `http://127.0.0.1:${bound}`, dataDir, gatewayPort: agentPort, log: jsonLogger })

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { join } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,18 +9,32 @@ import { createApp } from '../app'
 import type { Clock } from '../clock'
 import type { EdgeConfig } from '../deps'
 import type { Logger } from '../log'
+import type { AppEnv } from '../env'
+import { urlIsHttps } from '../routes/public/auth'
 import { runManagerTick } from '../services/manager'
+import { resolveClient, type TrustedProxies } from './trusted-proxies'
 
 export const MANAGER_TICK_MS = 60_000
 
-export type EdgeServerOptions = { db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string; dashboardDir?: string }
+export type EdgeServerOptions = {
+  db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string; dashboardDir?: string
+  /** Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (ORIEL_TRUSTED_PROXIES); none by default. */
+  trustedProxies?: TrustedProxies
+}
 
 /** The edge on Node: one database handle for the process, the manager tick on a timer. */
 export function createEdgeServer(opts: EdgeServerOptions) {
+  // On Node, @hono/node-server passes { incoming } as the bindings: the socket says who is connected.
+  const client = (c: Context<AppEnv>) => resolveClient({
+    peer: (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress,
+    forwardedFor: c.req.header('X-Forwarded-For'),
+    forwardedProto: c.req.header('X-Forwarded-Proto'),
+    urlIsHttps: urlIsHttps(c),
+  }, opts.trustedProxies ?? [])
   const app = createApp({
     makeDeps: () => ({ deps: { db: opts.db, clock: opts.clock, config: opts.config, log: opts.log } }),
-    // On Node, @hono/node-server passes { incoming } as the bindings; only the socket is trusted.
-    clientAddress: (c) => (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? 'unknown',
+    clientAddress: (c) => client(c).address,
+    clientHttps: (c) => client(c).https,
   })
   // The dashboard's built files, with index.html for every other path (its routes are hash routes).
   const site = opts.dashboardDir

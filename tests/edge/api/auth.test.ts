@@ -33,7 +33,7 @@ describe('login', () => {
     expect(wrong.body.token).toBeUndefined()
   })
 
-  it('blocks an account after repeated failures, even for the right password, until the block ends', async () => {
+  it('blocks an account at the address that keeps failing, even for the right password, until the block ends', async () => {
     const u = await t.seed.user({ password: true })
     t.setClientAddress('198.51.100.2')
     const codes = []
@@ -43,7 +43,11 @@ describe('login', () => {
     expect(blocked.status).toBe(429)
     expect(blocked.body.error_message).toMatch(/Try again in \d+ seconds/)
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await t.api('login', { username: u.username.toUpperCase(), password: TEST_PASSWORD })).status).toBe(429)
     t.clock.advance(76_000)
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
+    // The good sign-in cleared this address's count on the account: two more slips are not blocked.
+    for (let i = 0; i < 2; i++) expect((await t.api('login', { username: u.username, password: 'guess' })).status).toBe(401)
     expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
   })
 
@@ -54,6 +58,40 @@ describe('login', () => {
     expect(res.status).toBe(429)
     t.setClientAddress('198.51.100.4')
     expect((await t.api('login', { username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD })).status).toBe(200)
+  })
+
+  it('a stranger’s failures on an account do not stop its owner from another address', async () => {
+    const u = await t.seed.user({ password: true })
+    t.setClientAddress('198.51.100.6')
+    for (let i = 0; i < 3; i++) await t.api('login', { username: u.username, password: 'guess' })
+    expect((await t.api('login', { username: u.username, password: 'guess' })).status).toBe(429)
+    t.setClientAddress('198.51.100.7')
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
+    t.setClientAddress('198.51.100.6')
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(429)
+  })
+
+  it('slows, never refuses, an account guessed at from many addresses; the owner still gets in', async () => {
+    const u = await t.seed.user({ password: true })
+    t.signInWaits.length = 0
+    // Two guesses from each of twelve addresses: under every per-address and per-pair limit.
+    for (let a = 0; a < 12; a++) {
+      t.setClientAddress(`192.0.2.${a + 10}`)
+      for (let i = 0; i < 2; i++) expect((await t.api('login', { username: u.username, password: 'guess' })).status).toBe(401)
+    }
+    expect(t.signInWaits).toEqual([500, 1000, 2000, ...Array(11).fill(3000)])
+    // Right and wrong answers wait alike, so a guesser cannot stop waiting early and infer a miss.
+    t.signInWaits.length = 0
+    t.setClientAddress('192.0.2.40')
+    expect((await t.api('login', { username: u.username, password: 'guess' })).status).toBe(401)
+    t.setClientAddress('192.0.2.41')
+    const owner = await t.api('login', { username: u.username, password: TEST_PASSWORD })
+    expect(owner.status).toBe(200)
+    expect(t.signInWaits).toEqual([3000, 3000])
+    // Other accounts are not slowed.
+    t.signInWaits.length = 0
+    expect((await t.api('login', { username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD })).status).toBe(200)
+    expect(t.signInWaits).toEqual([])
   })
 
   it('refuses locked and disabled users even with the right password', async () => {
@@ -80,6 +118,56 @@ describe('login', () => {
     const missing = await t.api('login', { username: 'admin@kasm.local' })
     expect(missing.status).toBe(400)
     expect(missing.body.field).toBe('password')
+  })
+})
+
+describe('what an admin sees, and unblocking', () => {
+  it('get_user and get_users show failed_pw_attempts across addresses; update_user locked:false clears them everywhere', async () => {
+    const { token } = await t.seed.admin()
+    const admin = { token }
+    const u = await t.seed.user({ password: true })
+    for (const address of ['198.51.100.60', '198.51.100.61']) {
+      t.setClientAddress(address)
+      for (let i = 0; i < 3; i++) await t.api('login', { username: u.username, password: 'guess' })
+    }
+    const one = await t.api('get_user', { target_user: { user_id: u.id } }, admin)
+    expect(one.body.user).toMatchObject({ failed_pw_attempts: 6, locked: false })
+    const all = await t.api('get_users', {}, admin)
+    const listed = all.body.users.find((x: { username: string }) => x.username === u.username)
+    expect(listed.failed_pw_attempts).toBe(6)
+    expect(all.body.users.find((x: { username: string }) => x.username === 'admin@kasm.local').failed_pw_attempts).toBe(0)
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(429)
+
+    const unlocked = await t.api('update_user', { target_user: { user_id: u.id, locked: false } }, admin)
+    expect(unlocked.status).toBe(200)
+    expect(unlocked.body.user).toMatchObject({ failed_pw_attempts: 0, locked: false })
+    for (const address of ['198.51.100.60', '198.51.100.61']) {
+      t.setClientAddress(address)
+      expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
+    }
+  })
+
+  it('only a caller who may modify users can unblock, and only the named account is cleared', async () => {
+    const u = await t.seed.user({ password: true })
+    const bystander = await t.seed.user({ password: true })
+    t.setClientAddress('198.51.100.62')
+    for (const name of [u.username, bystander.username]) {
+      for (let i = 0; i < 3; i++) await t.api('login', { username: name, password: 'guess' })
+    }
+    const viewer = await t.seed.apiKey({ permissions: ['users_view'] })
+    const denied = await t.api('update_user', { target_user: { user_id: u.id, locked: false } }, { key: viewer })
+    expect(denied.status).toBe(403)
+    const self = await t.seed.tokenFor(u.id)
+    expect((await t.api('update_user', { target_user: { user_id: u.id, locked: false } }, { token: self })).status).toBe(403)
+    expect((await t.api('get_user', { target_user: { user_id: bystander.id } }, { token: self })).status).toBe(403)
+    expect((await t.api('get_user', { target_user: { user_id: u.id } }, { key: viewer })).body.user.failed_pw_attempts).toBe(3)
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(429)
+    // Changing another field leaves the counters alone; locked:false clears them.
+    const modifier = await t.seed.apiKey({ permissions: ['users_modify', 'users_view'] })
+    expect((await t.api('update_user', { target_user: { user_id: u.id, notes: 'x' } }, { key: modifier })).body.user.failed_pw_attempts).toBe(3)
+    expect((await t.api('update_user', { target_user: { user_id: u.id, locked: false } }, { key: modifier })).status).toBe(200)
+    expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
+    expect((await t.api('login', { username: bystander.username, password: TEST_PASSWORD })).status).toBe(429)
   })
 })
 

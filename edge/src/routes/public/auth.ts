@@ -10,17 +10,29 @@ import { invalidInput } from '../../validate'
 
 /** Resolves the client's address; the host decides which source it trusts (see app options). */
 export type ClientAddress = (c: Context<AppEnv>) => string
+/** Whether the client reached the edge over https, through any proxy the host trusts. */
+export type ClientHttps = (c: Context<AppEnv>) => boolean
 
-// Browsers keep Secure cookies over plain http only on loopback; elsewhere only over https.
-const secureCookie = (url: string) => {
-  const u = new URL(url)
-  return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)
+/** How the host tells `login` who is calling, and how it waits (see `AppOptions`). */
+export type SignInOptions = {
+  clientAddress: ClientAddress
+  clientHttps?: ClientHttps
+  wait?: (ms: number) => Promise<void>
 }
 
+/** The request URL's own scheme: right on Workers (Cloudflare terminates TLS) and for a Node serving TLS itself. */
+export const urlIsHttps: ClientHttps = (c) => new URL(c.req.url).protocol === 'https:'
+
+/** A real timer; on Workers too, where a pending timer keeps the request alive without using CPU time. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+// Browsers keep Secure cookies over plain http only on loopback; elsewhere only over https.
+const isLoopbackHost = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
+
 /** `login` needs no caller; it is mounted before authentication. */
-export const loginRoute = (clientAddress: ClientAddress) =>
+export const loginRoute = ({ clientAddress, clientHttps = urlIsHttps, wait = sleep }: SignInOptions) =>
   new Hono<AppEnv>().post('/login', async (c) => {
-    const ctx = { clientAddress: clientAddress(c), userAgent: c.req.header('User-Agent') ?? null }
+    const ctx = { clientAddress: clientAddress(c), userAgent: c.req.header('User-Agent') ?? null, wait }
     // One verb, two ways in: a username and password, or a session's deep-link token.
     const raw = await readJson(c)
     const result = raw !== null && typeof raw === 'object' && 'session_token' in raw
@@ -28,7 +40,7 @@ export const loginRoute = (clientAddress: ClientAddress) =>
       : await login(c.var.deps, parseOrThrowBody(LoginSchema, raw), ctx)
     setCookie(c, SESSION_COOKIE, result.token, {
       httpOnly: true,
-      secure: secureCookie(c.req.url),
+      secure: clientHttps(c) || isLoopbackHost(c.req.url),
       sameSite: 'Strict',
       path: '/',
       expires: new Date(result.expires_at),

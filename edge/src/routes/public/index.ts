@@ -3,7 +3,7 @@ import type { AppEnv } from '../../env'
 import { authenticateCaller } from '../../middleware/auth'
 import { agentsApi } from './agents'
 import { apiKeysApi } from './api-keys'
-import { loginRoute, logoutRoute, type ClientAddress } from './auth'
+import { loginRoute, logoutRoute, type SignInOptions } from './auth'
 import { groupsApi } from './groups'
 import { imagesApi } from './images'
 import { kasmsApi } from './kasms'
@@ -12,9 +12,9 @@ import { usersApi } from './users'
 import { zonesApi } from './zones'
 
 /** Kasm's developer API: every verb is `POST /api/public/<verb>` with a JSON body. */
-export const publicApi = (clientAddress: ClientAddress) =>
+export const publicApi = (signIn: SignInOptions) =>
   new Hono<AppEnv>()
-    .route('/', loginRoute(clientAddress))
+    .route('/', loginRoute(signIn))
     .use(authenticateCaller)
     .route('/', logoutRoute)
     .route('/', usersApi)

@@ -9,36 +9,50 @@ import { sha256Hex, timingSafeEqual } from './bytes'
 import { can, userPermissions, type Caller } from './caller'
 import { decoyPasswordHash, verifyPassword } from './passwords'
 import {
-  ACCOUNT_POLICY, accountKey, ADDRESS_POLICY, addressKey, clearFailures, recordFailure, secondsBlocked,
+  ACCOUNT_ADDRESS_POLICY, ADDRESS_POLICY, addressKey, clearFailures, recordFailure, recordFailures, secondsBlocked, signInKeys,
+  signInState, slowdownMs,
 } from './throttle'
 import { signSessionToken } from './tokens'
 
-export type LoginContext = { clientAddress: string; userAgent: string | null }
+export type LoginContext = {
+  clientAddress: string
+  userAgent: string | null
+  /** Waits this long (a timer in production, injected in tests); see ACCOUNT_SLOWDOWN. */
+  wait: (ms: number) => Promise<void>
+}
 
 /**
- * Checks a username and password and opens a sign-in session. Blocked accounts and addresses are
- * refused before any hashing; unknown users cost the same time as wrong passwords.
+ * Checks a username and password and opens a sign-in session. A blocked (account, address) pair or
+ * address is refused before any hashing; an account with many recent failures is answered slowly, never
+ * refused (throttle.ts); unknown users cost the same time as wrong passwords.
  */
 export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
   const now = deps.clock.now()
-  const keys = [accountKey(input.username), addressKey(ctx.clientAddress)]
-  const wait = await secondsBlocked(deps.db, keys, now)
-  if (wait > 0) {
-    throw new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${wait} seconds.`, { retryAfterSeconds: wait })
-  }
+  const keys = signInKeys(input.username, ctx.clientAddress)
+  const state = await signInState(deps.db, keys, now)
+  if (state.blockedSeconds > 0) throw tooMany(state.blockedSeconds)
+  // Before the password is checked, so that neither a right nor a wrong answer comes sooner.
+  const delayMs = slowdownMs(state.accountFailures)
+  if (delayMs > 0) await ctx.wait(delayMs)
   const user = await findUserByName(deps.db, input.username)
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()))
   if (!user || !user.passwordHash || !ok) {
-    await recordFailure(deps.db, keys[0]!, ACCOUNT_POLICY, now)
-    await recordFailure(deps.db, keys[1]!, ADDRESS_POLICY, now)
-    deps.log.warn('sign-in failed', { client_address: ctx.clientAddress })
+    await recordFailures(deps.db, [
+      { key: keys.account },
+      { key: keys.accountAddress, policy: ACCOUNT_ADDRESS_POLICY },
+      { key: keys.address, policy: ADDRESS_POLICY },
+    ], now)
+    deps.log.warn('sign-in failed', { client_address: ctx.clientAddress, slowed_ms: delayMs })
     throw new ApiError('unauthenticated', 'Invalid username or password')
   }
   if (user.disabled) throw ApiError.forbidden('This account is disabled. Contact your administrator.')
   if (user.locked) throw ApiError.forbidden('This account is locked. Contact your administrator.')
-  await clearFailures(deps.db, keys[0]!)
+  await clearFailures(deps.db, keys.accountAddress)
   return openSession(deps, user, ctx, 'login')
 }
+
+const tooMany = (seconds: number) =>
+  new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${seconds} seconds.`, { retryAfterSeconds: seconds })
 
 /**
  * Signs in with a session's deep-link token (kasm_url): valid while that session of that user lives.
@@ -48,7 +62,7 @@ export async function loginWithSessionToken(deps: Deps, input: SessionTokenLogin
   const now = deps.clock.now()
   const key = addressKey(ctx.clientAddress)
   const wait = await secondsBlocked(deps.db, [key], now)
-  if (wait > 0) throw new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${wait} seconds.`, { retryAfterSeconds: wait })
+  if (wait > 0) throw tooMany(wait)
   const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
   const given = new TextEncoder().encode(sha256Hex(input.session_token))
   const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))

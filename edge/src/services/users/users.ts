@@ -6,6 +6,7 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, isSelf, type Caller } from '../auth/caller'
 import { hashPassword } from '../auth/passwords'
+import { clearAccountThrottles, failedSignInsOf } from '../auth/throttle'
 import { isUniqueViolation } from '../ids'
 import {
   ALL_USERS, authorizeAgainstAdmin, findUser, findUserByName, groupIdByName, liveKasmIds, revokeSessions,
@@ -15,8 +16,10 @@ import { membershipsOf, userView, viewOf } from './view'
 export async function listUsers(deps: Deps, caller: Caller) {
   authorize(caller, 'users_view')
   const rows = await deps.db.select().from(users).orderBy(asc(users.username))
-  const memberships = await membershipsOf(deps.db, rows.map((u) => u.id))
-  return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [])) }
+  const [memberships, failed] = await Promise.all([
+    membershipsOf(deps.db, rows.map((u) => u.id)), failedSignInsOf(deps.db, rows.map((u) => u.username)),
+  ])
+  return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [], failed.get(u.username))) }
 }
 
 /** A user with their groups (priority order), in one round trip. The outer column is named in full:
@@ -39,7 +42,8 @@ export async function getUser(deps: Deps, caller: Caller, ref: { user_id?: strin
     const [row] = await prepared(deps.db, 'oriel_user_by_id', userByIdQuery).execute({ id: ref.user_id })
     if (!row || !isSelf(caller, row.user.id)) authorize(caller, 'users_view')
     if (!row) throw ApiError.notFound('User', 'target_user.user_id')
-    return { user: userView(row.user, row.groups) }
+    const failed = await failedSignInsOf(deps.db, [row.user.username])
+    return { user: userView(row.user, row.groups, failed.get(row.user.username)) }
   }
   const u = await findUserByName(deps.db, ref.username ?? '')
   if (!u || !isSelf(caller, u.id)) authorize(caller, 'users_view')
@@ -108,6 +112,8 @@ export async function updateUser(deps: Deps, caller: Caller, t: UpdateUserInput)
         .returning()
       if (!u) throw ApiError.notFound('User', 'target_user.user_id')
       if (passwordHash !== undefined || u.locked || u.disabled) await revokeSessions(tx, u.id, now)
+      // Kasm admins unlock with locked:false: that also ends sign-in blocks, from every address.
+      if (t.locked === false) for (const name of new Set([current.username, u.username])) await clearAccountThrottles(tx, name)
       await audit(tx, caller, 'update_user', { type: 'user', id: u.id }, { fields: Object.keys(t).filter((k) => k !== 'password' && k !== 'user_id'), password_changed: passwordHash !== undefined })
       return viewOf(tx, u)
     })

@@ -1,9 +1,13 @@
 import { eq, inArray } from 'drizzle-orm'
 import { groups, userGroups, type DbOrTx, type User } from '#schema'
+import { failedSignInsOf } from '../auth/throttle'
 import { iso, kasmId } from '../ids'
 
-/** A user as Kasm's API shows one. Never includes the password hash. */
-export function userView(u: User, memberOf: { name: string; groupId: string }[]) {
+/**
+ * A user as Kasm's API shows one. Never includes the password hash. `failedPwAttempts`: the account's
+ * recent failed sign-ins from any address (`failedSignInsOf`).
+ */
+export function userView(u: User, memberOf: { name: string; groupId: string }[], failedPwAttempts = 0) {
   return {
     user_id: kasmId(u.id),
     username: u.username,
@@ -15,6 +19,7 @@ export function userView(u: User, memberOf: { name: string; groupId: string }[])
     realm: u.realm,
     locked: u.locked,
     disabled: u.disabled,
+    failed_pw_attempts: failedPwAttempts,
     last_session: iso(u.lastSession),
     password_set_date: iso(u.passwordSetAt),
     created: iso(u.createdAt),
@@ -42,5 +47,6 @@ export async function membershipsOf(db: DbOrTx, userIds: string[]) {
 }
 
 export async function viewOf(db: DbOrTx, u: User): Promise<UserView> {
-  return userView(u, (await membershipsOf(db, [u.id])).get(u.id) ?? [])
+  const [memberships, failed] = await Promise.all([membershipsOf(db, [u.id]), failedSignInsOf(db, [u.username])])
+  return userView(u, memberships.get(u.id) ?? [], failed.get(u.username))
 }
