@@ -1,7 +1,7 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Me } from './api'
-import { Connect } from './pages/connect'
+import { Connect, LoginLink } from './pages/connect'
 import { Join } from './pages/join'
 import { Login } from './pages/login'
 import { Session } from './pages/session'
@@ -40,6 +40,7 @@ function App() {
   if (route[0] === 'connect' && route[1] === 'kasm' && route.length === 5) {
     return <Connect kasmId={route[2]!} userId={route[3]!} token={route[4]!} onSignedIn={signedIn} />
   }
+  if (route[0] === 'login-link' && route.length === 2) return <LoginLink token={route[1]!} onSignedIn={signedIn} />
   const [page, id, sub] = route
   // A share link opened signed out: sign-in keeps the address, so the join page follows it.
   if (!me) return <Login onSignedIn={signedIn} note={page === 'join' ? 'Sign in to open the session shared with you.' : undefined} />

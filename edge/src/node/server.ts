@@ -8,7 +8,7 @@ import type { Db } from '#schema'
 import { createApp } from '../app'
 import type { Clock } from '../clock'
 import type { EdgeConfig } from '../deps'
-import type { Logger } from '../log'
+import { errorFields, type Logger } from '../log'
 import type { AppEnv } from '../env'
 import { urlIsHttps } from '../routes/public/auth'
 import { runManagerTick } from '../services/manager'
@@ -51,7 +51,7 @@ export function createEdgeServer(opts: EdgeServerOptions) {
         const s = serve({ fetch, port: opts.port, hostname: opts.hostname }, () => resolve(s))
       })
       timer = setInterval(() => {
-        runManagerTick(opts.db, opts.clock).catch((err) => opts.log.error('manager tick failed', { error: String(err) }))
+        runManagerTick(opts.db, opts.clock).catch((err) => opts.log.error('manager tick failed', errorFields(err)))
       }, MANAGER_TICK_MS)
       timer.unref()
       return { port: (server.address() as AddressInfo).port }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { agents, authSessions, kasms, type Db } from '#schema'
 import type { Clock } from '../clock'
+import { pruneLoginLinks } from './auth/login-link'
 import { pruneThrottles } from './auth/throttle'
 import { pruneScreenshots } from './kasms/screenshot'
 import type { LaunchSpec } from './kasms/launch-spec'
@@ -23,6 +24,7 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   const cutoff = at(KEEP_ENDED_SESSIONS_MS)
   await db.delete(authSessions).where(or(lt(authSessions.expiresAt, cutoff), lt(authSessions.revokedAt, cutoff)))
   await pruneThrottles(db, now)
+  await pruneLoginLinks(db, now)
   await pruneScreenshots(db, now)
 
   await db

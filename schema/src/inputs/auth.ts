@@ -14,3 +14,7 @@ export const SessionTokenLoginSchema = body({
   session_token: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(256)),
 })
 export type SessionTokenLoginInput = v.InferOutput<typeof SessionTokenLoginSchema>
+
+/** A one-time sign-in link's token (get_login's `url` ends with it). */
+export const LoginLinkSchema = body({ login_token: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(256)) })
+export type LoginLinkInput = v.InferOutput<typeof LoginLinkSchema>

@@ -27,10 +27,16 @@ export const PermissionListSchema = v.pipe(
 )
 export const GroupPermissionsSchema = body({ target_group: TargetGroupRefSchema, target_permissions: PermissionListSchema })
 
-/** `value: null` removes the group's own value, so the setting falls back to other groups or the default. */
+/**
+ * `value: null` removes the group's own value, so the setting falls back to other groups or the default.
+ * The setting is named by `name` or, as some Kasm clients do, by its `group_setting_id`.
+ */
 export const UpdateSettingsGroupSchema = body({
   target_group: TargetGroupRefSchema,
-  target_setting: v.object({ name: v.pipe(v.string(), v.minLength(1)), value: v.unknown() }),
+  target_setting: v.pipe(
+    v.object({ name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), group_setting_id: v.optional(IdSchema), value: v.unknown() }),
+    v.forward(v.partialCheck([['name'], ['group_setting_id']], (t) => t.name !== undefined || t.group_setting_id !== undefined, 'is required'), ['name']),
+  ),
 })
 
 export type CreateGroupInput = v.InferOutput<typeof CreateGroupSchema>['target_group']

@@ -24,19 +24,39 @@ const ProfilePathSchema = v.pipe(
 const LabelListSchema = v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255))), v.maxLength(100))
 const HttpUrlSchema = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:\/\//, 'must be an http or https URL'))
 
+/**
+ * Kasm's create_image and update_image send run_config, exec_config, volume_mappings and
+ * categories as JSON text; Oriel's own clients send the values. Both are taken; "" means empty.
+ */
+const orJsonText = <S extends v.GenericSchema>(schema: S, empty: unknown) =>
+  v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      if (typeof dataset.value !== 'string') return dataset.value
+      if (dataset.value.trim() === '') return empty
+      try {
+        return JSON.parse(dataset.value) as unknown
+      } catch {
+        addIssue({ message: 'must be JSON: a value, or its JSON text' })
+        return NEVER
+      }
+    }),
+    schema,
+  )
+
 const ImageFieldsSchema = {
   image_type: v.optional(v.picklist(IMAGE_TYPES, `must be one of ${IMAGE_TYPES.join(', ')}`)),
   name: v.optional(v.nullable(DockerImageSchema)),
   description: OptionalTextSchema(4000),
   image_src: OptionalTextSchema(2048),
-  categories: v.optional(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.maxLength(50))),
+  categories: v.optional(orJsonText(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.maxLength(50)), [])),
   cores: v.optional(v.pipe(v.number(), v.minValue(0.1, 'must be at least 0.1'), v.maxValue(1024))),
   memory: v.optional(v.pipe(v.number(), v.integer('must be a whole number of bytes'), v.minValue(6_291_456, 'must be at least 6 MiB (6291456 bytes)'))),
   gpu_count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
-  run_config: v.optional(DockerRunConfigSchema),
-  exec_config: v.optional(DockerExecConfigSchema),
+  run_config: v.optional(orJsonText(DockerRunConfigSchema, {})),
+  exec_config: v.optional(orJsonText(DockerExecConfigSchema, {})),
   persistent_profile_path: v.optional(v.nullable(ProfilePathSchema)),
-  volume_mappings: v.optional(VolumeMappingSchema),
+  volume_mappings: v.optional(orJsonText(VolumeMappingSchema, {})),
   restrict_to_zone: v.optional(v.boolean()),
   zone_id: v.optional(v.nullable(IdSchema)),
   server_id: v.optional(v.nullable(IdSchema)),

@@ -1,4 +1,5 @@
-import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
 import { agents } from './agents'
 import { images } from './images'
@@ -34,6 +35,7 @@ export const kasms = pgTable(
     gpus: integer().notNull().default(0),
     /** SHA-256 of the session token in the Kasm deep link; the token itself is shown once. */
     sessionTokenHash: text(),
+    /** Kasm's share id: who holds it may join the session (join_kasm); random, ~124 bits. */
     shareId: text(),
     /** What the agent needs to build the container, fixed at launch (image, run config, mappings, DLP). */
     launchSpec: jsonb().$type<Record<string, unknown>>(),
@@ -42,6 +44,7 @@ export const kasms = pgTable(
     keepaliveAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
-  (t) => [index('kasms_user_idx').on(t.userId), index('kasms_status_idx').on(t.status), index('kasms_agent_idx').on(t.agentId)],
+  (t) => [index('kasms_user_idx').on(t.userId), index('kasms_status_idx').on(t.status), index('kasms_agent_idx').on(t.agentId),
+    uniqueIndex('kasms_share_id_uq').on(t.shareId).where(sql`${t.shareId} is not null`)],
 )
 export type Kasm = typeof kasms.$inferSelect

@@ -28,7 +28,7 @@ describe('request_kasm', () => {
     const { user, image, auth } = await launcher({ allow_kasm_clipboard_down: false })
     const res = await t.api('request_kasm', { image_id: kid(image.id) }, auth)
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ status: 'requested', user_id: kid(user.id), username: user.username })
+    expect(res.body).toMatchObject({ status: 'starting', user_id: kid(user.id), username: user.username })
     expect(res.body.kasm_url).toBe(`/#/connect/kasm/${res.body.kasm_id}/${kid(user.id)}/${res.body.session_token}`)
     const kasmId = res.body.kasm_id
     const poll = await agent.poll()
@@ -209,7 +209,9 @@ describe('keepalive and the manager tick', () => {
     const { image, auth } = await launcher()
     const a = await t.api('request_kasm', { image_id: image.id }, auth)
     const b = await t.api('request_kasm', { image_id: image.id }, auth)
-    const [wa, wb] = (await agent.poll()).body.work.create as { kasm_id: string }[]
+    const work = (await agent.poll()).body.work.create as { kasm_id: string }[]
+    // Both were requested at the same (test clock) instant, so the work's order is not theirs.
+    const [wa, wb] = [a, b].map((r) => work.find((w) => w.kasm_id.replaceAll('-', '') === r.body.kasm_id))
     const running = [{ kasm_id: wa!.kasm_id, state: 'running' }, { kasm_id: wb!.kasm_id, state: 'running' }]
     await agent.report(running)
     await t.api('destroy_kasm', { kasm_id: b.body.kasm_id }, auth)

@@ -20,3 +20,22 @@ export function Connect({ kasmId, userId, token, onSignedIn }: { kasmId: string;
     </main>
   )
 }
+
+/** A one-time sign-in link from get_login: signs in with its token, then shows the workspaces. */
+export function LoginLink({ token, onSignedIn }: { token: string; onSignedIn: (me: Me) => void }) {
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    api<Me>('login', { login_token: token }).then(
+      (me) => {
+        onSignedIn(me)
+        go('workspaces')
+      },
+      (err: Error) => setError(err instanceof ApiError ? err.message : 'Cannot reach the server'),
+    )
+  }, [token])
+  return (
+    <main class="login">
+      {error ? <p role="alert" class="error">{error}</p> : <p>Signing you in…</p>}
+    </main>
+  )
+}

@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { LoginSchema, SessionTokenLoginSchema } from '#schema'
+import { LoginLinkSchema, LoginSchema, SessionTokenLoginSchema } from '#schema'
 import * as v from 'valibot'
 import type { AppEnv, CallerEnv } from '../../env'
 import { SESSION_COOKIE } from '../../middleware/auth'
 import { ApiError } from '../../errors'
-import { login, loginWithSessionToken, logout } from '../../services/auth/login'
+import { login, loginWithLink, loginWithSessionToken, logout } from '../../services/auth/login'
 import { invalidInput } from '../../validate'
 
 /** Resolves the client's address; the host decides which source it trusts (see app options). */
@@ -33,11 +33,14 @@ const isLoopbackHost = (url: string) => ['localhost', '127.0.0.1', '[::1]'].incl
 export const loginRoute = ({ clientAddress, clientHttps = urlIsHttps, wait = sleep }: SignInOptions) =>
   new Hono<AppEnv>().post('/login', async (c) => {
     const ctx = { clientAddress: clientAddress(c), userAgent: c.req.header('User-Agent') ?? null, wait }
-    // One verb, two ways in: a username and password, or a session's deep-link token.
+    // One verb, three ways in: a username and password, a session's deep-link token, or a get_login link.
     const raw = await readJson(c)
-    const result = raw !== null && typeof raw === 'object' && 'session_token' in raw
+    const has = (key: string) => raw !== null && typeof raw === 'object' && key in raw
+    const result = has('session_token')
       ? await loginWithSessionToken(c.var.deps, parseOrThrowBody(SessionTokenLoginSchema, raw), ctx)
-      : await login(c.var.deps, parseOrThrowBody(LoginSchema, raw), ctx)
+      : has('login_token')
+        ? await loginWithLink(c.var.deps, parseOrThrowBody(LoginLinkSchema, raw), ctx)
+        : await login(c.var.deps, parseOrThrowBody(LoginSchema, raw), ctx)
     setCookie(c, SESSION_COOKIE, result.token, {
       httpOnly: true,
       secure: clientHttps(c) || isLoopbackHost(c.req.url),

@@ -1,4 +1,5 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import type * as v from 'valibot'
 import {
   CreateGroupSchema, EmptyBodySchema, GroupPermissionsSchema, ImageGroupSchema, TargetGroupSchema,
   UpdateGroupSchema, UpdateSettingsGroupSchema, UserGroupSchema, type Permission,
@@ -7,12 +8,18 @@ import type { CallerEnv } from '../../env'
 import { rawJsonBody } from '../../raw-json'
 import { createGroup, deleteGroup, listGroups, updateGroup } from '../../services/groups/groups'
 import { listGroupImages } from '../../services/groups/images'
+import { listGroupUsers } from '../../services/groups/users'
 import {
   addGroupPermissions, addImageToGroup, addUserToGroup, getGroupPermissions, removeGroupPermissions,
   removeImageFromGroup, removeUserFromGroup,
 } from '../../services/groups/members'
 import { getGroupSettings, updateGroupSetting } from '../../services/groups/settings'
 import { vJson } from '../../validate'
+
+const updateSettingsHandler = async (c: Context<CallerEnv, string, { out: { json: v.InferOutput<typeof UpdateSettingsGroupSchema> } }>) => {
+  const b = c.req.valid('json')
+  return c.json(await updateGroupSetting(c.var.deps, c.var.caller, b.target_group.group_id, b.target_setting, b.target_setting.value))
+}
 
 export const groupsApi = new Hono<CallerEnv>()
   .post('/get_groups', vJson(EmptyBodySchema), async (c) => c.json(await listGroups(c.var.deps, c.var.caller)))
@@ -32,10 +39,12 @@ export const groupsApi = new Hono<CallerEnv>()
   })
   .post('/get_settings_group', vJson(TargetGroupSchema), async (c) =>
     c.json(await getGroupSettings(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)))
-  .post('/update_settings_group', vJson(UpdateSettingsGroupSchema), async (c) => {
-    const b = c.req.valid('json')
-    return c.json(await updateGroupSetting(c.var.deps, c.var.caller, b.target_group.group_id, b.target_setting.name, b.target_setting.value))
-  })
+  // Kasm's clients use three names for this verb.
+  .post('/update_settings_group', vJson(UpdateSettingsGroupSchema), updateSettingsHandler)
+  .post('/set_settings_group', vJson(UpdateSettingsGroupSchema), updateSettingsHandler)
+  .post('/add_settings_group', vJson(UpdateSettingsGroupSchema), updateSettingsHandler)
+  .post('/get_users_group', vJson(TargetGroupSchema), async (c) =>
+    c.json(await listGroupUsers(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)))
   .post('/get_images_group', vJson(TargetGroupSchema), async (c) => {
     const { images } = await listGroupImages(c.var.deps, c.var.caller, c.req.valid('json').target_group.group_id)
     return c.body(rawJsonBody('images', images), 200, { 'Content-Type': 'application/json' })

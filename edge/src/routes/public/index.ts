@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../env'
 import { authenticateCaller } from '../../middleware/auth'
+import { checkRequestBody } from '../../middleware/body-check'
 import { agentsApi } from './agents'
 import { apiKeysApi } from './api-keys'
 import { loginRoute, logoutRoute, type SignInOptions } from './auth'
@@ -14,6 +15,7 @@ import { zonesApi } from './zones'
 /** Kasm's developer API: every verb is `POST /api/public/<verb>` with a JSON body. */
 export const publicApi = (signIn: SignInOptions) =>
   new Hono<AppEnv>()
+    .use(checkRequestBody)
     .route('/', loginRoute(signIn))
     .use(authenticateCaller)
     .route('/', logoutRoute)

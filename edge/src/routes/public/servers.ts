@@ -2,11 +2,12 @@ import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import {
   BatchCreateServerSchema, CreateServerPoolSchema, CreateServerSchema, EmptyBodySchema, TargetServerPoolSchema,
-  TargetServerSchema, UpdateServerPoolSchema, UpdateServerSchema,
+  TargetServerSchema, UpdateServerPoolSchema, UpdateServerSchema, UserServerSchema,
 } from '#schema'
 import type { CallerEnv } from '../../env'
 import { ApiError } from '../../errors'
 import { rawJsonBody, type RawJson } from '../../raw-json'
+import { assignUserServer, unassignUserServer } from '../../services/servers/assignment'
 import { batchCreateServers, batchFailureJson, type BatchInput } from '../../services/servers/import'
 import { createServerPool, deleteServerPool, listServerPools, updateServerPool } from '../../services/servers/pools'
 import { createServer, deleteServer, getServer, listServers, updateServer } from '../../services/servers/servers'
@@ -33,6 +34,14 @@ async function batchInput(c: Context<CallerEnv>): Promise<BatchInput> {
 }
 
 export const serversApi = new Hono<CallerEnv>()
+  .post('/assign_user_server', vJson(UserServerSchema), async (c) => {
+    const { target_user, target_server } = c.req.valid('json')
+    return json(c, 'server', await assignUserServer(c.var.deps, c.var.caller, target_user.user_id, target_server.server_id))
+  })
+  .post('/unassign_user_server', vJson(UserServerSchema), async (c) => {
+    const { target_user, target_server } = c.req.valid('json')
+    return json(c, 'server', await unassignUserServer(c.var.deps, c.var.caller, target_user.user_id, target_server.server_id))
+  })
   .post('/get_servers', vJson(EmptyBodySchema), async (c) => json(c, 'servers', await listServers(c.var.deps, c.var.caller)))
   .post('/get_server', vJson(TargetServerSchema), async (c) =>
     json(c, 'server', await getServer(c.var.deps, c.var.caller, c.req.valid('json').target_server.server_id)))

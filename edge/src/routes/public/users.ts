@@ -4,6 +4,7 @@ import {
   UpdateUserSchema,
 } from '#schema'
 import type { CallerEnv } from '../../env'
+import { getLoginLink } from '../../services/auth/login-link'
 import { getAttributes, updateAttributes } from '../../services/users/attributes'
 import { setOwnPassword } from '../../services/users/password'
 import { createUser, deleteUser, getUser, listUsers, logoutUser, updateUser } from '../../services/users/users'
@@ -32,4 +33,6 @@ export const usersApi = new Hono<CallerEnv>()
     c.json(await updateAttributes(c.var.deps, c.var.caller, c.req.valid('json').target_user_attributes)))
   .post('/update_attributes', updateAttributesHandler, async (c) =>
     c.json(await updateAttributes(c.var.deps, c.var.caller, c.req.valid('json').target_user_attributes)))
+  .post('/get_login', vJson(TargetUserSchema), async (c) =>
+    c.json(await getLoginLink(c.var.deps, c.var.caller, c.req.valid('json').target_user.user_id)))
   .post('/set_password', vJson(SetPasswordSchema), async (c) => c.json(await setOwnPassword(c.var.deps, c.var.caller, c.req.valid('json'))))

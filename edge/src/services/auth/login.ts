@@ -1,11 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import { authSessions, kasms, users, type LoginInput, type SessionTokenLoginInput, type User } from '#schema'
+import { authSessions, kasms, users, type LoginInput, type LoginLinkInput, type SessionTokenLoginInput, type User } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { findUserByName } from '../users/lookup'
 import { viewOf } from '../users/view'
 import { sha256Hex, timingSafeEqual } from './bytes'
+import { consumeLoginLink } from './login-link'
 import { can, userPermissions, type Caller } from './caller'
 import { decoyPasswordHash, verifyPassword } from './passwords'
 import {
@@ -74,6 +75,21 @@ export async function loginWithSessionToken(deps: Deps, input: SessionTokenLogin
   const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
   if (!user || user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled. Contact your administrator.')
   return openSession(deps, user, ctx, 'login_session_link')
+}
+
+/** Signs in with a one-time link from get_login. Failures count against the client address like wrong passwords. */
+export async function loginWithLink(deps: Deps, input: LoginLinkInput, ctx: LoginContext) {
+  const now = deps.clock.now()
+  const key = addressKey(ctx.clientAddress)
+  const wait = await secondsBlocked(deps.db, [key], now)
+  if (wait > 0) throw tooMany(wait)
+  const user = await consumeLoginLink(deps.db, input.login_token, now)
+  if (!user) {
+    await recordFailure(deps.db, key, ADDRESS_POLICY, now)
+    throw new ApiError('unauthenticated', 'This sign-in link is not valid (it works once, for a few minutes)')
+  }
+  if (user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled. Contact your administrator.')
+  return openSession(deps, user, ctx, 'login_link')
 }
 
 /** Opens a sign-in session for a user and answers as `login` does (token, user, permissions). */

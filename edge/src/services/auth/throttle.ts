@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, notLike, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, like, notLike, or, sql, type SQL } from 'drizzle-orm'
 import { loginThrottles, type DbOrTx } from '#schema'
 
 /**
@@ -43,7 +43,11 @@ export function slowdownMs(accountFailures: number, p = ACCOUNT_SLOWDOWN): numbe
  * address last, URI-encoded so it never holds a `|`: then `pair:<name>|` followed by text without `|`
  * belongs to that account alone, even when another username contains `|`.
  */
-export const accountKey = (username: string) => `user:${username.toLowerCase()}`
+const ACCOUNT_KEY_PREFIX = 'user:'
+export const accountKey = (username: string) => `${ACCOUNT_KEY_PREFIX}${username.toLowerCase()}`
+/** SQL for an account's recent failures (what `failedSignInsOf` reads), for a query's username column. */
+export const accountFailuresSql = (username: SQL) =>
+  sql<number>`coalesce((select lt.failures from ${loginThrottles} lt where lt.key = ${ACCOUNT_KEY_PREFIX} || lower(${username})), 0)`
 export const addressKey = (address: string) => `addr:${address}`
 export const accountAddressKey = (username: string, address: string) =>
   `pair:${username.toLowerCase()}|${encodeURIComponent(address)}`

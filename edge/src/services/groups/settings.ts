@@ -36,12 +36,41 @@ export async function getGroupSettings(deps: Deps, caller: Caller, groupId: stri
   }
 }
 
+/**
+ * Kasm's clients send every setting's value as text ("True", "5", JSON for json settings): read it
+ * as the setting's type. Anything else is left for the setting's schema to judge.
+ */
+export function fromKasmText(type: ReturnType<typeof settingValueType>, value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const text = value.trim()
+  if (type === 'bool' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true'
+  if (type === 'int' && /^-?\d{1,15}$/.test(text)) return Number(text)
+  if (type === 'json' && /^[[{]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      return value
+    }
+  }
+  return value
+}
+
+/** A setting named by `name`, or by the id of this group's row for it. */
+async function settingName(deps: Deps, groupId: string, ref: { name?: string; group_setting_id?: string }): Promise<string> {
+  if (ref.name !== undefined) return ref.name
+  const [row] = await deps.db.select({ name: groupSettings.name }).from(groupSettings)
+    .where(and(eq(groupSettings.id, ref.group_setting_id!), eq(groupSettings.groupId, groupId))).limit(1)
+  if (!row) throw ApiError.notFound('Group setting', 'target_setting.group_setting_id')
+  return row.name
+}
+
 /** Sets (or with `value: null`, removes) one of a group's settings, validated against the catalogue. */
-export async function updateGroupSetting(deps: Deps, caller: Caller, groupId: string, name: string, value: unknown) {
+export async function updateGroupSetting(deps: Deps, caller: Caller, groupId: string, ref: { name?: string; group_setting_id?: string }, value: unknown) {
   authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
+  const name = await settingName(deps, groupId, ref)
   if (!isGroupSettingName(name)) throw ApiError.invalid('Invalid target_setting.name: is not a known setting', 'target_setting.name')
   const spec = GROUP_SETTINGS[name]
-  const parsed = value === null ? null : parseOrThrow(spec.schema, value, 'target_setting.value')
+  const parsed = value === null ? null : parseOrThrow(spec.schema, fromKasmText(settingValueType(name), value), 'target_setting.value')
   await deps.db.transaction(async (tx) => {
     await authorizeGroupChange(tx, caller, await findGroup(tx, groupId))
     if (parsed === null) {

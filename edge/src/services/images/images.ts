@@ -6,7 +6,8 @@ import { audit } from '../audit'
 import { encryptSecret } from '../secrets'
 import { authorize, can, type Caller } from '../auth/caller'
 import { liveKasmIdsForImage } from './sessions'
-import { adminImageView, allImagesJson, launchableImagesJson } from './records'
+import { RawJson } from '../../raw-json'
+import { adminImageView, allImagesJson, launchableImageJson, launchableImagesJson } from './records'
 
 /** Holders of images_view see every workspace; users see the enabled ones their groups permit. */
 export async function listImages(deps: Deps, caller: Caller) {
@@ -14,6 +15,23 @@ export async function listImages(deps: Deps, caller: Caller) {
   authorize(caller, 'user')
   if (caller.userId === null) throw ApiError.forbidden()
   return { images: await launchableImagesJson(deps.db, caller.userId) }
+}
+
+/**
+ * One workspace: any, in the admin view, for images_view; otherwise one the caller may launch, in the
+ * launcher view. Others are "does not exist" to a user, as get_images does not list them either.
+ */
+export async function getImage(deps: Deps, caller: Caller, imageId: string) {
+  if (can(caller, 'images_view')) {
+    const view = await adminImageView(deps.db, imageId)
+    if (!view) throw ApiError.notFound('Workspace', 'target_image.image_id')
+    return new RawJson(JSON.stringify(view))
+  }
+  authorize(caller, 'user')
+  if (caller.userId === null) throw ApiError.forbidden()
+  const view = await launchableImageJson(deps.db, caller.userId, imageId)
+  if (!view) throw ApiError.notFound('Workspace', 'target_image.image_id')
+  return view
 }
 
 /** The saved workspace as the API shows it, read back in the writer's transaction. */

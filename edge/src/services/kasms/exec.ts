@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller'
 import { wakeAgent } from '../agents/wake'
 import { kasmId } from '../ids'
 import { findKasmFor } from './access'
+import { kasmView } from './view'
 
 /** How long exec_command_kasm waits for the agent's answer before replying that it is still running. */
 export const EXEC_WAIT_MS = 30_000
@@ -30,10 +31,12 @@ export async function execCommandKasm(deps: Deps, caller: Caller, input: ExecCom
   const deadline = Date.now() + EXEC_WAIT_MS
   for (;;) {
     const [row] = await deps.db.select().from(kasmExecs).where(eq(kasmExecs.id, exec!.id))
+    // Kasm answers with the session and the time; Oriel adds what the command did.
+    const kasmFields = { kasm: kasmView(kasm), current_time: deps.clock.now().toISOString() }
     if (row && row.status !== 'pending') {
-      return { exec_id: kasmId(row.id), kasm_id: kasmId(kasm.id), status: row.status, exit_code: row.exitCode, output: row.output ?? '' }
+      return { exec_id: kasmId(row.id), kasm_id: kasmId(kasm.id), status: row.status, exit_code: row.exitCode, output: row.output ?? '', ...kasmFields }
     }
-    if (Date.now() > deadline) return { exec_id: kasmId(exec!.id), kasm_id: kasmId(kasm.id), status: 'pending', exit_code: null, output: '' }
+    if (Date.now() > deadline) return { exec_id: kasmId(exec!.id), kasm_id: kasmId(kasm.id), status: 'pending', exit_code: null, output: '', ...kasmFields }
     await new Promise((r) => setTimeout(r, EXEC_POLL_MS))
   }
 }

@@ -11,6 +11,7 @@ import { findImage } from '../images/images'
 import { kasmId } from '../ids'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
+import { deepLink } from './deep-link'
 import { checkLaunchOptions, launchSpec, profilePathFor, resolveLaunchOptions } from './launch-spec'
 import { choosePlacement, type AgentLoad } from './placement'
 
@@ -115,7 +116,7 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
         memoryBytes: image.memory,
         gpus: image.gpuCount,
         sessionTokenHash: sha256Hex(sessionToken),
-        shareId: input.enable_sharing && settings.allow_kasm_sharing ? randomToken(8).toLowerCase() : null,
+        shareId: input.enable_sharing && settings.allow_kasm_sharing ? randomToken(24).toLowerCase() : null,
         launchSpec: launchSpec(user, image, settings, options),
         keepaliveAt: now,
         expiresAt: new Date(now.getTime() + settings.keepalive_expiration * 1000),
@@ -130,11 +131,12 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
   const userId = kasmId(user.id)
   return {
     kasm_id: id,
-    status: kasm.status,
+    // Kasm's word for a launch under way; get_kasm_status gives the exact state.
+    status: 'starting',
     share_id: kasm.shareId,
     user_id: userId,
     username: user.username,
     session_token: sessionToken,
-    kasm_url: `/#/connect/kasm/${id}/${userId}/${sessionToken}`,
+    kasm_url: deepLink(kasm.id, user.id, sessionToken),
   }
 }

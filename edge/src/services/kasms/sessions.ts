@@ -3,43 +3,22 @@ import { agents, images, kasms, users, type Kasm } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
-import { can, type Caller } from '../auth/caller'
+import { randomToken, sha256Hex } from '../auth/bytes'
+import { can, userPermissions, type Caller } from '../auth/caller'
 import { wakeAgent } from '../agents/wake'
 import { resolveUserSettings } from '../groups/settings'
-import { iso, kasmId, kasmIdOrNull } from '../ids'
 import { findKasmFor, subjectUserId } from './access'
+import { deepLink } from './deep-link'
 import { authorizeDelete } from './lifecycle'
-import type { LaunchSpec } from './launch-spec'
 import { streamFor } from './stream-token'
+import { kasmView } from './view'
 
-function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {}) {
-  return {
-    kasm_id: kasmId(k.id),
-    user_id: kasmId(k.userId),
-    image_id: kasmId(k.imageId),
-    zone_id: kasmIdOrNull(k.zoneId),
-    agent_id: kasmIdOrNull(k.agentId),
-    status: k.status,
-    operational_status: k.status,
-    operational_progress: k.operationalProgress,
-    operational_message: k.operationalMessage,
-    share_id: k.shareId,
-    cores: k.cores,
-    memory: k.memoryBytes,
-    gpus: k.gpus,
-    created: iso(k.createdAt),
-    started: iso(k.startedAt),
-    keepalive_date: iso(k.keepaliveAt),
-    expiration_date: iso(k.expiresAt),
-    /** Seconds between the keepalives a session view should send. */
-    keepalive_interval: (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle?.keepalive_interval ?? 300,
-    /** The profile mode the session launched with; null when it has no persistent profile. */
-    persistent_profile_mode: (k.launchSpec as Partial<LaunchSpec> | null)?.persistent_profile_mode ?? null,
-    ...extra,
-  }
-}
-
-/** Where a session is: while starting, its progress; once running, the stream URL and a fresh token. */
+/**
+ * Where a session is: while starting, its progress; once running, the stream URL and a fresh token.
+ * As in Kasm, a caller who may act as the owner also gets a fresh `kasm_url` (deep link), whose new
+ * session token replaces the previous one. Oriel reads the state from the database, never asking the
+ * agent, so Kasm's `skip_agent_check` is always in effect.
+ */
 export async function getKasmStatus(deps: Deps, caller: Caller, input: { kasm_id: string; user_id?: string }) {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_view')
   const view = kasmView(kasm)
@@ -48,13 +27,31 @@ export async function getKasmStatus(deps: Deps, caller: Caller, input: { kasm_id
     const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
     if (agent) stream = await streamFor(deps, kasm, agent)
   }
+  const link = LIVE_STATES.includes(kasm.status) && (await mayActAsOwner(deps, caller, kasm)) ? await rotateSessionToken(deps, kasm) : null
   return {
     operational_status: kasm.status,
     operational_progress: kasm.operationalProgress,
     operational_message: kasm.operationalMessage,
     current_time: deps.clock.now().toISOString(),
+    ...(link && { kasm_url: link.kasm_url, session_token: link.session_token }),
     kasm: { ...view, ...(stream && { stream }) },
   }
+}
+
+const LIVE_STATES: readonly string[] = ['requested', 'provisioning', 'starting', 'running', 'paused', 'stopped']
+
+/** The owner, or a caller allowed to sign in as them (users_auth_session, and users_modify_admin for an admin). */
+async function mayActAsOwner(deps: Deps, caller: Caller, kasm: Kasm): Promise<boolean> {
+  if (caller.userId === kasm.userId) return true
+  if (!can(caller, 'users_auth_session') || !can(caller, 'user')) return false
+  return can(caller, 'users_modify_admin') || !(await userPermissions(deps.db, kasm.userId)).has('global_admin')
+}
+
+/** A new deep-link token for the session; the previous one stops working. */
+async function rotateSessionToken(deps: Deps, kasm: Kasm) {
+  const sessionToken = randomToken(32)
+  await deps.db.update(kasms).set({ sessionTokenHash: sha256Hex(sessionToken) }).where(eq(kasms.id, kasm.id))
+  return { session_token: sessionToken, kasm_url: deepLink(kasm.id, kasm.userId, sessionToken) }
 }
 
 /** The caller's own live sessions (or the user's they act for); all of them with sessions_view. */

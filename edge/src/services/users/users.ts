@@ -6,30 +6,29 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, isSelf, type Caller } from '../auth/caller'
 import { hashPassword } from '../auth/passwords'
-import { clearAccountThrottles, failedSignInsOf } from '../auth/throttle'
+import { clearAccountThrottles } from '../auth/throttle'
 import { isUniqueViolation } from '../ids'
 import {
   ALL_USERS, authorizeAgainstAdmin, findUser, findUserByName, groupIdByName, liveKasmIds, revokeSessions,
 } from './lookup'
-import { membershipsOf, userView, viewOf } from './view'
+import { extrasColumns, extrasFrom, extrasOf, membershipsOf, OUTER_USER_ID, userView, viewOf } from './view'
 
 export async function listUsers(deps: Deps, caller: Caller) {
   authorize(caller, 'users_view')
   const rows = await deps.db.select().from(users).orderBy(asc(users.username))
-  const [memberships, failed] = await Promise.all([
-    membershipsOf(deps.db, rows.map((u) => u.id)), failedSignInsOf(deps.db, rows.map((u) => u.username)),
-  ])
-  return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [], failed.get(u.username))) }
+  const ids = rows.map((u) => u.id)
+  const [memberships, extras] = await Promise.all([membershipsOf(deps.db, ids), extrasOf(deps.db, ids)])
+  return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [], extras.get(u.id))) }
 }
 
-/** A user with their groups (priority order), in one round trip. The outer column is named in full:
- * with one table in FROM drizzle leaves it unqualified, and inside the subquery that would mean g.id. */
+/** A user with their groups (priority order), live sessions and assigned servers, in one round trip. */
 const userByIdQuery = (db: Db) =>
   db
     .select({
       user: users,
       groups: sql<{ name: string; groupId: string }[]>`coalesce((select json_agg(json_build_object('name', g.name, 'groupId', g.id) order by g.priority)
-        from ${userGroups} ug join ${groups} g on g.id = ug.group_id where ug.user_id = ${sql.identifier('users')}.${sql.identifier('id')}), '[]')`,
+        from ${userGroups} ug join ${groups} g on g.id = ug.group_id where ug.user_id = ${OUTER_USER_ID}), '[]')`,
+      ...extrasColumns(),
     })
     .from(users)
     .where(eq(users.id, sql.placeholder('id')))
@@ -42,8 +41,7 @@ export async function getUser(deps: Deps, caller: Caller, ref: { user_id?: strin
     const [row] = await prepared(deps.db, 'oriel_user_by_id', userByIdQuery).execute({ id: ref.user_id })
     if (!row || !isSelf(caller, row.user.id)) authorize(caller, 'users_view')
     if (!row) throw ApiError.notFound('User', 'target_user.user_id')
-    const failed = await failedSignInsOf(deps.db, [row.user.username])
-    return { user: userView(row.user, row.groups, failed.get(row.user.username)) }
+    return { user: userView(row.user, row.groups, extrasFrom(row)) }
   }
   const u = await findUserByName(deps.db, ref.username ?? '')
   if (!u || !isSelf(caller, u.id)) authorize(caller, 'users_view')
@@ -57,6 +55,10 @@ const profileFields = (t: Omit<UpdateUserInput, 'user_id'>) => ({
   ...(t.phone !== undefined && { phone: t.phone }),
   ...(t.organization !== undefined && { organization: t.organization }),
   ...(t.notes !== undefined && { notes: t.notes }),
+  ...(t.email !== undefined && { email: t.email }),
+  ...(t.city !== undefined && { city: t.city }),
+  ...(t.state !== undefined && { state: t.state }),
+  ...(t.country !== undefined && { country: t.country }),
   ...(t.locked !== undefined && { locked: t.locked }),
   ...(t.disabled !== undefined && { disabled: t.disabled }),
 })

@@ -34,3 +34,6 @@ export const UpdateServerPoolSchema = body({
 export const TargetServerPoolSchema = body({ target_server_pool: v.object({ server_pool_id: IdSchema }) })
 export type CreateServerPoolInput = v.InferOutput<typeof CreateServerPoolSchema>['target_server_pool']
 export type UpdateServerPoolInput = v.InferOutput<typeof UpdateServerPoolSchema>['target_server_pool']
+
+/** Kasm's assign_user_server / unassign_user_server: a user and one server. */
+export const UserServerSchema = body({ target_user: v.object({ user_id: IdSchema }), target_server: v.object({ server_id: IdSchema }) })
