@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../../edge/src/app'
 import { edgeConfig } from '../../edge/src/config'
-import { silentLogger } from '../../edge/src/log'
+import { silentLogger, type Logger } from '../../edge/src/log'
 import { openTestDb } from '#test-db'
 import { builders } from './builders'
 import { testClock } from './clock'
@@ -16,7 +16,8 @@ export const CLIENT_ADDRESS = '203.0.113.7'
 const COUNTED = ['users', 'user_attributes', 'groups', 'user_groups', 'group_settings', 'group_permissions', 'images',
   'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions', 'servers', 'server_pools'] as const
 
-export async function testContext() {
+/** `log`: where the edge's log lines go (silent by default). */
+export async function testContext(opts: { log?: Logger } = {}) {
   const testDb = await openTestDb()
   const clock = testClock()
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
@@ -26,7 +27,7 @@ export async function testContext() {
   const app = createApp({
     makeDeps: () => {
       const { db, release } = testDb.perRequestDb()
-      return { deps: { db, clock, config, log: silentLogger }, release }
+      return { deps: { db, clock, config, log: opts.log ?? silentLogger }, release }
     },
     clientAddress: () => address,
     signInWait: async (ms) => {
@@ -75,11 +76,11 @@ export async function testContext() {
 export type TestContext = Awaited<ReturnType<typeof testContext>>
 
 /** Registers this file's context: a fresh database and an admin before its tests, closed after. */
-export function useTestContext() {
+export function useTestContext(opts: { log?: Logger } = {}) {
   const t = {} as TestContext
   const admin = { token: '' }
   beforeAll(async () => {
-    Object.assign(t, await testContext())
+    Object.assign(t, await testContext(opts))
     admin.token = (await t.seed.admin()).token
   })
   afterAll(() => t.close())
