@@ -6,14 +6,15 @@ import { Picker } from '../../components/picker'
 import { fieldErrors } from '../../validation'
 import type { User } from './users'
 
-type Profile = User & { phone: string | null; organization: string | null; notes: string | null }
+type Profile = User & { phone: string | null; organization: string | null; notes: string | null; email: string | null; city: string | null; state: string | null; country: string | null }
 type Group = { group_id: string; name: string; is_system: boolean }
-const TEXT_FIELDS = ['username', 'first_name', 'last_name', 'phone', 'organization', 'notes'] as const
+const TEXT_FIELDS = ['username', 'first_name', 'last_name', 'email', 'phone', 'organization', 'city', 'state', 'country', 'notes'] as const
 type Form = Record<(typeof TEXT_FIELDS)[number] | 'password', string> & { locked: boolean; disabled: boolean }
 
 const formOf = (u: Profile): Form => ({
   username: u.username, first_name: u.first_name ?? '', last_name: u.last_name ?? '', phone: u.phone ?? '',
-  organization: u.organization ?? '', notes: u.notes ?? '', password: '', locked: u.locked, disabled: u.disabled,
+  organization: u.organization ?? '', notes: u.notes ?? '', email: u.email ?? '', city: u.city ?? '', state: u.state ?? '',
+  country: u.country ?? '', password: '', locked: u.locked, disabled: u.disabled,
 })
 
 /** One user: every field update_user takes, checked as you type, and the groups they belong to. */
@@ -39,15 +40,19 @@ export function AdminUser({ userId }: { userId: string }) {
   const target = {
     user_id: userId,
     ...Object.fromEntries(TEXT_FIELDS.map((k) => [k, k === 'username' ? form[k] : form[k] || null])),
-    locked: form.locked,
-    disabled: form.disabled,
+    // Sent only when changed: `locked: false` also forgets the account's failed sign-ins.
+    ...(form.locked !== user.locked && { locked: form.locked }),
+    ...(form.disabled !== user.disabled && { disabled: form.disabled }),
     ...(form.password ? { password: form.password } : {}),
   }
   const problems = fieldErrors(UpdateUserSchema, { target_user: target }, 'target_user')
   const save = async (e: Event) => {
     e.preventDefault()
     const saved = await run<{ user: Profile }>('update_user', { target_user: target }, 'Saved')
-    if (saved) setForm(formOf(saved.user))
+    if (saved) {
+      setUser(saved.user)
+      setForm(formOf(saved.user))
+    }
   }
   const text = (key: (typeof TEXT_FIELDS)[number] | 'password', label: string, multiline = false) => (
     <label>
@@ -72,8 +77,12 @@ export function AdminUser({ userId }: { userId: string }) {
         {text('username', 'Username')}
         {text('first_name', 'First name')}
         {text('last_name', 'Last name')}
+        {text('email', 'E-mail')}
         {text('phone', 'Phone')}
         {text('organization', 'Organization')}
+        {text('city', 'City')}
+        {text('state', 'State')}
+        {text('country', 'Country')}
         {text('notes', 'Notes', true)}
         {text('password', 'New password (leave empty to keep; a new one ends their sign-ins)')}
         <label class="check"><input type="checkbox" checked={form.locked} onChange={(e) => setForm({ ...form, locked: e.currentTarget.checked })} /> Locked</label>

@@ -7,14 +7,17 @@ import { fieldErrors } from '../../validation'
 
 export type User = {
   user_id: string; username: string; first_name: string | null; last_name: string | null; locked: boolean; disabled: boolean
-  groups: { name: string; group_id: string }[]; last_session: string | null
+  groups: { name: string; group_id: string }[]; last_session: string | null; failed_pw_attempts: number
 }
 export const fullName = (u: Pick<User, 'first_name' | 'last_name'>) => [u.first_name, u.last_name].filter(Boolean).join(' ')
 const matches = (u: User, query: string) => {
   const q = query.trim().toLowerCase()
   return !q || u.username.toLowerCase().includes(q) || fullName(u).toLowerCase().includes(q)
 }
-const state = (u: User) => (u.disabled ? 'disabled' : u.locked ? 'locked' : 'active')
+const state = (u: User) => {
+  const base = u.disabled ? 'disabled' : u.locked ? 'locked' : 'active'
+  return u.failed_pw_attempts > 0 ? `${base}, ${u.failed_pw_attempts} failed sign-in${u.failed_pw_attempts === 1 ? '' : 's'}` : base
+}
 
 /** Users: list (sorted, paged), create with live validation, lock/unlock, sign out everywhere, delete; each opens its own page. */
 export function AdminUsers() {
@@ -53,6 +56,8 @@ export function AdminUsers() {
       label: 'Actions', class: 'actions', cell: (u) => (
         <>
           <button onClick={() => update(u, { locked: !u.locked })}>{u.locked ? 'Unlock' : 'Lock'}</button>
+          {/* Unlocking also forgets the account's failed sign-ins, so every address may try again at once. */}
+          {!u.locked && u.failed_pw_attempts > 0 && <button onClick={() => update(u, { locked: false })}>Clear failed sign-ins</button>}
           <button onClick={() => update(u, { disabled: !u.disabled })}>{u.disabled ? 'Enable' : 'Disable'}</button>
           <button onClick={() => {
             const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
