@@ -24,7 +24,7 @@ async function sharedSession(settings: Record<string, unknown> = {}, o: { runnin
   const auth = { token: await t.seed.tokenFor(owner.id) }
   const req = await t.api('request_kasm', { image_id: kid(image.id), enable_sharing: true }, auth)
   expect(req.status).toBe(200)
-  expect(req.body.share_id).toMatch(/^[a-z0-9]{8}$/)
+  expect(req.body.share_id).toMatch(/^[a-z0-9]{24}$/)
   const work = (await a.poll()).body.work.create.find((w: { kasm_id: string }) => kid(w.kasm_id) === req.body.kasm_id)
   if (o.running ?? true) await a.report([{ kasm_id: work.kasm_id, state: 'running', container_id: 'c1' }])
   return { owner, auth, image, kasmId: req.body.kasm_id as string, shareId: req.body.share_id as string, sessionToken: req.body.session_token as string }
