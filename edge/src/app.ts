@@ -24,10 +24,13 @@ export type AppOptions = {
 
 /** The whole edge: the same app on Workers and on Node. */
 export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: AppOptions) {
+  const verbs = publicApi({ clientAddress, clientHttps, wait: signInWait })
   return new Hono<AppEnv>()
     .use(requestId(), provideDeps(makeDeps))
     .route('/api', healthApi)
-    .route('/api/public', publicApi({ clientAddress, clientHttps, wait: signInWait }))
+    .route('/api/public', verbs)
+    // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (notes/kasm-api.md §6).
+    .route('/api/admin', verbs)
     .route('/api/agent', agentApi)
     .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
     .onError((err, c) => handleError(err, c, c.var.deps?.log))

@@ -7,9 +7,10 @@ import { callerFromApiKey, callerFromSessionToken } from '../services/auth/calle
 export const SESSION_COOKIE = 'oriel_session'
 
 /**
- * One authentication step for the three ways to call the API: `api_key` + `api_key_secret` in the
- * JSON body, `Authorization: Bearer <token>`, or the dashboard's cookie. Sets `c.var.caller`, and
- * enforces read-only API keys here, apart from permissions, as Kasm does.
+ * One authentication step for the ways to call the API: `api_key` + `api_key_secret` in the JSON
+ * body, `Authorization: Bearer <token>`, the dashboard's cookie, or Kasm's UI form, `username` +
+ * `token` (login's token) in the body. Sets `c.var.caller`, and enforces read-only API keys here,
+ * apart from permissions, as Kasm does.
  */
 export const authenticateCaller = createMiddleware<CallerEnv>(async function authenticateCaller(c, next) {
   const deps = c.var.deps
@@ -21,6 +22,8 @@ export const authenticateCaller = createMiddleware<CallerEnv>(async function aut
   if (typeof key === 'string' || typeof secret === 'string') {
     if (typeof key !== 'string' || typeof secret !== 'string') throw new ApiError('unauthenticated', 'Both api_key and api_key_secret are required')
     c.set('caller', await callerFromApiKey(deps, key, secret))
+  } else if (typeof body?.token === 'string' && typeof body.username === 'string') {
+    c.set('caller', await callerFromSessionToken(deps, body.token, body.username))
   } else if (bearer) {
     c.set('caller', await callerFromSessionToken(deps, bearer))
   } else if (cookie) {

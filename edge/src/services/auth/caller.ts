@@ -68,7 +68,7 @@ const apiKeyQuery = (db: Db) =>
 const sessionQuery = (db: Db) =>
   db
     .select({
-      sessionId: authSessions.id, userId: users.id, locked: users.locked, disabled: users.disabled,
+      sessionId: authSessions.id, userId: users.id, username: users.username, locked: users.locked, disabled: users.disabled,
       permissions: sql<string[]>`coalesce((select array_agg(distinct gp.permission) from ${groupPermissions} gp
         join ${userGroups} ug on ug.group_id = gp.group_id where ug.user_id = ${sql.identifier('users')}.${sql.identifier('id')}), '{}')`,
     })
@@ -111,8 +111,11 @@ export async function callerFromApiKey(deps: Deps, key: string, secret: string):
   }
 }
 
-/** Authenticates a sign-in token (Bearer header or cookie) against its live session row. */
-export async function callerFromSessionToken(deps: Deps, token: string): Promise<Caller> {
+/**
+ * Authenticates a sign-in token (Bearer header, cookie, or Kasm's body `token`) against its live
+ * session row. Kasm's UI form also names the user: it must be the token's own.
+ */
+export async function callerFromSessionToken(deps: Deps, token: string, username?: string): Promise<Caller> {
   const now = deps.clock.now()
   const claims = await verifySessionToken(token, deps.config.sessionSecret, now)
   if (!claims) throw new ApiError('unauthenticated', 'Invalid or expired session token')
@@ -120,6 +123,7 @@ export async function callerFromSessionToken(deps: Deps, token: string): Promise
   const [row] = await prepared(deps.db, 'oriel_session_by_id', sessionQuery).execute({ sid: claims.sid, sub: claims.sub, now })
   if (!row) throw new ApiError('unauthenticated', 'Session has ended; sign in again')
   if (row.locked || row.disabled) throw new ApiError('unauthenticated', 'Account is locked or disabled')
+  if (username !== undefined && username.toLowerCase() !== row.username.toLowerCase()) throw new ApiError('unauthenticated', 'The token is not this user’s')
   return {
     kind: 'user',
     userId: row.userId,
