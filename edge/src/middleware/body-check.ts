@@ -1,4 +1,3 @@
-import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -59,33 +58,61 @@ export function findBadValue(root: unknown): BadValue | null {
 }
 
 const tooLarge = (limit: number) => new ApiError('too_large', `The request body is too large (at most ${limit} bytes)`)
-const limitTo = (limit: number) =>
-  bodyLimit({
-    maxSize: limit,
-    onError: () => {
+
+/** Reads a body without a declared length, giving up as soon as it passes `limit` bytes. */
+async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
       throw tooLarge(limit)
-    },
-  })
-const generalLimit = limitTo(MAX_BODY_BYTES)
-const importLimit = limitTo(MAX_IMPORT_BODY_BYTES)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
 
 /**
- * Before any verb runs (login included): bounds the body's size (declared or streamed), and refuses a
- * JSON body holding a value no verb can take, naming the field. Later steps parse the same text.
+ * Before any verb runs (login included): bounds the body's size (declared, or counted as it is read),
+ * and refuses a JSON body holding a value no verb can take, naming the field. Later steps parse the
+ * same text, from Hono's body cache.
  */
 export const checkRequestBody = createMiddleware<AppEnv>(async function checkRequestBody(c, next) {
-  const limit = c.req.path.endsWith('/batch_create_server') ? importLimit : generalLimit
-  return limit(c, async () => {
-    if (c.req.header('Content-Type')?.toLowerCase().startsWith('application/json')) {
-      let parsed: unknown
-      try {
-        parsed = await c.req.json()
-      } catch {
-        throw ApiError.invalid('Malformed JSON in request body')
-      }
-      const bad = findBadValue(parsed)
-      if (bad) throw ApiError.invalid(`Invalid ${bad.path}: ${bad.problem}`, bad.path)
+  const limit = c.req.path.endsWith('/batch_create_server') ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES
+  const json = c.req.header('Content-Type')?.toLowerCase().startsWith('application/json') ?? false
+  const declared = c.req.header('Content-Length')
+  if (declared !== undefined) {
+    if (!(Number(declared) <= limit)) throw tooLarge(limit)
+  } else if (c.req.raw.body) {
+    // Read here, bounded, and kept where HonoRequest's json()/text()/arrayBuffer() look first: JSON as
+    // text, anything else as the bytes themselves (the CSV import checks them for UTF-8 by line).
+    // (Hono types the cache by the resolved values, but holds and awaits promises.)
+    const bytes = await readLimited(c.req.raw.body, limit)
+    const cache = c.req.bodyCache as Record<string, Promise<unknown>>
+    if (json) cache.text = Promise.resolve(new TextDecoder().decode(bytes))
+    else cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+  }
+  if (json) {
+    let parsed: unknown
+    try {
+      parsed = await c.req.json()
+    } catch {
+      throw ApiError.invalid('Malformed JSON in request body')
     }
-    await next()
-  })
+    const bad = findBadValue(parsed)
+    if (bad) throw ApiError.invalid(`Invalid ${bad.path}: ${bad.problem}`, bad.path)
+  }
+  await next()
 })
