@@ -1,11 +1,11 @@
 import * as v from 'valibot'
-import { body, DateTimeSchema, IdSchema, NameSchema } from './common'
+import { body, IdSchema, KasmDateTimeSchema, NameSchema } from './common'
 import { PermissionListSchema } from './groups'
 
 const KeyFieldsSchema = {
   read_only: v.optional(v.boolean()),
   enabled: v.optional(v.boolean()),
-  expires: v.optional(v.nullable(DateTimeSchema)),
+  expires: KasmDateTimeSchema,
 }
 export const CreateApiKeySchema = body({ target_api_key: v.object({ name: NameSchema(255), ...KeyFieldsSchema }) })
 export const UpdateApiKeySchema = body({

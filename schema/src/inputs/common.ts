@@ -42,6 +42,9 @@ export const DateTimeSchema = v.pipe(
   v.transform((s) => new Date(s)),
 )
 
+/** An optional date-time as Kasm's clients send it: ISO 8601, null, or Kasm's literal "None" for no date. */
+export const KasmDateTimeSchema = v.optional(v.pipe(v.unknown(), v.transform((x) => (x === 'None' ? null : x)), v.nullable(DateTimeSchema)))
+
 /**
  * Builds a verb's body schema: its own fields plus optional API credentials. Other keys are ignored,
  * as Kasm ignores them: its clients send extra fields everywhere (and send back what they read).
