@@ -117,5 +117,13 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     resume_kasm: { kasm_id: i.kasmId },
     get_kasm_screenshot: { kasm_id: i.kasmId, width: 320 },
     join_kasm: { share_id: i.shareId },
+    // The agent protocol: enrolment with a token that does not exist; the rest are signed, so refused first.
+    'agent/enroll': {
+      token: 'not-a-registration-token-0123456789', name: 'fuzz-agent', public_url: 'https://agent.example.com',
+      public_jwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }, resources: { cores: 2, memory_bytes: 1024, gpus: 0 }, labels: ['a'],
+    },
+    'agent/poll': { resources: { cores: 2, memory_bytes: 1024, gpus: 0 }, images: ['oriel/desktop:1.0'], sessions: [] },
+    'agent/report': { sessions: [], execs: [] },
+    'agent/screenshot': { kasm_id: i.kasmId, ok: true },
   }
 }

@@ -15,7 +15,12 @@ let ids: SampleIds
 let verbs: string[]
 beforeAll(async () => {
   ids = await makeSampleFixtures(t, admin)
-  verbs = [...new Set(t.app.routes.filter((r) => r.method === 'POST' && r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)))].sort()
+  // Every public verb, and the agent protocol's routes as `agent/<route>` (enrol needs no signature).
+  const posts = t.app.routes.filter((r) => r.method === 'POST')
+  verbs = [...new Set([
+    ...posts.filter((r) => r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)),
+    ...posts.filter((r) => r.path.startsWith('/api/agent/')).map((r) => r.path.slice('/api/'.length)),
+  ])].sort()
 })
 
 /**
@@ -33,7 +38,8 @@ async function snapshotQuery(): Promise<() => Promise<string>> {
 async function send(verb: string, text: string, auth: string | null) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (auth) headers.Authorization = `Bearer ${auth}`
-  const res = await t.app.request(`/api/public/${verb}`, { method: 'POST', headers, body: text })
+  const path = verb.startsWith('agent/') ? `/api/${verb}` : `/api/public/${verb}`
+  const res = await t.app.request(path, { method: 'POST', headers, body: text })
   const body = await res.text()
   let parsed: any = null
   try {

@@ -22,6 +22,11 @@ describe('zones', () => {
     expect((await t.api('create_zone', { target_zone: { zone_name: 'eu-west' } }, admin)).status).toBe(409)
     const bad = await t.api('create_zone', { target_zone: { zone_name: 'x', proxy_port: 70000 } }, admin)
     expect([bad.status, bad.body.field]).toEqual([400, 'target_zone.proxy_port'])
+    // A missing field is required, not unknown; an unknown one is ignored, as Kasm ignores it.
+    for (const [body, field] of [[{}, 'target_zone'], [{ target_zone: {} }, 'target_zone.zone_name']] as const) {
+      const missing = await t.api('create_zone', body, admin)
+      expect([missing.status, missing.body.field, missing.body.error_message]).toEqual([400, field, `Invalid ${field}: is required`])
+    }
     expect(await t.counts()).toEqual(before)
     const upd = await t.api('update_zone', { target_zone: { zone_id: id, search_alternate_zones: true } }, admin)
     expect(upd.body.zone.search_alternate_zones).toBe(true)
