@@ -30,7 +30,7 @@ export class ApiError extends HTTPException {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { field?: string; issues?: Record<string, string[]>; retryAfterSeconds?: number } = {},
+    readonly extra: { field?: string; issues?: Record<string, string[]>; retryAfterSeconds?: number; authenticate?: string } = {},
   ) {
     super(STATUS[code], { message })
   }
@@ -100,6 +100,7 @@ export function handleError(err: Error, c: Context, log: ErrorLogger = console) 
 function apiErrorResponse(err: ApiError, c: Context, request_id: string) {
   const body: ErrorBody = { error_message: err.message, code: err.code, request_id, ...pickDefined(err.extra) }
   if (err.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.extra.retryAfterSeconds))
+  if (err.extra.authenticate !== undefined) c.header('WWW-Authenticate', err.extra.authenticate)
   return c.json(body, err.status as ContentfulStatusCode)
 }
 

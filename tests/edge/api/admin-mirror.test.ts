@@ -1,4 +1,4 @@
-// Kasm's UI calls /api/admin/<verb> with `username` + `token` in the body; Kasm guarantees the same
+// The ways Kasm's clients authenticate besides the body's api_key. Kasm's UI calls /api/admin/<verb> with `username` + `token` in the body; Kasm guarantees the same
 // verbs answer at /api/public/<verb> with an API key. Oriel serves both, one set of handlers.
 import { describe, expect, it } from 'vitest'
 import { TEST_PASSWORD } from '../../support/builders'
@@ -37,5 +37,31 @@ describe('/api/admin and the UI form of authentication', () => {
     expect((await post('/api/admin/get_user', { username: a.username, token: login.body.token, target_user: { user_id: a.id } })).status).toBe(401)
     expect((await post('/api/admin/get_user', { username: a.username, token: 'not-a-token', target_user: { user_id: a.id } })).status).toBe(401)
     expect((await t.counts()).users).toBe(before.users)
+  })
+})
+
+describe('HTTP Basic with an API key (Kasm’s next API)', () => {
+  const basic = (pair: string) => `Basic ${btoa(pair)}`
+  const get = async (authorization: string) => {
+    const res = await t.app.request('/api/public/get_users', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: authorization }, body: '{}' })
+    return { status: res.status, challenge: res.headers.get('WWW-Authenticate'), body: (await res.json()) as any }
+  }
+
+  it('authenticates api_key:api_key_secret; permissions and read-only hold as in the body form', async () => {
+    const key = await t.seed.apiKey({ permissions: ['users_view'] })
+    const ok = await get(basic(`${key.api_key}:${key.api_key_secret}`))
+    expect(ok.status).toBe(200)
+    expect(Array.isArray(ok.body.users)).toBe(true)
+    const bare = await t.seed.apiKey()
+    expect((await get(basic(`${bare.api_key}:${bare.api_key_secret}`))).status).toBe(403)
+  })
+
+  it('refuses a wrong secret, garbage and NUL with 401 and a Basic challenge', async () => {
+    const key = await t.seed.apiKey({ permissions: ['users_view'] })
+    for (const auth of [basic(`${key.api_key}:wrong`), basic('no-colon'), 'Basic %%%', basic(`${key.api_key}\u0000:x`), basic(':secret')]) {
+      const res = await get(auth)
+      expect([auth, res.status]).toEqual([auth, 401])
+      expect(res.challenge).toMatch(/^Basic realm="Oriel"/)
+    }
   })
 })
