@@ -13,6 +13,7 @@ ALTER TABLE "users" ADD COLUMN "email" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "city" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "state" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "country" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "anonymous" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "login_links" ADD CONSTRAINT "login_links_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "login_links_expires_idx" ON "login_links" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "kasms_share_id_uq" ON "kasms" USING btree ("share_id") WHERE "kasms"."share_id" is not null;--> statement-breakpoint

@@ -97,7 +97,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     "tag": "0003_users_contact_login_links",
-    "hash": "d4498541b6f58b12f4af0334492bca8c34b9b567f2afb50cfbf60ede442f7443",
+    "hash": "7d063956717914743a80c5b8fc1ff737df1c31b65c980159ce4e87a8282d5a91",
     "statements": [
       "CREATE TABLE \"login_links\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\tCONSTRAINT \"login_links_tokenHash_unique\" UNIQUE(\"token_hash\")\n);",
       "ALTER TABLE \"user_attributes\" ADD COLUMN \"id\" uuid DEFAULT gen_random_uuid() NOT NULL;",
@@ -105,6 +105,7 @@ export const MIGRATIONS: Migration[] = [
       "ALTER TABLE \"users\" ADD COLUMN \"city\" text;",
       "ALTER TABLE \"users\" ADD COLUMN \"state\" text;",
       "ALTER TABLE \"users\" ADD COLUMN \"country\" text;",
+      "ALTER TABLE \"users\" ADD COLUMN \"anonymous\" boolean DEFAULT false NOT NULL;",
       "ALTER TABLE \"login_links\" ADD CONSTRAINT \"login_links_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "CREATE INDEX \"login_links_expires_idx\" ON \"login_links\" USING btree (\"expires_at\");",
       "CREATE UNIQUE INDEX \"kasms_share_id_uq\" ON \"kasms\" USING btree (\"share_id\") WHERE \"kasms\".\"share_id\" is not null;",

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { agents, authSessions, kasms, type Db } from '#schema'
 import type { Clock } from '../clock'
 import { pruneLoginLinks } from './auth/login-link'
+import { pruneAnonymousUsers } from './users/anonymous'
 import { pruneThrottles } from './auth/throttle'
 import { pruneScreenshots } from './kasms/screenshot'
 import type { LaunchSpec } from './kasms/launch-spec'
@@ -25,6 +26,7 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   await db.delete(authSessions).where(or(lt(authSessions.expiresAt, cutoff), lt(authSessions.revokedAt, cutoff)))
   await pruneThrottles(db, now)
   await pruneLoginLinks(db, now)
+  await pruneAnonymousUsers(db)
   await pruneScreenshots(db, now)
 
   await db

@@ -23,6 +23,8 @@ export const users = pgTable(
     country: text(),
     /** Where the identity comes from: `local` now; `ldap`, `saml`, `oidc` with single sign-on. */
     realm: text().notNull().default('local'),
+    /** Made by an API key's request_kasm without a user_id (Kasm's anonymous user); gone when its sessions are. */
+    anonymous: boolean().notNull().default(false),
     locked: boolean().notNull().default(false),
     disabled: boolean().notNull().default(false),
     lastSession: timestamp({ withTimezone: true }),

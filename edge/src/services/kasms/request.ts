@@ -3,12 +3,13 @@ import { agents, groupImages, kasms, userAttributes, userGroups, users, zones, t
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
-import type { Caller } from '../auth/caller'
+import { authorize, type Caller } from '../auth/caller'
 import { randomToken, sha256Hex } from '../auth/bytes'
 import { wakeAgent } from '../agents/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { findImage } from '../images/images'
 import { kasmId } from '../ids'
+import { createAnonymousUser } from '../users/anonymous'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
 import { deepLink } from './deep-link'
@@ -67,11 +68,17 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
  */
 export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasmInput) {
   checkLaunchOptions(input)
-  const subjectId = subjectUserId(caller, input.user_id)
+  // Kasm: an API key's request without a user_id launches for a new anonymous user.
+  const anonymous = caller.kind === 'api_key' && input.user_id === undefined
+  if (anonymous) {
+    authorize(caller, 'user')
+    authorize(caller, 'users_auth_session')
+  }
+  const subjectId = anonymous ? null : subjectUserId(caller, input.user_id)
   const now = deps.clock.now()
   const sessionToken = randomToken(32)
   const { kasm, agent, user } = await deps.db.transaction(async (tx) => {
-    const user = await findUser(tx, subjectId, 'user_id')
+    const user = subjectId === null ? await createAnonymousUser(tx) : await findUser(tx, subjectId, 'user_id')
     if (user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled')
     const imageId = input.image_id ?? (await defaultImageOf(tx, user.id))
     const image = await findImage(tx, imageId).catch(() => {
