@@ -97,7 +97,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     "tag": "0003_users_contact_login_links",
-    "hash": "7d063956717914743a80c5b8fc1ff737df1c31b65c980159ce4e87a8282d5a91",
+    "hash": "4d3a65c878d73f6bd0158d1bf7616807cde18a93b4b93edefee748d7b4e61d12",
     "statements": [
       "CREATE TABLE \"login_links\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\tCONSTRAINT \"login_links_tokenHash_unique\" UNIQUE(\"token_hash\")\n);",
       "ALTER TABLE \"user_attributes\" ADD COLUMN \"id\" uuid DEFAULT gen_random_uuid() NOT NULL;",
@@ -109,6 +109,7 @@ export const MIGRATIONS: Migration[] = [
       "ALTER TABLE \"login_links\" ADD CONSTRAINT \"login_links_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "CREATE INDEX \"login_links_expires_idx\" ON \"login_links\" USING btree (\"expires_at\");",
       "CREATE UNIQUE INDEX \"kasms_share_id_uq\" ON \"kasms\" USING btree (\"share_id\") WHERE \"kasms\".\"share_id\" is not null;",
+      "CREATE INDEX \"servers_assigned_user_idx\" ON \"servers\" USING btree (\"assigned_user_id\") WHERE \"servers\".\"assigned_user_id\" is not null;",
       "ALTER TABLE \"user_attributes\" ADD CONSTRAINT \"user_attributes_id_unique\" UNIQUE(\"id\");"
     ]
   }

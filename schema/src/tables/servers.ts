@@ -39,8 +39,13 @@ export const servers = pgTable(
     labels: jsonb().$type<string[]>().notNull().default([]),
     ...timestamps,
   },
-  // Most servers are in no pool: the pool index leaves them out.
-  (t) => [index('servers_zone_idx').on(t.zoneId), index('servers_pool_idx').on(t.poolId).where(sql`${t.poolId} is not null`)],
+  // Most servers are in no pool and assigned to nobody: those indexes leave them out. get_user reads
+  // a user's assigned servers on every call.
+  (t) => [
+    index('servers_zone_idx').on(t.zoneId),
+    index('servers_pool_idx').on(t.poolId).where(sql`${t.poolId} is not null`),
+    index('servers_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
+  ],
 )
 export type Server = typeof servers.$inferSelect
 export type NewServer = typeof servers.$inferInsert
