@@ -12,12 +12,13 @@ const ADMIN_VERBS = [
   'create_api_key', 'update_api_key', 'delete_api_key', 'set_api_key_permissions', 'get_agents', 'update_agent',
   'delete_agent', 'create_registration_token', 'get_registration_tokens', 'revoke_registration_token', 'get_images_group',
   'get_servers', 'get_server', 'create_server', 'update_server', 'delete_server', 'batch_create_server',
-  'get_server_pools', 'create_server_pool', 'update_server_pool', 'delete_server_pool',
+  'get_server_pools', 'create_server_pool', 'update_server_pool', 'delete_server_pool', 'get_users_group',
+  'set_settings_group', 'add_settings_group', 'assign_user_server', 'unassign_user_server', 'get_login',
 ]
 const SELF_VERBS = [
   'logout', 'get_user', 'logout_user', 'get_attributes', 'update_user_attributes', 'update_attributes', 'get_images',
   'request_kasm', 'get_kasm_status', 'get_kasms', 'destroy_kasm', 'keepalive', 'exec_command_kasm', 'pause_kasm',
-  'stop_kasm', 'resume_kasm', 'get_kasm_screenshot', 'join_kasm',
+  'stop_kasm', 'resume_kasm', 'get_kasm_screenshot', 'join_kasm', 'get_image', 'set_password',
 ]
 
 // Bodies that pass validation, so the refusal tested is the permission check, not a 400.
@@ -76,9 +77,23 @@ const BODY: Record<string, Record<string, unknown>> = {
   resume_kasm: { kasm_id: id },
   get_kasm_screenshot: { kasm_id: id },
   join_kasm: { share_id: 'abcd1234' },
+  get_users_group: { target_group: { group_id: id } },
+  set_settings_group: { target_group: { group_id: id }, target_setting: { name: 'max_kasms_per_user', value: '1' } },
+  add_settings_group: { target_group: { group_id: id }, target_setting: { name: 'max_kasms_per_user', value: '1' } },
+  assign_user_server: { target_user: { user_id: id }, target_server: { server_id: id } },
+  unassign_user_server: { target_user: { user_id: id }, target_server: { server_id: id } },
+  get_login: { target_user: { user_id: id } },
+  get_image: { target_image: { image_id: id } },
+  set_password: { current_password: 'x', new_password: 'a-new-password' },
 }
 
 describe('authentication and permission on every verb', () => {
+  it('covers every verb the API serves (login aside), so a new one cannot be left out', () => {
+    const served = new Set(t.app.routes.filter((r) => r.method === 'POST' && r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)))
+    served.delete('login')
+    expect([...served].filter((v) => !ADMIN_VERBS.includes(v) && !SELF_VERBS.includes(v)).sort()).toEqual([])
+  })
+
   it('anonymous callers get 401 everywhere', async () => {
     for (const verb of [...ADMIN_VERBS, ...SELF_VERBS]) {
       const res = await t.api(verb, BODY[verb] ?? {})
