@@ -55,8 +55,8 @@ async function callerFromBasic(deps: CallerEnv['Variables']['deps'], encoded: st
     if (at < 1 || pair.includes('\u0000')) throw new ApiError('unauthenticated', 'Invalid API key or secret')
     return await callerFromApiKey(deps, pair.slice(0, at), pair.slice(at + 1))
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'unauthenticated') err.extra.authenticate = 'Basic realm="Oriel", charset="UTF-8"'
-    throw err
+    if (!(err instanceof ApiError) || err.code !== 'unauthenticated') throw err
+    throw new ApiError('unauthenticated', err.message, { authenticate: 'Basic realm="Oriel", charset="UTF-8"' })
   }
 }
 

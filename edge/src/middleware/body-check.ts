@@ -4,8 +4,6 @@ import { ApiError } from '../errors'
 
 /** Bodies larger than this are refused before they are read (413). */
 export const MAX_BODY_BYTES = 1024 * 1024
-/** The server import takes a file of up to 10,000 records (seed 004), a few MB; this leaves room. */
-export const MAX_IMPORT_BODY_BYTES = 32 * 1024 * 1024
 /** Deeper JSON than any verb takes: a request nested past it is refused rather than walked. */
 export const MAX_JSON_DEPTH = 32
 
@@ -87,32 +85,36 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
 /**
  * Before any verb runs (login included): bounds the body's size (declared, or counted as it is read),
  * and refuses a JSON body holding a value no verb can take, naming the field. Later steps parse the
- * same text, from Hono's body cache.
+ * same text, from Hono's body cache. `largerBodies`: verbs that take more than MAX_BODY_BYTES, by the
+ * last segment of their path.
  */
-export const checkRequestBody = createMiddleware<AppEnv>(async function checkRequestBody(c, next) {
-  const limit = c.req.path.endsWith('/batch_create_server') ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES
-  const json = c.req.header('Content-Type')?.toLowerCase().startsWith('application/json') ?? false
-  const declared = c.req.header('Content-Length')
-  if (declared !== undefined) {
-    if (!(Number(declared) <= limit)) throw tooLarge(limit)
-  } else if (c.req.raw.body) {
-    // Read here, bounded, and kept where HonoRequest's json()/text()/arrayBuffer() look first: JSON as
-    // text, anything else as the bytes themselves (the CSV import checks them for UTF-8 by line).
-    // (Hono types the cache by the resolved values, but holds and awaits promises.)
-    const bytes = await readLimited(c.req.raw.body, limit)
-    const cache = c.req.bodyCache as Record<string, Promise<unknown>>
-    if (json) cache.text = Promise.resolve(new TextDecoder().decode(bytes))
-    else cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-  }
-  if (json) {
-    let parsed: unknown
-    try {
-      parsed = await c.req.json()
-    } catch {
-      throw ApiError.invalid('Malformed JSON in request body')
+export const checkRequestBody = (largerBodies: Readonly<Record<string, number>> = {}) =>
+  createMiddleware<AppEnv>(async function checkRequestBody(c, next) {
+    const verb = c.req.path.slice(c.req.path.lastIndexOf('/') + 1)
+    const limit = Object.hasOwn(largerBodies, verb) ? largerBodies[verb]! : MAX_BODY_BYTES
+    const json = c.req.header('Content-Type')?.toLowerCase().startsWith('application/json') ?? false
+    const declared = c.req.header('Content-Length')
+    if (declared !== undefined) {
+      if (!(Number(declared) <= limit)) throw tooLarge(limit)
+    } else if (c.req.raw.body) {
+      // Read here, bounded, and kept where HonoRequest's json()/text()/arrayBuffer() look first: JSON as
+      // text, anything else as the bytes themselves (the CSV import checks them for UTF-8 by line).
+      // (Hono types the cache by the resolved values, but holds and awaits promises.)
+      const bytes = await readLimited(c.req.raw.body, limit)
+      const cache = c.req.bodyCache as Record<string, Promise<unknown>>
+      if (json) cache.text = Promise.resolve(new TextDecoder().decode(bytes))
+      else cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
     }
-    const bad = findBadValue(parsed)
-    if (bad) throw ApiError.invalid(`Invalid ${bad.path}: ${bad.problem}`, bad.path)
-  }
-  await next()
-})
+    if (json) {
+      let parsed: unknown
+      try {
+        parsed = await c.req.json()
+      } catch {
+        throw ApiError.invalid('Malformed JSON in request body')
+      }
+      const bad = findBadValue(parsed)
+      if (bad) throw ApiError.invalid(`Invalid ${bad.path}: ${bad.problem}`, bad.path)
+    }
+    await next()
+
+  })

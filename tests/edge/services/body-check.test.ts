@@ -30,6 +30,16 @@ describe('the body check on the API', () => {
     }
   })
 
+  it('lets the server import take more (up to 32 MiB): a 1.5 MiB file is read and judged, a 33 MiB one is not', async () => {
+    const post = (csv: string) => t.app.request('/api/public/batch_create_server', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` }, body: JSON.stringify({ csv }),
+    })
+    const judged = await post(`name,shoe_size\n${'a,1\n'.repeat(400_000)}`)
+    expect(judged.status).toBe(400)
+    expect((await judged.json() as { error_message: string }).error_message).not.toMatch(/too large/)
+    expect((await post('x'.repeat(33 * 1024 * 1024))).status).toBe(413)
+  })
+
   it('refuses NUL in login before Postgres sees it, naming the field; nothing is counted', async () => {
     const before = await t.counts()
     const res = await t.api('login', { username: '\u0000', password: 'x' })

@@ -29,7 +29,7 @@ async function signedBody<S extends v.GenericSchema>(c: Context<AppEnv>, schema:
 
 /** The agent protocol (DESIGN §4): agents enrol once, then every call is signed with their own key. */
 export const agentApi = new Hono<AppEnv>()
-  .use(checkRequestBody)
+  .use(checkRequestBody())
   .post('/enroll', vJson(EnrollSchema), async (c) => c.json(await enrollAgent(c.var.deps, c.req.valid('json'))))
   .get('/jwks', async (c) => c.json(await edgeJwks(c.var.deps.config.signingKey)))
   .post('/poll', async (c) => {

@@ -56,41 +56,39 @@ const tooMany = (seconds: number) =>
   new ApiError('rate_limited', `Too many failed sign-in attempts. Try again in ${seconds} seconds.`, { retryAfterSeconds: seconds })
 
 /**
- * Signs in with a session's deep-link token (kasm_url): valid while that session of that user lives.
- * Failures count against the client address like wrong passwords.
+ * A sign-in by a token instead of a password: refused while the client address is blocked; a token
+ * that finds no user counts against the address like a wrong password; a locked user is refused.
  */
-export async function loginWithSessionToken(deps: Deps, input: SessionTokenLoginInput, ctx: LoginContext) {
+async function signInByToken(deps: Deps, ctx: LoginContext, find: (now: Date) => Promise<User | null>, refusal: string, action: string) {
   const now = deps.clock.now()
   const key = addressKey(ctx.clientAddress)
   const wait = await secondsBlocked(deps.db, [key], now)
   if (wait > 0) throw tooMany(wait)
-  const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
-  const given = new TextEncoder().encode(sha256Hex(input.session_token))
-  const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
-  const live = kasm && !['deleting', 'deleted', 'error'].includes(kasm.status) && kasm.userId === input.user_id
-  if (!timingSafeEqual(given, stored) || !live) {
-    await recordFailure(deps.db, key, ADDRESS_POLICY, now)
-    throw new ApiError('unauthenticated', 'This session link is not valid (the session may have ended)')
-  }
-  const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
-  if (!user || user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled. Contact your administrator.')
-  return openSession(deps, user, ctx, 'login_session_link')
-}
-
-/** Signs in with a one-time link from get_login. Failures count against the client address like wrong passwords. */
-export async function loginWithLink(deps: Deps, input: LoginLinkInput, ctx: LoginContext) {
-  const now = deps.clock.now()
-  const key = addressKey(ctx.clientAddress)
-  const wait = await secondsBlocked(deps.db, [key], now)
-  if (wait > 0) throw tooMany(wait)
-  const user = await consumeLoginLink(deps.db, input.login_token, now)
+  const user = await find(now)
   if (!user) {
     await recordFailure(deps.db, key, ADDRESS_POLICY, now)
-    throw new ApiError('unauthenticated', 'This sign-in link is not valid (it works once, for a few minutes)')
+    throw new ApiError('unauthenticated', refusal)
   }
   if (user.locked || user.disabled) throw ApiError.forbidden('This account is locked or disabled. Contact your administrator.')
-  return openSession(deps, user, ctx, 'login_link')
+  return openSession(deps, user, ctx, action)
 }
+
+/** Signs in with a session's deep-link token (kasm_url): valid while that session of that user lives. */
+export const loginWithSessionToken = (deps: Deps, input: SessionTokenLoginInput, ctx: LoginContext) =>
+  signInByToken(deps, ctx, async () => {
+    const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
+    const given = new TextEncoder().encode(sha256Hex(input.session_token))
+    const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
+    const live = kasm && !['deleting', 'deleted', 'error'].includes(kasm.status) && kasm.userId === input.user_id
+    if (!timingSafeEqual(given, stored) || !live) return null
+    const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
+    return user ?? null
+  }, 'This session link is not valid (the session may have ended)', 'login_session_link')
+
+/** Signs in with a one-time link from get_login. */
+export const loginWithLink = (deps: Deps, input: LoginLinkInput, ctx: LoginContext) =>
+  signInByToken(deps, ctx, (now) => consumeLoginLink(deps.db, input.login_token, now),
+    'This sign-in link is not valid (it works once, for a few minutes)', 'login_link')
 
 /** Opens a sign-in session for a user and answers as `login` does (token, user, permissions). */
 async function openSession(deps: Deps, user: User, ctx: LoginContext, action: string) {
