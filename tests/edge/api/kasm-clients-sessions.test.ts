@@ -91,6 +91,9 @@ describe("Kasm's clients, session verbs", () => {
       const res = await replay('join_kasm', `{${creds()}, "${name}": "${launched.share_id}", "user_id": "${kid(viewer.id)}"}`)
       expect(res.status, JSON.stringify(res.body)).toBe(200)
       expect(res.body).toMatchObject({ user_id: kid(viewer.id), kasm_url: `/#/join/${launched.share_id}`, kasm: { kasm_id: launched.kasm_id, share_id: launched.share_id, user: { username: owner.username } } })
+      // Kasm's connection fields: the test agent's public URL is http://127.0.0.1:9.
+      expect(res.body.kasm).toMatchObject({ hostname: '127.0.0.1', host: '127.0.0.1', port: 9, port_map: { vnc: { port: 9, path: `kasm/${launched.agentKasmId}/vnc` } } })
+      expect(res.body.kasm.client_settings).toEqual({ allow_kasm_clipboard_up: false, allow_kasm_clipboard_down: false, allow_kasm_uploads: false, allow_kasm_downloads: false })
       expect(res.body.current_time).toMatch(ISO)
     }
   })

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import type { Caller } from '../auth/caller'
 import { resolveUserSettings } from '../groups/settings'
+import { agentEndpoint } from '../agents/endpoint'
 import { kasmId } from '../ids'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
@@ -13,6 +14,12 @@ import { streamFor, viewerDlp } from './stream-token'
 
 /** A share link leads nowhere once its session is ending or has failed. */
 const UNJOINABLE = ['deleting', 'deleted', 'error'] as const
+
+/** Kasm's hostname, host, port and port_map, read off the stream's own URL. */
+function joinEndpoint(streamUrl: string) {
+  const { hostname, port, path } = agentEndpoint(streamUrl)
+  return { hostname, host: hostname, port, port_map: { vnc: { port, path } } }
+}
 
 /**
  * `join_kasm`: opens someone's shared session (its share link, `/#/join/<share_id>`) for the
@@ -65,6 +72,8 @@ export async function joinKasm(deps: Deps, caller: Caller, input: JoinKasmInput)
         allow_kasm_downloads: dlp?.downloads ?? false,
       },
       operational_status: kasm.status,
+      // Kasm's connection fields, for the agent that streams the session (Oriel's stream replaces its tokens).
+      ...(stream && joinEndpoint(stream.url)),
       ...(stream && { stream }),
     },
   }

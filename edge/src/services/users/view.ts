@@ -1,5 +1,6 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { agents, groups, kasms, servers, userGroups, users, type DbOrTx, type User } from '#schema'
+import { agentEndpoint } from '../agents/endpoint'
 import { accountFailuresSql } from '../auth/throttle'
 import { iso, kasmId } from '../ids'
 
@@ -85,7 +86,7 @@ const isoText = (t: string | null) => (t === null ? null : new Date(t).toISOStri
 
 /** The server is the agent that runs the session, named by its public host and port. */
 function userKasm(k: KasmRow): UserKasm {
-  const url = k.public_url ? new URL(k.public_url) : null
+  const at = k.public_url ? agentEndpoint(k.public_url) : null
   return {
     kasm_id: kasmId(k.id),
     image_id: kasmId(k.image_id),
@@ -93,11 +94,7 @@ function userKasm(k: KasmRow): UserKasm {
     start_date: isoText(k.started_at),
     keepalive_date: isoText(k.keepalive_at),
     expiration_date: isoText(k.expires_at),
-    server: {
-      server_id: k.agent_id ? kasmId(k.agent_id) : null,
-      hostname: url ? url.hostname : null,
-      port: url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : null,
-    },
+    server: { server_id: k.agent_id ? kasmId(k.agent_id) : null, hostname: at?.hostname ?? null, port: at?.port ?? null },
   }
 }
 
