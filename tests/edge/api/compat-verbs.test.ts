@@ -59,6 +59,11 @@ describe('assign_user_server / unassign_user_server', () => {
     expect((await t.api('unassign_user_server', body(b.id, pooled), admin)).status).toBe(409)
     expect((await t.api('unassign_user_server', body(a.id, crypto.randomUUID()), admin)).status).toBe(404)
     expect((await t.api('get_server', { target_server: { server_id: pooled } }, admin)).body.server.assigned_username).toBe(a.username)
+    // get_user names the server only to holders of servers_view (Kasm's rule) and to the user themself.
+    const read = async (auth: Parameters<typeof t.api>[2]) => (await t.api('get_user', { target_user: { user_id: kid(a.id) } }, auth)).body.user
+    expect(await read({ key: await t.seed.apiKey({ permissions: ['users_view'] }) })).not.toHaveProperty('assigned_servers')
+    expect((await read({ key: await t.seed.apiKey({ permissions: ['users_view', 'servers_view'] }) })).assigned_servers).toEqual([pooled])
+    expect((await read({ token: await t.seed.tokenFor(a.id) })).assigned_servers).toEqual([pooled])
     expect((await t.api('unassign_user_server', body(a.id, pooled), admin)).body.server.assigned_username).toBe(null)
   })
 })

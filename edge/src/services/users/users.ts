@@ -11,14 +11,14 @@ import { isUniqueViolation } from '../ids'
 import {
   ALL_USERS, authorizeAgainstAdmin, findUser, findUserByName, groupIdByName, liveKasmIds, revokeSessions,
 } from './lookup'
-import { extrasColumns, extrasFrom, extrasOf, membershipsOf, OUTER_USER_ID, userView, viewOf } from './view'
+import { extrasColumns, extrasFrom, extrasOf, membershipsOf, OUTER_USER_ID, userView, viewOf, visibleTo } from './view'
 
 export async function listUsers(deps: Deps, caller: Caller) {
   authorize(caller, 'users_view')
   const rows = await deps.db.select().from(users).orderBy(asc(users.username))
   const ids = rows.map((u) => u.id)
   const [memberships, extras] = await Promise.all([membershipsOf(deps.db, ids), extrasOf(deps.db, ids)])
-  return { users: rows.map((u) => userView(u, memberships.get(u.id) ?? [], extras.get(u.id))) }
+  return { users: rows.map((u) => visibleTo(caller)(userView(u, memberships.get(u.id) ?? [], extras.get(u.id)))) }
 }
 
 /** A user with their groups (priority order), live sessions and assigned servers, in one round trip. */
@@ -41,12 +41,12 @@ export async function getUser(deps: Deps, caller: Caller, ref: { user_id?: strin
     const [row] = await prepared(deps.db, 'oriel_user_by_id', userByIdQuery).execute({ id: ref.user_id })
     if (!row || !isSelf(caller, row.user.id)) authorize(caller, 'users_view')
     if (!row) throw ApiError.notFound('User', 'target_user.user_id')
-    return { user: userView(row.user, row.groups, extrasFrom(row)) }
+    return { user: visibleTo(caller)(userView(row.user, row.groups, extrasFrom(row))) }
   }
   const u = await findUserByName(deps.db, ref.username ?? '')
   if (!u || !isSelf(caller, u.id)) authorize(caller, 'users_view')
   if (!u) throw ApiError.notFound('User', 'target_user.username')
-  return { user: await viewOf(deps.db, u) }
+  return { user: visibleTo(caller)(await viewOf(deps.db, u)) }
 }
 
 const profileFields = (t: Omit<UpdateUserInput, 'user_id'>) => ({
@@ -82,7 +82,7 @@ export async function createUser(deps: Deps, caller: Caller, t: CreateUserInput)
       await tx.insert(userAttributes).values({ userId: u.id })
       await tx.insert(userGroups).values({ userId: u.id, groupId: await groupIdByName(tx, ALL_USERS) })
       await audit(tx, caller, 'create_user', { type: 'user', id: u.id })
-      return viewOf(tx, u)
+      return visibleTo(caller)(await viewOf(tx, u))
     })
     return { user }
   } catch (err) {
@@ -117,7 +117,7 @@ export async function updateUser(deps: Deps, caller: Caller, t: UpdateUserInput)
       // Kasm admins unlock with locked:false: that also ends sign-in blocks, from every address.
       if (t.locked === false) for (const name of new Set([current.username, u.username])) await clearAccountThrottles(tx, name)
       await audit(tx, caller, 'update_user', { type: 'user', id: u.id }, { fields: Object.keys(t).filter((k) => k !== 'password' && k !== 'user_id'), password_changed: passwordHash !== undefined })
-      return viewOf(tx, u)
+      return visibleTo(caller)(await viewOf(tx, u))
     })
     return { user }
   } catch (err) {

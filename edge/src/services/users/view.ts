@@ -1,6 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { agents, groups, kasms, servers, userGroups, users, type DbOrTx, type User } from '#schema'
 import { agentEndpoint } from '../agents/endpoint'
+import { can, type Caller } from '../auth/caller'
 import { accountFailuresSql } from '../auth/throttle'
 import { iso, kasmId } from '../ids'
 
@@ -49,6 +50,18 @@ export function userView(u: User, memberOf: { name: string; groupId: string }[],
   }
 }
 export type UserView = ReturnType<typeof userView>
+
+/**
+ * The view as `caller` may see it: `assigned_servers` names servers, which Kasm shows only to holders
+ * of servers_view (and a user may see their own).
+ */
+export function visibleTo(caller: Caller) {
+  return (view: UserView): Omit<UserView, 'assigned_servers'> & { assigned_servers?: string[] } => {
+    if (can(caller, 'servers_view') || (caller.kind === 'user' && caller.userId !== null && kasmId(caller.userId) === view.user_id)) return view
+    const { assigned_servers: _, ...rest } = view
+    return rest
+  }
+}
 
 /** A live session's row as the SQL below gives it (JSON: times as text). */
 type KasmRow = { id: string; image_id: string; status: string; started_at: string | null; keepalive_at: string | null; expires_at: string | null; agent_id: string | null; public_url: string | null }
