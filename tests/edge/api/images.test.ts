@@ -34,6 +34,10 @@ describe('workspaces', () => {
     const res = await t.api('create_image', { target_image: { ...desktop, run_config: { cap_add: [], network_mode: 'host' } } }, admin)
     expect(res.status).toBe(400)
     expect(res.body.field).toBe('target_image.run_config.network_mode')
+    expect(res.body.error_message).toBe('Invalid target_image.run_config.network_mode: is not a known field')
+    // The same key sent as Kasm's JSON text is refused the same way.
+    const asText = await t.api('create_image', { target_image: { ...desktop, run_config: JSON.stringify({ network_mode: 'host' }) } }, admin)
+    expect([asText.status, asText.body.field]).toEqual([400, 'target_image.run_config.network_mode'])
     expect(await t.counts()).toEqual(before)
   })
 
