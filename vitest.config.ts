@@ -23,7 +23,12 @@ export default defineConfig({
         // The agent against real components: Docker engine, the reference image, Xvnc, iptables.
         extends: true,
         resolve: { alias: nodeDb },
-        test: { name: 'agent', include: ['tests/agent/**/*.test.ts'], env: { ORIEL_TEST_DB: 'pglite' }, testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: false },
+        test: {
+          name: 'agent', include: ['tests/agent/**/*.test.ts'], env: { ORIEL_TEST_DB: 'pglite' }, testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: false,
+          // A browser page waits on the edge, which hashes passwords (600,000 PBKDF2 rounds) on a shared
+          // 2-core machine: vitest's 1 s default for expect.poll failed a sign-in check on a loaded run.
+          expect: { poll: { timeout: 15_000 } },
+        },
       },
       {
         extends: true,
