@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
-import { agents, authSessions, kasms, type Db } from '#schema'
+import { agents, authSessions, kasms, type Db, type Kasm } from '#schema'
 import type { Clock } from '../clock'
 import { pruneLoginLinks } from './auth/login-link'
 import { pruneAnonymousUsers } from './users/anonymous'
@@ -14,7 +14,7 @@ const OFFLINE_AFTER_POLLS = 3
 /** Sessions of an agent that stays away this long are given up (the agent removes leftovers when it returns). */
 const OFFLINE_GRACE_MS = 10 * 60_000
 /** A launch no agent has picked up by then is reported as failed rather than left waiting. */
-const START_TIMEOUT_MS = 5 * 60_000
+export const START_TIMEOUT_MS = 5 * 60_000
 
 const LIVE = ['requested', 'provisioning', 'starting', 'running'] as const
 
@@ -49,8 +49,10 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
       await db.update(kasms).set({ status, operationalMessage: `The session expired without a keepalive (${action})` }).where(eq(kasms.id, k.id))
     } else if (expired) {
       await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session expired without a keepalive (delete)' }).where(eq(kasms.id, k.id))
-    } else if (k.status === 'requested' && k.createdAt < at(START_TIMEOUT_MS)) {
-      await db.update(kasms).set({ status: 'error', operationalMessage: 'The agent did not pick up the session in time' }).where(eq(kasms.id, k.id))
+    } else if (k.status !== 'running' && k.createdAt < at(START_TIMEOUT_MS)) {
+      const reason = await startTimeoutReason(db, k)
+      // Only if still where it was read: a report of running that arrived meanwhile wins.
+      if (reason) await db.update(kasms).set({ status: 'error', operationalMessage: reason }).where(and(eq(kasms.id, k.id), eq(kasms.status, k.status)))
     }
   }
 
@@ -65,4 +67,19 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
       .set({ status: 'deleted', operationalMessage: 'Its agent went offline' })
       .where(and(inArray(kasms.agentId, gone.map((g) => g.id)), inArray(kasms.status, [...LIVE, 'deleting'])))
   }
+}
+
+/**
+ * Why a launch older than START_TIMEOUT_MS has not started, or null while its agent is still working
+ * on it (an online agent reporting progress: its own steps are bounded, a large pull may take long).
+ */
+async function startTimeoutReason(db: Db, k: Kasm): Promise<string | null> {
+  const [agent] = k.agentId ? await db.select().from(agents).where(eq(agents.id, k.agentId)) : []
+  if (!agent) return 'Its agent was removed before the session started'
+  if (agent.status !== 'online') {
+    const since = agent.lastSeenAt ? ` since ${agent.lastSeenAt.toISOString()}` : ''
+    return `Its agent ${agent.name} has been offline${since}, so the session could not start`
+  }
+  if (k.status === 'requested') return `Its agent ${agent.name} is online but did not pick up the session within ${START_TIMEOUT_MS / 60_000} minutes`
+  return null
 }

@@ -8,6 +8,8 @@ import { pendingScreenshots } from '../kasms/screenshot'
 
 /** States in which the agent should have (or be making) a running container. */
 const STARTING: KasmState[] = ['requested', 'provisioning', 'starting']
+/** Shown while an interrupted launch's container is started again. */
+const RESTARTING = 'Starting the desktop again after an interruption'
 
 /**
  * The agent's report of one session, applied to its row. The row holds the *wanted* state for
@@ -25,6 +27,9 @@ function nextState(kasm: Kasm, r: ReportedSession): Partial<Kasm> | null {
     }
     if (r.state === 'running') return { status: 'running', operationalProgress: 100, operationalMessage: null, containerId: r.container_id ?? kasm.containerId, startedAt: kasm.startedAt ?? new Date() }
     if (r.state === 'exited') return { status: 'error', operationalMessage: r.message ?? 'The session container stopped while starting' }
+    // A container whose launch was interrupted (agent restarted, host rebooted) and is not running:
+    // pollAgent hands resume work, and the agent reports running or the error that stopped it.
+    if (r.state === 'stopped' || r.state === 'paused') return kasm.operationalMessage === RESTARTING ? null : { operationalMessage: RESTARTING }
     return null
   }
   // Wanted state reached: clear the "Pausing…"-style message.
@@ -80,8 +85,8 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
   if (lost.length > 0) {
     await deps.db.update(kasms).set({ status: 'error', operationalMessage: 'The session container disappeared from its agent' }).where(inArray(kasms.id, lost.map((k) => k.id)))
   }
-  const wanted = (want: KasmState, from: string[]) =>
-    [...known.values()].filter((k) => k.status === want && from.includes(reported.get(k.id) ?? '')).map((k) => k.id)
+  const wanted = (want: KasmState[], from: string[]) =>
+    [...known.values()].filter((k) => want.includes(k.status) && from.includes(reported.get(k.id) ?? '')).map((k) => k.id)
   return {
     work: {
       create: await Promise.all(unreported.filter((k) => !lost.includes(k)).map((k) => createWork(deps, k))),
@@ -93,9 +98,11 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
           return !k || k.status === 'deleting' || k.status === 'deleted' || k.status === 'error'
         })
         .map((s) => s.kasm_id),
-      pause: wanted('paused', ['running']),
-      stop: wanted('stopped', ['running', 'paused']),
-      resume: wanted('running', ['paused', 'stopped', 'exited']),
+      pause: wanted(['paused'], ['running']),
+      stop: wanted(['stopped'], ['running', 'paused']),
+      // A session still starting wants to run too: one the agent holds stopped (its launch was cut
+      // short) is started again rather than left waiting for the start timeout.
+      resume: wanted(['running', ...STARTING], ['paused', 'stopped', 'exited']),
       exec: await pendingExecs(deps.db, agent),
       screenshot: await pendingScreenshots(deps.db, agent),
     },
