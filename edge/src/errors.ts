@@ -67,11 +67,19 @@ export function errorForPgCode(code: string | undefined): ApiError | null {
 }
 
 /** Socket-level failures of a database driver (no SQLSTATE): the database is out of reach. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
-function connectionLost(err: Error): boolean {
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+/**
+ * What node-postgres, Neon's driver (a fork of it) and PGlite throw, without a code, when the
+ * connection is lost, cannot be made in time, or the handle is shut: measured by restarting and
+ * stopping a real Postgres under load. A transaction whose connection died reports its rollback's
+ * "not queryable" instead of the first error.
+ */
+const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end|PGlite is closed)/
+export function databaseUnreachable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
+    const { code, message } = e as { code?: unknown; message?: unknown }
     if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true
   }
   return false
 }
@@ -88,7 +96,7 @@ export function handleError(err: Error, c: Context, log: ErrorLogger = console) 
   }
   // Never the message: drizzle puts the failed query's parameters in it (see errorFields).
   const fields = { request_id, ...errorFields(err) }
-  const mapped = errorForPgCode(pgCode(err)) ?? (connectionLost(err) ? errorForPgCode('08006') : null)
+  const mapped = errorForPgCode(pgCode(err)) ?? (databaseUnreachable(err) ? errorForPgCode('08006') : null)
   if (mapped) {
     ;(log.warn ?? log.error)('database refused a request', fields)
     return apiErrorResponse(mapped, c, request_id)

@@ -35,3 +35,15 @@ export async function openTestDb(): Promise<TestDb> {
   const { db, close } = await openPglite(undefined, { loadDataDir: snapshot })
   return { kind: 'pglite', db, perRequestDb: () => ({ db }), close }
 }
+
+/**
+ * A database handle of this project's kind that cannot be reached, as in an outage: for Postgres a
+ * pool aimed at a port nothing listens on (connection refused), for PGlite a closed instance (PGlite
+ * lives in the process; being shut is the way it stops answering).
+ */
+export async function unreachableDb(): Promise<{ db: Db; close: () => Promise<void> }> {
+  if (process.env.ORIEL_TEST_DB === 'postgres') return openNodePostgres('postgres://postgres@127.0.0.1:1/oriel', { max: 2 })
+  const { db, close } = await openPglite()
+  await close()
+  return { db, close: async () => {} }
+}

@@ -28,3 +28,9 @@ export async function openTestDb(): Promise<TestDb> {
     },
   }
 }
+
+/** Neon's driver aimed (through the WebSocket proxy) at a port nothing listens on, as in an outage. */
+export async function unreachableDb(): Promise<{ db: Db; close: () => Promise<void> }> {
+  const { db, release } = openNeon('postgres://postgres@127.0.0.1:1/oriel', bindings.WS_PROXY)
+  return { db, close: release }
+}

@@ -17,9 +17,11 @@ export function openNeon(url: string, wsProxy?: string) {
     neonConfig.pipelineConnect = false
   }
   const pool = new Pool({ connectionString: url })
-  // An idle client whose socket closes emits 'error' on the pool; unheard, that is an uncaught
-  // exception in workerd. Queries in flight still reject with their own error.
+  // A socket that closes makes the pool (idle client) or the client itself (checked out, between
+  // queries) emit 'error'; unheard, that is an uncaught exception. Queries in flight still reject
+  // with their own error, which the API answers with 503.
   pool.on('error', () => {})
+  pool.on('connect', (client: { on: (event: 'error', listener: () => void) => unknown }) => client.on('error', () => {}))
   const db = drizzle({ client: pool, schema: tables, casing: 'snake_case' }) as unknown as Db
   return { db, release: () => pool.end() }
 }
