@@ -7,15 +7,28 @@ import { createDockerodePort } from './docker/docker-port'
 import { isolateSessionBridge } from './docker/isolation'
 import { jsonLogger } from './log'
 
+/** Under a service manager's usual 10 s stop timeout (deploy/oriel-agent.service: TimeoutStopSec=10). */
+const STOP_DEADLINE_MS = 8_000
+
 try {
   const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' }])), strict: true })
   const config = loadConfig({ ...process.env, ...flagsToEnv(values) }, hostname())
   const agent = createAgent({ config, docker: createDockerodePort({ socketPath: config.dockerSocket }), log: jsonLogger, isolate: isolateSessionBridge })
   const { agentId, gatewayPort } = await agent.start()
   jsonLogger.info('agent running', { agent_id: agentId, gateway_port: gatewayPort })
-  const stop = () => void agent.close({ graceMs: 5_000 }).finally(() => process.exit(0))
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  // Polling and the gateway stop; session containers keep running and are adopted at next start.
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    setTimeout(() => {
+      console.error(`oriel-agent: not stopped ${STOP_DEADLINE_MS / 1000} s after ${signal}; exiting`)
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+    void agent.close({ graceMs: 5_000 }).finally(() => process.exit(0))
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
 } catch (err) {
   console.error(`oriel-agent: ${(err as Error).message}`)
   process.exit(1)

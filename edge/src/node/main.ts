@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { migrate } from '#schema'
 import { systemClock } from '../clock'
 import { edgeConfig } from '../config'
-import { jsonLogger } from '../log'
+import { errorFields, jsonLogger } from '../log'
 import { generateEdgeKey } from '../services/agents/edge-key'
 import { bootstrap } from '../services/bootstrap'
 import { openDatabase } from './open-database'
@@ -17,6 +17,8 @@ import { parseTrustedProxies } from './trusted-proxies'
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
 const hostname = process.env.HOST ?? '127.0.0.1'
+/** Under a service manager's usual 10 s stop timeout. */
+const STOP_DEADLINE_MS = 8_000
 
 /** A secret from the environment, else made once and kept (0600) in the data folder. */
 async function persistedSecret(name: string, make: () => Promise<string>): Promise<string> {
@@ -37,7 +39,7 @@ try {
     SECRETS_KEY: await persistedSecret('SECRETS_KEY', async () => `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`),
     SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
   }, { seal: nodeSeal })
-  const database = await openDatabase(process.env.DATABASE_URL, dataDir)
+  const database = await openDatabase(process.env.DATABASE_URL, dataDir, (err) => jsonLogger.warn('database connection lost', errorFields(err)))
   await migrate(database.db)
   const created = await bootstrap(database.db, {
     adminPassword: process.env.ORIEL_ADMIN_PASSWORD,
@@ -51,14 +53,30 @@ try {
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
   const localAgent = await startLocalAgent({ db: database.db, edgeUrl: `http://127.0.0.1:${bound}`, dataDir, gatewayPort: agentPort, log: jsonLogger })
   console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
-  const stop = async () => {
-    await localAgent?.close({ graceMs: 3_000 })
-    await edge.close()
-    await database.close()
-    process.exit(0)
+  // SIGTERM/SIGINT (a service manager, Ctrl-C, or npm forwarding either): stop polling and serving,
+  // close the database, exit. Session containers keep running; the next start adopts them. Whatever
+  // hangs, the process is gone within STOP_DEADLINE_MS, so a service manager never has to SIGKILL it.
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    setTimeout(() => {
+      console.error(`oriel: not stopped ${STOP_DEADLINE_MS / 1000} s after ${signal}; exiting`)
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+    void (async () => {
+      await localAgent?.close({ graceMs: 3_000 })
+      await edge.close()
+      await database.close()
+    })()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        console.error(`oriel: stopping failed: ${(err as Error).name}`)
+        process.exit(1)
+      })
   }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
 } catch (err) {
   console.error(`oriel: ${(err as Error).message}`)
   process.exit(1)

@@ -56,9 +56,19 @@ export function createEdgeServer(opts: EdgeServerOptions) {
       timer.unref()
       return { port: (server.address() as AddressInfo).port }
     },
-    async close(): Promise<void> {
+    /**
+     * Stops the tick and the listener. Idle keep-alive sockets close at once; requests still running
+     * get `graceMs` to finish, then their sockets are cut so the port is free.
+     */
+    async close({ graceMs = 2_000 }: { graceMs?: number } = {}): Promise<void> {
       clearInterval(timer)
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+      if (!server) return
+      const s = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void }
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()))
+      s.closeIdleConnections?.()
+      const cut = setTimeout(() => s.closeAllConnections?.(), graceMs)
+      await closed
+      clearTimeout(cut)
     },
   }
 }
