@@ -5,6 +5,7 @@ import { createGateway } from './gateway/server'
 import { createHostFacts } from './host-facts'
 import { loadIdentity } from './identity'
 import type { Logger } from './log'
+import { createCrashPoint } from './sessions/crash-point'
 import { createSessionManager } from './sessions/session-manager'
 
 export const RECONNECT_MAX_MS = 10_000
@@ -16,6 +17,11 @@ export type AgentOptions = {
   log: Logger
   /** Sets up the session bridge's isolation (iptables on a real host); injected so tests can observe it. */
   isolate: (bridge: string) => Promise<void>
+  /**
+   * Ends the process when a crash point armed in `config.crashPoint` is reached (fault injection for
+   * tests); entry files pass a SIGKILL of their own pid. Without it crash points do nothing.
+   */
+  kill?: () => void
 }
 
 /**
@@ -69,7 +75,9 @@ export function createAgent(opts: AgentOptions) {
       const { bridge } = await docker.ensureSessionNetwork(config.sessionNetwork)
       await opts.isolate(bridge)
       const facts = createHostFacts(docker)
-      const sessions = createSessionManager({ docker, facts, identity, edge, network: config.sessionNetwork, log })
+      if (config.crashPoint && !opts.kill) log.warn('ORIEL_CRASH_POINT is set but this entry point cannot kill the process; ignored')
+      const crashPoint = createCrashPoint(config.crashPoint, opts.kill)
+      const sessions = createSessionManager({ docker, facts, identity, edge, network: config.sessionNetwork, log, crashPoint })
       await sessions.adopt()
       gateway = createGateway({
         host: config.listenHost, port: config.listenPort, agentId: () => identity.agentId!, edgeJwks: () => identity.edgeJwks!,

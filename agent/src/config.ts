@@ -23,7 +23,26 @@ const ConfigSchema = v.object({
   /** PEM files: with both, the gateway speaks HTTPS/WSS itself instead of relying on a TLS proxy. */
   ORIEL_AGENT_TLS_CERT: v.optional(v.string()),
   ORIEL_AGENT_TLS_KEY: v.optional(v.string()),
+  ORIEL_CRASH_POINT: v.optional(v.string()),
 })
+
+/** Points of a launch where the fault-injection hook can kill the process (see sessions/crash-point.ts). */
+export const CRASH_POINTS = ['before-create', 'after-create', 'after-start'] as const
+export type CrashPointName = (typeof CRASH_POINTS)[number]
+/** The nth time any launch reaches `point`, the process is killed. */
+export type CrashAt = { point: CrashPointName; nth: number }
+
+/**
+ * ORIEL_CRASH_POINT=<point>:<n>, a fault-injection hook for tests (kill -9 at an exact step of a
+ * launch); unset or empty, nothing is armed.
+ */
+export function parseCrashPoint(value: string | undefined): CrashAt | undefined {
+  if (!value) return undefined
+  const m = /^([a-z-]+):([1-9]\d*)$/.exec(value)
+  const point = CRASH_POINTS.find((p) => p === m?.[1])
+  if (!m || !point) throw new Error(`ORIEL_CRASH_POINT must be <point>:<n> with point one of ${CRASH_POINTS.join(', ')} (got ${value})`)
+  return { point, nth: Number(m[2]) }
+}
 
 export type Config = {
   edgeUrl: string
@@ -37,6 +56,8 @@ export type Config = {
   labels: string[]
   sessionNetwork: string
   tls?: { certFile: string; keyFile: string }
+  /** Armed only by tests (ORIEL_CRASH_POINT); the agent's `kill` option carries it out. */
+  crashPoint?: CrashAt
 }
 
 /** Command-line flags, each the same as one variable (`--edge-url` = ORIEL_EDGE_URL); flags win. */
@@ -86,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>, hostname: st
     dockerSocket: c.ORIEL_DOCKER_SOCKET,
     labels: c.ORIEL_AGENT_LABELS,
     sessionNetwork: c.ORIEL_SESSION_NETWORK,
+    ...(c.ORIEL_CRASH_POINT ? { crashPoint: parseCrashPoint(c.ORIEL_CRASH_POINT) } : {}),
     ...(c.ORIEL_AGENT_TLS_CERT || c.ORIEL_AGENT_TLS_KEY ? { tls: tlsFiles(c.ORIEL_AGENT_TLS_CERT, c.ORIEL_AGENT_TLS_KEY) } : {}),
   }
 }

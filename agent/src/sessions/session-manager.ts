@@ -5,17 +5,27 @@ import type { CreateWork, EdgeClient, ExecWork, ScreenshotWork, Work } from '../
 import type { HostFacts } from '../host-facts'
 import type { Identity } from '../identity'
 import type { Logger } from '../log'
+import type { CrashPoint } from './crash-point'
 import { captureJpeg } from './screenshot'
 import { waitForVnc } from './wait-for-vnc'
 
 export const VNC_PORT = 5901
 const VNC_READY_TIMEOUT_MS = 60_000
+/**
+ * How long adopt() waits for the desktops it finds running before it reports: those that answer by
+ * then are running at once (the gateway serves them); the rest are finished in the background.
+ */
+const ADOPT_PROBE_MS = 2_000
 /** The edge keeps 64 KiB of an exec's output (the end, where errors are). */
 const MAX_EXEC_OUTPUT = 65_536
 
 type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; busy?: boolean; reporting?: Promise<void> }
 
-export type SessionManagerOptions = { docker: DockerPort; facts: HostFacts; identity: Identity; edge: EdgeClient; network: string; log: Logger }
+export type SessionManagerOptions = {
+  docker: DockerPort; facts: HostFacts; identity: Identity; edge: EdgeClient; network: string; log: Logger
+  /** Fault injection for tests (crash-point.ts); a no-op unless armed. */
+  crashPoint?: CrashPoint
+}
 
 /**
  * The sessions this agent holds. Wanted state comes from the edge (poll work); actual state from
@@ -24,6 +34,10 @@ export type SessionManagerOptions = { docker: DockerPort; facts: HostFacts; iden
 export function createSessionManager(opts: SessionManagerOptions) {
   const sessions = new Map<string, LocalSession>()
   const inFlight = new Set<Promise<void>>()
+  const track = (p: Promise<void>) => {
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+  }
 
   async function report(s: LocalSession) {
     const { kasm_id, state, container_id, progress, message } = s
@@ -53,6 +67,8 @@ export function createSessionManager(opts: SessionManagerOptions) {
     }
   }
 
+  const crashPoint = opts.crashPoint ?? (() => {})
+
   async function launch(w: CreateWork) {
     const s: LocalSession = { kasm_id: w.kasm_id, state: 'provisioning', progress: 5, message: 'Preparing the workspace image' }
     sessions.set(w.kasm_id, s)
@@ -66,16 +82,57 @@ export function createSessionManager(opts: SessionManagerOptions) {
         opts.facts.invalidate()
         void set(s, { progress: 50, message: 'Image ready' })
       }
+      crashPoint('before-create')
       const { containerId } = await opts.docker.createSession(specOf(w), { network: opts.network })
       void set(s, { state: 'starting', progress: 60, message: 'Starting the desktop', container_id: containerId })
-      await opts.docker.startSession(containerId)
-      const address = await opts.docker.sessionAddress(containerId, opts.network)
-      await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
-      if (s.cancelled) return
-      await set(s, { state: 'running', progress: 100, message: null, address })
+      crashPoint('after-create')
+      await bringUp(s, containerId)
     } catch (err) {
-      opts.log.warn('session failed to start', { kasm_id: w.kasm_id, error: String(err) })
-      await set(s, { state: 'error', message: `The session could not start: ${(err as Error).message}` })
+      await failStart(s, err)
+    }
+  }
+
+  /** Starts a created container and reports the session running once its desktop answers. */
+  async function bringUp(s: LocalSession, containerId: string) {
+    await opts.docker.startSession(containerId)
+    crashPoint('after-start')
+    const address = await opts.docker.sessionAddress(containerId, opts.network)
+    await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
+    if (s.cancelled) return
+    await set(s, { state: 'running', progress: 100, message: null, address })
+  }
+
+  async function failStart(s: LocalSession, err: unknown) {
+    // A destroyed session has been reported deleted; an error after that would be noise.
+    if (s.cancelled) return
+    opts.log.warn('session failed to start', { kasm_id: s.kasm_id, error: String(err) })
+    await set(s, { state: 'error', message: `The session could not start: ${(err as Error).message}` })
+  }
+
+  /**
+   * One container found at start-up. Docker's state says how far its launch got before the agent
+   * stopped: `created` was never started (finish the launch), `running` may not serve its desktop
+   * yet (probe it), `exited` is reported stopped and the edge decides (resume work, or destroy).
+   */
+  async function adoptContainer(c: { containerId: string; kasmId: string; state: string }) {
+    const s: LocalSession = { kasm_id: c.kasmId, container_id: c.containerId, state: 'stopped', progress: 100 }
+    sessions.set(c.kasmId, s)
+    const finishInBackground = (work: () => Promise<void>) => {
+      Object.assign(s, { state: 'starting', progress: 60, message: 'Starting the desktop' })
+      track(work().catch((err) => failStart(s, err)))
+    }
+    if (c.state === 'paused') s.state = 'paused'
+    else if (c.state === 'dead') Object.assign(s, { state: 'error', message: 'The session container is dead in Docker' })
+    else if (c.state === 'created') finishInBackground(() => bringUp(s, c.containerId))
+    else if (c.state === 'running' || c.state === 'restarting') {
+      const address = await opts.docker.sessionAddress(c.containerId, opts.network).catch(() => undefined)
+      if (!address) return // reported stopped: resume work restarts it, or fails with the reason
+      const ready = await waitForVnc(address, VNC_PORT, ADOPT_PROBE_MS).then(() => true, () => false)
+      if (ready) Object.assign(s, { state: 'running', address })
+      else finishInBackground(async () => {
+        await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
+        if (!s.cancelled) await set(s, { state: 'running', progress: 100, message: null, address })
+      })
     }
   }
 
@@ -157,21 +214,14 @@ export function createSessionManager(opts: SessionManagerOptions) {
     await opts.edge.screenshot(result).catch((err) => opts.log.warn('screenshot upload failed', { error: String(err) }))
   }
 
-  const track = (p: Promise<void>) => {
-    inFlight.add(p)
-    void p.finally(() => inFlight.delete(p))
-  }
-
   return {
-    /** After a restart: every labelled container is reported; the edge answers which to keep. */
+    /**
+     * After a restart: every labelled container is taken back and reported at the first poll (the
+     * edge answers which to keep); launches the restart interrupted are finished.
+     */
     async adopt() {
-      for (const c of await opts.docker.listManaged(opts.identity.agentId!)) {
-        if (!c.kasmId) continue
-        const running = c.state === 'running'
-        const address = running ? await opts.docker.sessionAddress(c.containerId, opts.network).catch(() => undefined) : undefined
-        const state = c.state === 'paused' ? 'paused' : running && address ? 'running' : 'stopped'
-        sessions.set(c.kasmId, { kasm_id: c.kasmId, container_id: c.containerId, state, progress: 100, address })
-      }
+      const found = (await opts.docker.listManaged(opts.identity.agentId!)).filter((c) => c.kasmId && c.state !== 'removing')
+      await Promise.all(found.map(adoptContainer))
       opts.log.info('adopted sessions', { count: sessions.size })
     },
     snapshot: (): ReportedSession[] =>

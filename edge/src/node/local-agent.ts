@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { groupImages, images, registrationTokens, zones, type Db } from '#schema'
 import { createAgent } from '../../../agent/src/agent'
+import { parseCrashPoint } from '../../../agent/src/config'
 import { createDockerodePort } from '../../../agent/src/docker/docker-port'
 import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
 import type { Logger } from '../log'
@@ -41,11 +42,16 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
   const agent = createAgent({
     config: {
       edgeUrl: o.edgeUrl, token, dataDir: agentDir, name: hostname(), publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
-      listenHost: '127.0.0.1', listenPort: o.gatewayPort, dockerSocket: SOCKET, labels: [], sessionNetwork: 'oriel-sessions',
+      listenHost: '127.0.0.1', listenPort: o.gatewayPort, dockerSocket: SOCKET, labels: [],
+      // Overridable so that several platforms on one engine (parallel tests) do not share, and tear down, one network.
+      sessionNetwork: process.env.ORIEL_SESSION_NETWORK || 'oriel-sessions',
+      crashPoint: parseCrashPoint(process.env.ORIEL_CRASH_POINT),
     },
     docker,
     log: o.log,
     isolate: isolateSessionBridge,
+    // Fault injection for tests (ORIEL_CRASH_POINT): the whole platform dies at once, as with kill -9.
+    kill: () => process.kill(process.pid, 'SIGKILL'),
   })
   await agent.start()
   return agent
