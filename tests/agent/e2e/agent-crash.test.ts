@@ -1,5 +1,6 @@
 // The agent killed with SIGKILL in the middle of a launch, then restarted: the session ends up
-// running (adopted), nothing is orphaned, nothing stays stuck; a stray labelled container is removed.
+// running (adopted, or started again when its container was found exited), nothing is orphaned,
+// nothing stays stuck; a stray labelled container is removed.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -83,5 +84,25 @@ describe('an agent killed mid-launch', () => {
     await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
     await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 30_000, 'no containers left')
     await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404, 10_000, 'the session to end')
+  }, 240_000)
+
+  it('starts again a launch whose container was found exited (e.g. the host rebooted meanwhile)', async () => {
+    const user = await launcherUser(edge, {})
+    const req = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
+    const mine = async () => (await docker.listManaged(agentId)).filter((c) => c.kasmId.replaceAll('-', '') === req.body.kasm_id)
+    await waitFor(async () => (await mine()).length > 0, 60_000, 'the container')
+    await killHard(child!)
+    expect(['requested', 'provisioning', 'starting']).toContain((await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).body.operational_status)
+    // Whether the kill came before or after its start, the container ends up exited.
+    const raw = new Docker({ socketPath: '/var/run/docker.sock' }).getContainer((await mine())[0]!.containerId)
+    if ((await raw.inspect()).State.Status === 'created') await raw.start()
+    await raw.stop({ t: 1 })
+    expect((await mine())[0]!.state).toBe('exited')
+
+    child = spawnAgent()
+    await waitRunning(edge, user.token, req.body.kasm_id, 60_000)
+    expect((await mine()).map((c) => c.state)).toEqual(['running'])
+    await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
+    await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 30_000, 'no containers left')
   }, 240_000)
 })
