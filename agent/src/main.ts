@@ -13,7 +13,11 @@ const STOP_DEADLINE_MS = 8_000
 try {
   const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' }])), strict: true })
   const config = loadConfig({ ...process.env, ...flagsToEnv(values) }, hostname())
-  const agent = createAgent({ config, docker: createDockerodePort({ socketPath: config.dockerSocket }), log: jsonLogger, isolate: isolateSessionBridge })
+  const agent = createAgent({
+    config, docker: createDockerodePort({ socketPath: config.dockerSocket }), log: jsonLogger, isolate: isolateSessionBridge,
+    // Fault injection for tests (ORIEL_CRASH_POINT): dies at once, as with kill -9.
+    kill: () => process.kill(process.pid, 'SIGKILL'),
+  })
   const { agentId, gatewayPort } = await agent.start()
   jsonLogger.info('agent running', { agent_id: agentId, gateway_port: gatewayPort })
   // Polling and the gateway stop; session containers keep running and are adopted at next start.

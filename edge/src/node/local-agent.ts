@@ -38,7 +38,7 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
     await o.db.insert(registrationTokens).values({ zoneId: zone!.id, tokenHash: sha256Hex(token), description: 'local agent (npm start)', expiresAt: new Date(Date.now() + 600_000) })
   }
   await offerReferenceDesktop(o.db)
-  buildReferenceImage(o.log)
+  const build = buildReferenceImage(o.log)
   const agent = createAgent({
     config: {
       edgeUrl: o.edgeUrl, token, dataDir: agentDir, name: hostname(), publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
@@ -54,7 +54,14 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
     kill: () => process.kill(process.pid, 'SIGKILL'),
   })
   await agent.start()
-  return agent
+  return {
+    ...agent,
+    /** The agent stops; a build still running is ended with it (the platform's stop must leave no process). */
+    close: async (c?: { graceMs?: number }) => {
+      build.stop()
+      await agent.close(c)
+    },
+  }
 }
 
 async function offerReferenceDesktop(db: Db) {
@@ -67,10 +74,25 @@ async function offerReferenceDesktop(db: Db) {
   await db.insert(groupImages).values({ groupId: await groupIdByName(db, ALL_USERS), imageId: img!.id })
 }
 
+/** Runs the build script in its own process group, so stopping it ends debootstrap and docker too. */
 function buildReferenceImage(log: Logger) {
   const script = resolve(import.meta.dirname, '../../../scripts/ensure-workspace-image.sh')
-  const child = spawn('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
   let err = ''
+  let stopped = false
   child.stderr.on('data', (d) => (err += d))
-  child.on('exit', (code) => (code === 0 ? log.info('reference desktop image ready', { image: REFERENCE_IMAGE }) : log.warn('building the reference desktop image failed', { code, stderr: err.slice(-500) })))
+  child.on('exit', (code) => {
+    if (stopped) return log.info('reference desktop image build stopped')
+    if (code === 0) log.info('reference desktop image ready', { image: REFERENCE_IMAGE })
+    else log.warn('building the reference desktop image failed', { code, stderr: err.slice(-500) })
+  })
+  return {
+    stop: () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      stopped = true
+      try {
+        process.kill(-child.pid!, 'SIGTERM')
+      } catch {}
+    },
+  }
 }
