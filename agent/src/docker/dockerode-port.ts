@@ -23,7 +23,12 @@ export type DockerodePortOptions = {
   unisolate?: (bridge: string) => Promise<void>
   /** Hears about volume mappings left out of a session because their folder could not be made. */
   onWarning?: (message: string) => void
+  /** A pull that reports nothing for this long has stalled (a registry that stopped answering) and fails. */
+  pullStallMs?: number
 }
+
+/** The Engine reports each layer's bytes as they come; two minutes of silence is a registry that hung. */
+export const PULL_STALL_MS = 120_000
 
 /** The bridge interface of a session network: a fixed, valid (≤15 bytes) name derived from the network's. */
 export const bridgeNameFor = (network: string) => `oriel-${createHash('sha256').update(network).digest('hex').slice(0, 8)}`
@@ -192,26 +197,51 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort {
     },
 
     async pullImage(ref, auth, onProgress) {
-      const stream: NodeJS.ReadableStream = await docker.pull(ref, auth ? { authconfig: auth } : {})
       const progress = createPullProgress()
-      let last = -1
-      await new Promise<void>((resolve, reject) => {
-        let failed: Error | undefined
-        docker.modem.followProgress(
-          stream,
-          (err: Error | null) => {
-            const cause = err ?? failed
-            if (cause) reject(cause)
-            else resolve()
-          },
-          (event: PullEvent) => {
-            // The Engine answers 200 and reports registry failures inside the stream.
-            if (event.error) failed ??= new Error(`pull ${ref}: ${event.error}`)
-            const percent = progress(event)
-            if (percent !== last) onProgress?.((last = percent))
-          },
-        )
+      const stallMs = opts.pullStallMs ?? PULL_STALL_MS
+      // Aborting ends the request (headers not yet come, or the stream), which cancels the Engine's pull.
+      const abort = new AbortController()
+      let stall: NodeJS.Timeout | undefined
+      let watch = () => {}
+      const stalled = new Promise<never>((_, reject) => {
+        watch = () => {
+          clearTimeout(stall)
+          stall = setTimeout(() => {
+            reject(new Error(`pull ${ref}: the registry sent nothing for ${Math.round(stallMs / 1000)} s`))
+            abort.abort()
+          }, stallMs)
+        }
       })
+      void stalled.catch(() => {})
+      watch()
+      let last = -1
+      const pulled = (async () => {
+        const stream: NodeJS.ReadableStream = await docker.pull(ref, { ...(auth && { authconfig: auth }), abortSignal: abort.signal })
+        await new Promise<void>((resolve, reject) => {
+          let failed: Error | undefined
+          docker.modem.followProgress(
+            stream,
+            (err: Error | null) => {
+              const cause = err ?? failed
+              if (cause) reject(cause)
+              else resolve()
+            },
+            (event: PullEvent) => {
+              watch()
+              // The Engine answers 200 and reports registry failures inside the stream.
+              if (event.error) failed ??= new Error(`pull ${ref}: ${event.error}`)
+              const percent = progress(event)
+              if (percent !== last) onProgress?.((last = percent))
+            },
+          )
+        })
+      })()
+      void pulled.catch(() => {})
+      try {
+        await Promise.race([pulled, stalled])
+      } finally {
+        clearTimeout(stall)
+      }
     },
 
     async info() {

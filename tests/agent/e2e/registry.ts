@@ -33,7 +33,11 @@ export async function startRegistry(user: string, password: string) {
     ref,
     /** Removes the local copy the agent pulled, so each pull is a real one. */
     forget: () => void execFileSync('docker', ['rmi', '-f', ref], { stdio: 'ignore' }),
+    /** Freezes the registry (SIGSTOP): connections are accepted by the kernel and never answered. */
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () => {
+      child.kill('SIGCONT')
       child.kill('SIGTERM')
       rmSync(dir, { recursive: true, force: true })
     },
