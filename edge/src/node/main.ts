@@ -8,6 +8,7 @@ import { edgeConfig } from '../config'
 import { errorFields, jsonLogger } from '../log'
 import { generateEdgeKey } from '../services/agents/edge-key'
 import { bootstrap } from '../services/bootstrap'
+import { startControlSocket } from './backup/control'
 import { openDatabase } from './open-database'
 import { startLocalAgent } from './local-agent'
 import { createEdgeServer } from './server'
@@ -40,6 +41,8 @@ try {
     SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
   }, { seal: nodeSeal })
   const database = await openDatabase(process.env.DATABASE_URL, dataDir, (err) => jsonLogger.warn('database connection lost', errorFields(err)))
+  // `npm run backup` reaches the database through this process while it runs (PGlite allows one process).
+  const control = await startControlSocket({ dataDir, db: database.db, database: database.kind, env: process.env, log: jsonLogger })
   await migrate(database.db)
   const created = await bootstrap(database.db, {
     adminPassword: process.env.ORIEL_ADMIN_PASSWORD,
@@ -65,6 +68,7 @@ try {
       process.exit(1)
     }, STOP_DEADLINE_MS).unref()
     void (async () => {
+      await control.close()
       await localAgent?.close({ graceMs: 3_000 })
       await edge.close()
       await database.close()
