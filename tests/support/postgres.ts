@@ -1,6 +1,7 @@
 // Starts a throwaway Debian PostgreSQL cluster for tests and benchmarks (Node only).
 // initdb refuses to run as root, so as root the server runs as the `postgres` user.
-import { execFileSync, execSync } from 'node:child_process'
+import { execFile, execFileSync, execSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,8 +9,11 @@ import { join } from 'node:path'
 
 export type RunningPostgres = {
   url: (db?: string) => string; port: number; stop: () => void
-  /** pg_ctl on this cluster, keeping its data: a fast restart, a fast stop, or a start after one (fault tests). */
-  ctl: (action: 'restart' | 'stop' | 'start') => void
+  /**
+   * pg_ctl on this cluster, keeping its data: a fast restart, a fast stop, or a start after one (fault
+   * tests). Asynchronous, so the caller's own request loops keep running through the outage.
+   */
+  ctl: (action: 'restart' | 'stop' | 'start') => Promise<void>
 }
 
 function pgBin(): string {
@@ -44,8 +48,10 @@ export async function startPostgres(): Promise<RunningPostgres> {
   run(`${bin}/initdb -D ${dir}/data -U postgres --auth=trust -N >/dev/null`)
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`
   run(`${bin}/pg_ctl -D ${dir}/data -l ${dir}/log -w -o "${opts}" start >/dev/null`)
-  const ctl = (action: 'restart' | 'stop' | 'start') =>
-    void run(`${bin}/pg_ctl -D ${dir}/data -l ${dir}/log -w ${{ restart: `-m fast -o "${opts}"`, stop: '-m fast', start: `-o "${opts}"` }[action]} ${action} >/dev/null`)
+  const ctl = async (action: 'restart' | 'stop' | 'start') => {
+    const cmd = `${bin}/pg_ctl -D ${dir}/data -l ${dir}/log -w ${{ restart: `-m fast -o "${opts}"`, stop: '-m fast', start: `-o "${opts}"` }[action]} ${action} >/dev/null`
+    await promisify(execFile)(asRoot ? 'su' : 'sh', asRoot ? ['postgres', '-s', '/bin/sh', '-c', cmd] : ['-c', cmd])
+  }
   return {
     port,
     ctl,

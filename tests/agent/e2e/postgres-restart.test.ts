@@ -70,7 +70,7 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   })()
   await new Promise((r) => setTimeout(r, 500))
   const downAt = Date.now()
-  pg.ctl('restart')
+  await pg.ctl('restart')
   const backAt = Date.now()
   await new Promise((r) => setTimeout(r, 3_000))
   looping = false
@@ -79,6 +79,8 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   expect(platform.child.exitCode).toBe(null)
   expect(platform.child.signalCode).toBe(null)
   const failed = outcomes.filter((o) => o.status !== 200)
+  // The loop ran through the outage (pg_ctl runs beside it), so some calls met it.
+  expect(failed.length).toBeGreaterThan(0)
   for (const f of failed) {
     expect(f).toMatchObject({ status: 503 })
     expect(Number(f.retryAfter)).toBeGreaterThan(0)
@@ -98,7 +100,7 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   // Postgres stopped: a launch is refused at once and leaves no trace once Postgres is back.
   const sessionsBefore = (await api('get_kasms', {}, admin)).body.kasms.length
   const containersBefore = (await docker.listManaged(agentId!)).length
-  pg.ctl('stop')
+  await pg.ctl('stop')
   const t0 = Date.now()
   const refused = await api('request_kasm', { image_id: desktop.image_id }, user)
   const refusedMs = Date.now() - t0
@@ -109,7 +111,7 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   expect((await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status).toBe(503)
   const health = await fetch(`${platform.url}/api/__healthcheck`)
   expect(health.status).toBe(503)
-  pg.ctl('start')
+  await pg.ctl('start')
   await waitFor(async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 200, 10_000, 'the API to answer again')
   expect((await api('get_kasms', {}, admin)).body.kasms.length).toBe(sessionsBefore)
   expect((await docker.listManaged(agentId!)).length).toBe(containersBefore)
