@@ -2,13 +2,13 @@
 // in the middle of 10 concurrent launches, at an exact step (the fault-injection hook
 // ORIEL_CRASH_POINT), then restarted: within 30 s every launch is running, none is left starting,
 // and Docker holds exactly the running sessions' containers.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort } from '../../../agent/src/docker/docker-port'
 import { ensureDocker, freePort, waitFor } from './platform'
+import { killPlatform, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const LAUNCHES = 10
 const RECOVERY_MS = 30_000
@@ -18,45 +18,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'oriel-interrupted-'))
 const docker = createDockerodePort({ socketPath: '/var/run/docker.sock' })
 let port: number
 let agentPort: number
-let platform: Platform | undefined
+let platform: PlatformProcess | undefined
 let agentId: string
 let admin: string
 let user: string
 let imageId: string
 
-type Platform = { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null>; output: () => string }
-
 /** `npm start`'s program itself (npm only execs it), so the pid is the platform's. */
-async function startPlatform(crashPoint = ''): Promise<Platform> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/node/main.ts'], {
-    detached: true,
-    env: {
-      ...process.env, ORIEL_DATA_DIR: dataDir, PORT: String(port), ORIEL_AGENT_PORT: String(agentPort), DATABASE_URL: '',
-      ORIEL_ADMIN_PASSWORD: PASSWORDS.admin, ORIEL_USER_PASSWORD: PASSWORDS.user, ORIEL_SESSION_NETWORK: NETWORK, ORIEL_CRASH_POINT: crashPoint,
-    },
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once('exit', (code, signal) => r(signal ?? code)))
-  const p = { child, exited, output: () => out }
-  await waitFor(async () => out.includes('Oriel is running') || child.exitCode !== null, 120_000, 'the platform to start')
-  if (!out.includes('Oriel is running')) throw new Error(`the platform did not start: ${out}`)
-  return p
-}
-
-async function stopPlatform(p: Platform | undefined, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return
-  process.kill(-p.child.pid!, signal)
-  await p.exited
-}
-
-async function api(verb: string, body: Record<string, unknown>, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${port}/api/public/${verb}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) }, body: JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as any }
-}
+const startPlatform = (crashPoint = '') => startPlatformProcess({
+  via: 'node', port,
+  env: {
+    ORIEL_DATA_DIR: dataDir, ORIEL_AGENT_PORT: String(agentPort), DATABASE_URL: '', ORIEL_ADMIN_PASSWORD: PASSWORDS.admin,
+    ORIEL_USER_PASSWORD: PASSWORDS.user, ORIEL_SESSION_NETWORK: NETWORK, ORIEL_CRASH_POINT: crashPoint,
+  },
+})
+const api = (verb: string, body: Record<string, unknown>, token?: string) => platform!.api(verb, body, token)
 
 type Session = { kasm_id: string; operational_status: string; operational_message: string | null }
 const sessions = async () => (await api('get_kasms', {}, admin)).body.kasms as Session[]
@@ -80,11 +56,11 @@ beforeAll(async () => {
   const lifted = await api('update_settings_group', { target_group: { group_id: allUsers.group_id }, target_setting: { name: 'max_kasms_per_user', value: 0 } }, admin)
   expect(lifted.status).toBe(200)
   imageId = (await api('get_images', {}, user)).body.images.find((i: { friendly_name: string }) => i.friendly_name === 'Debian Desktop').image_id
-  await stopPlatform(platform)
+  await killPlatform(platform, 'SIGTERM')
 }, 300_000)
 
 afterAll(async () => {
-  await stopPlatform(platform, 'SIGKILL')
+  await killPlatform(platform, 'SIGKILL')
   for (const c of agentId ? await docker.listManaged(agentId) : []) await docker.remove(c.containerId)
   await docker.removeSessionNetwork(NETWORK).catch(() => {})
   rmSync(dataDir, { recursive: true, force: true })
@@ -126,6 +102,6 @@ describe('the platform killed during 10 concurrent launches', () => {
     for (const s of last) expect((await api('destroy_kasm', { kasm_id: s.kasm_id }, admin)).status).toBe(200)
     await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 60_000, 'no containers left')
     await waitFor(async () => (await sessions()).length === 0, 15_000, 'every session to end')
-    await stopPlatform(platform)
+    await killPlatform(platform, 'SIGTERM')
   }, 240_000)
 })

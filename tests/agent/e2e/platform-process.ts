@@ -69,3 +69,18 @@ export async function killPlatform(p: PlatformProcess | undefined, signal: NodeJ
   } catch {}
   await p.exited
 }
+
+/**
+ * The printed accounts signed in, once the local agent is online: tokens, the agent's id as Docker
+ * labels carry it (dashed), and the reference desktop's image id.
+ */
+export async function signInWithLocalAgent(p: PlatformProcess, passwords: { admin: string; user: string }) {
+  const admin = (await p.api('login', { username: 'admin@kasm.local', password: passwords.admin })).body.token as string
+  const user = (await p.api('login', { username: 'user@kasm.local', password: passwords.user })).body.token as string
+  const online = async () => ((await p.api('get_agents', {}, admin)).body.agents as { agent_id: string; status: string }[]).find((a) => a.status === 'online')
+  await waitFor(async () => (await online()) !== undefined, 30_000, 'the local agent')
+  const agentId = (await online())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+  const desktop = ((await p.api('get_images', {}, user)).body.images as { friendly_name: string; image_id: string }[]).find((i) => i.friendly_name === 'Debian Desktop')
+  if (!desktop) throw new Error('the reference desktop is not offered')
+  return { admin, user, agentId, imageId: desktop.image_id }
+}

@@ -11,7 +11,7 @@ import { startPostgres, type RunningPostgres } from '../../support/postgres'
 import { RfbTestClient } from '../rfb/support/rfb-client'
 import { waitForFullScreen } from '../rfb/support/screen'
 import { ensureDocker, freePort, waitFor, waitRunning, type Edge } from './platform'
-import { killPlatform, startPlatformProcess, type PlatformProcess } from './platform-process'
+import { killPlatform, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const NETWORK = `oriel-e2e-pgr-${process.pid}`
 const PASSWORDS = { admin: 'pgr-admin-password', user: 'pgr-user-password' }
@@ -46,12 +46,9 @@ type Outcome = { startedAt: number; status: number; retryAfter: string | null; m
 
 it('survives a Postgres restart and a stop with a live session', { timeout: 300_000 }, async () => {
   const { api } = platform
-  const admin = (await api('login', { username: 'admin@kasm.local', password: PASSWORDS.admin })).body.token
-  const user = (await api('login', { username: 'user@kasm.local', password: PASSWORDS.user })).body.token
-  await waitFor(async () => (await api('get_agents', {}, admin)).body.agents.some((a: { status: string }) => a.status === 'online'), 30_000, 'the local agent')
-  agentId = (await api('get_agents', {}, admin)).body.agents[0].agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
-  const desktop = (await api('get_images', {}, user)).body.images.find((i: { friendly_name: string }) => i.friendly_name === 'Debian Desktop')
-  const req = await api('request_kasm', { image_id: desktop.image_id }, user)
+  const { admin, user, imageId, ...local } = await signInWithLocalAgent(platform, PASSWORDS)
+  agentId = local.agentId
+  const req = await api('request_kasm', { image_id: imageId }, user)
   expect(req.status).toBe(200)
   const status = await waitRunning({ api } as unknown as Edge, user, req.body.kasm_id, 90_000)
   const client = await RfbTestClient.viaRelay(`${status.kasm.stream.url}?token=${encodeURIComponent(status.kasm.stream.token)}`)
@@ -102,7 +99,7 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   const containersBefore = (await docker.listManaged(agentId!)).length
   await pg.ctl('stop')
   const t0 = Date.now()
-  const refused = await api('request_kasm', { image_id: desktop.image_id }, user)
+  const refused = await api('request_kasm', { image_id: imageId }, user)
   const refusedMs = Date.now() - t0
   expect(refused.status).toBe(503)
   expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0)

@@ -11,7 +11,7 @@ import { createDockerodePort } from '../../../agent/src/docker/docker-port'
 import { RfbTestClient } from '../rfb/support/rfb-client'
 import { waitForFullScreen } from '../rfb/support/screen'
 import { ensureDocker, freePort, startEdge, waitFor, waitRunning, type Edge } from './platform'
-import { alive, killPlatform, processTree, startPlatformProcess, type PlatformProcess } from './platform-process'
+import { alive, killPlatform, processTree, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const STOP_MS = 10_000
 const NETWORK = `oriel-e2e-sig-${process.pid}`
@@ -60,12 +60,9 @@ describe('npm start stopped by a signal to its PID', () => {
   it('ends every process within 10 s, frees both ports, keeps the session, and the next start adopts it', async () => {
     platform = await start()
     const { api } = platform
-    const admin = (await api('login', { username: 'admin@kasm.local', password: PASSWORDS.admin })).body.token
-    const user = (await api('login', { username: 'user@kasm.local', password: PASSWORDS.user })).body.token
-    await waitFor(async () => (await api('get_agents', {}, admin)).body.agents.some((a: { status: string }) => a.status === 'online'), 30_000, 'the local agent')
-    agentId = (await api('get_agents', {}, admin)).body.agents[0].agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
-    const desktop = (await api('get_images', {}, user)).body.images.find((i: { friendly_name: string }) => i.friendly_name === 'Debian Desktop')
-    const req = await api('request_kasm', { image_id: desktop.image_id }, user)
+    const { user, imageId, ...local } = await signInWithLocalAgent(platform, PASSWORDS)
+    agentId = local.agentId
+    const req = await api('request_kasm', { image_id: imageId }, user)
     expect(req.status).toBe(200)
     const asEdge = { api } as unknown as Edge
     await waitRunning(asEdge, user, req.body.kasm_id, 90_000)
