@@ -1,6 +1,6 @@
 #!/bin/sh
 # A dated backup of Oriel's database and keys, then deletes this script's own backups older than the
-# retention (seed 002 §9.3's daily pg_dumpall + find -delete, but consistent while Oriel runs).
+# retention (as Kasm's docs: Backup and Restore, a daily dump + find -delete, but consistent while Oriel runs).
 # Run by oriel-backup.service on oriel-backup.timer, or from cron, e.g. /etc/cron.daily/oriel-backup:
 #   #!/bin/sh
 #   ORIEL_DATA_DIR=/opt/oriel/data exec /opt/oriel/deploy/oriel-backup.sh

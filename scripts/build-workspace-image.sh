@@ -3,7 +3,6 @@
 #
 # debootstrap minbase bookworm + TigerVNC's Xvnc + twm + xterm, imported with `docker import`.
 # The agent relays raw RFB to <container IP>:5901 itself, so there is no websockify/noVNC.
-# Measured facts behind each step: /work/shared/notes/docker.md §1.
 # ensure-workspace-image.sh keys its cache on this file's hash: keep everything that shapes
 # the image (entrypoint included) inside this one file.
 #

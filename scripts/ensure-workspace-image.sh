@@ -4,7 +4,7 @@
 #
 # The cache key is the hash of build-workspace-image.sh, which holds everything that shapes the
 # image, so editing the build invalidates the cache. `docker load` keeps the image ID, a re-import
-# would not. Docker 20.10 cannot read zstd itself, hence the pipes (notes/docker.md §5).
+# would not. Docker 20.10 cannot read zstd itself, hence the pipes (docs/architecture.md#docker-zstd).
 #
 # Env: ORIEL_IMAGE_CACHE (/var/cache/oriel), DOCKER_SOCK (optional unix socket path of another
 #      dockerd to load the image into, e.g. a simulated second host).

@@ -20,7 +20,7 @@ fi
 command -v dockerd >/dev/null || { echo "start-dockerd: dockerd is not installed (apt-get install docker.io)" >&2; exit 1; }
 
 # Concurrent callers (parallel test files) serialise here; a second dockerd on the same data-root
-# and netns would fail, or worse flush the first one's iptables chains (notes/docker.md §4).
+# and netns would fail, or worse flush the first one's iptables chains (docs/architecture.md#docker-host-input).
 exec 9>/tmp/oriel-start-dockerd.lock
 flock 9
 if answers; then exit 0; fi

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Start a simulated agent host: its own network namespace and its own dockerd (notes/docker.md §4,
-# Variant B), with the reference desktop image loaded.
+# Start a simulated agent host: its own network namespace and its own dockerd, with the reference
+# desktop image loaded (docs/architecture.md#docker-host-input).
 #
 # Usage (root): start-host-netns.sh NAME INDEX     e.g. start-host-netns.sh h2 31
 #   netns   oriel-NAME, reachable from this host at 10.2INDEX.0.2 (eth0 in the netns)

@@ -5,7 +5,7 @@ const Labels = v.pipe(
   v.transform((s) => s.split(',').map((l) => l.trim()).filter(Boolean)),
 )
 
-/** The agent's settings, read once from the environment and checked (STYLE §3). */
+/** The agent's settings, read once from the environment and checked. */
 const ConfigSchema = v.object({
   ORIEL_EDGE_URL: v.pipe(v.string('ORIEL_EDGE_URL is required'), v.url('ORIEL_EDGE_URL must be a URL')),
   /** Only needed for the first start; the agent keeps its identity afterwards. */

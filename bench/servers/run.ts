@@ -1,4 +1,4 @@
-// `npm run bench` (servers): seed 004's bulk import of 10,000 rows, valid (parse + validate +
+// `npm run bench` (servers): the bulk import (Kasm's docs: Servers) of 10,000 rows, valid (parse + validate +
 // encrypt + insert, one transaction) and invalid (parse + validate + error report), each timed
 // against a plain Postgres COPY of the same file in the same run. Target: ≤ 1 s and ≤ 5× COPY.
 // The edge is configured as `npm start` configures it on Node (node:crypto's AES-GCM for secrets).

@@ -6,7 +6,7 @@ import type Docker from 'dockerode'
 import { DEFAULT_SHM_BYTES } from '../../agent/src/docker/container-spec'
 import { directClient, firstUpdate, VNC_PORT, waitForBanner } from './vnc'
 
-/** Banner polling cadence of the baseline (shared/notes/docker.md §2 measured with 20 ms). */
+/** Banner polling cadence of the baseline (20 ms, as the readiness measurements behind docs/architecture.md#docker-readiness used). */
 export const BANNER_POLL_MS = 20
 export const BENCH_LABEL = 'oriel.bench'
 

@@ -8,7 +8,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * Polls host:port every `intervalMs` until the RFB banner arrives (a TCP accept alone is not
- * readiness: shared/notes/docker.md §2). Resolves with the time the banner was seen.
+ * readiness: docs/architecture.md#docker-readiness). Resolves with the time the banner was seen.
  */
 export async function waitForBanner(host: string, port: number, intervalMs: number, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs

@@ -29,7 +29,8 @@ export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: 
     .use(requestId(), provideDeps(makeDeps))
     .route('/api', healthApi)
     .route('/api/public', verbs)
-    // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (notes/kasm-api.md §6).
+    // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (Kasm's docs: its
+    // knowledge-base article on calling the UI's endpoints with an API key).
     .route('/api/admin', verbs)
     .route('/api/agent', agentApi)
     .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))

@@ -7,10 +7,10 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number]
 export const SERVER_POOL_TYPES = ['Server', 'Docker Agent'] as const
 export type ServerPoolType = (typeof SERVER_POOL_TYPES)[number]
 
-/** Guacamole's connection settings for a server (seed 004, "Connection Info"). */
+/** Guacamole's connection settings for a server (Kasm's docs: Servers, "Connection Info"). */
 export type ConnectionInfo = { guac: { type: string; settings: Record<string, string | number | boolean> } }
 
-/** The Server CSV Schema's columns, in the seed's order (seed 004). */
+/** The Server CSV Schema's columns, in the order of Kasm's docs: Servers. */
 export const SERVER_CSV_COLUMNS = [
   'name', 'zone_name', 'connection_type', 'connection_credential_type', 'ip_hostname', 'port', 'pool_id',
   'assigned_username', 'windows_service_installed', 'connection_username', 'connection_password',

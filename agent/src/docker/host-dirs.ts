@@ -1,6 +1,6 @@
 // Host folders a session binds: they must exist with the right owner before the container starts.
 // A missing Binds source is auto-created by Docker as root:root 0755, and the desktop entrypoint
-// (uid 1000) then dies on `mkdir ~/.vnc` right after start() resolves (notes/docker.md §3).
+// (uid 1000) then dies on `mkdir ~/.vnc` right after start() resolves (docs/architecture.md#docker-profile-dirs).
 import { execFile } from 'node:child_process'
 import { chown, lstat, mkdir } from 'node:fs/promises'
 import { promisify } from 'node:util'

@@ -2,7 +2,7 @@
 //
 // Docker's enable_icc=false stops sessions reaching each other, but Docker filters FORWARD only:
 // a session container can still open any host service bound to 0.0.0.0 (or to the host's own
-// IPs) through the bridge gateway, because those packets go to INPUT (notes/docker.md §4).
+// IPs) through the bridge gateway, because those packets go to INPUT (docs/security.md#agent-isolation).
 // These rules drop everything arriving on the bridge for the host itself, except replies to
 // connections the host opened (the agent's RFB relay to <container IP>:5901). Forwarded traffic
 // (egress through Docker's MASQUERADE) never passes INPUT, so it is untouched.

@@ -10,7 +10,7 @@ const FILE_NAME = /^(?!\.{1,2}$)[^/\\\0]{1,255}$/
 /**
  * `PUT /kasm/<id>/files/<name>` puts a file into the session's Uploads folder; `GET` takes one from
  * Downloads. Each checks the DLP flag carried by the edge-signed stream token, here where the bytes
- * flow (DESIGN §6), whatever the browser shows; a view-only viewer of a shared session never uploads.
+ * flow (docs/security.md#dlp-in-the-relay), whatever the browser shows; a view-only viewer of a shared session never uploads.
  */
 export async function handleFiles(
   req: IncomingMessage,

@@ -4,7 +4,7 @@ const RETRY_MS = 15
 
 /**
  * Waits until the session's VNC server sends its RFB banner. A TCP connect alone is not enough: the
- * port can accept before Xvnc is ready (../shared/notes/docker.md §2).
+ * port can accept before Xvnc is ready (docs/architecture.md#docker-readiness).
  */
 export async function waitForVnc(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs

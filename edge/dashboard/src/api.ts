@@ -1,4 +1,4 @@
-/** The dashboard is a client of /api/public only (DESIGN §2): the sign-in cookie authenticates it. */
+/** The dashboard is a client of /api/public only (docs/architecture.md#parts): the sign-in cookie authenticates it. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly field?: string) {
     super(message)

@@ -17,7 +17,7 @@ export const REFERENCE_IMAGE = 'oriel/desktop:1.0'
 const SOCKET = '/var/run/docker.sock'
 
 /**
- * The single-machine platform (`npm start`, DESIGN §8): when a Docker engine answers here, an agent
+ * The single-machine platform (`npm start`, docs/architecture.md#parts): when a Docker engine answers here, an agent
  * runs in this process, enrolled with a short-lived token made directly in the database, and the
  * reference desktop is built (in the background, when missing) and offered to All Users.
  */

@@ -1,7 +1,7 @@
 import { base64ToBytes, bytesToBase64 } from './auth/bytes'
 
 /**
- * Secrets at rest (DESIGN §7): AES-256-GCM through WebCrypto under a key from the environment,
+ * Secrets at rest (docs/security.md#secrets-at-rest): AES-256-GCM through WebCrypto under a key from the environment,
  * written as `v1:<key id>:<iv>:<ciphertext>`. The key ring's first key encrypts; any key in it
  * decrypts, so keys can be rotated by putting a new one first.
  */

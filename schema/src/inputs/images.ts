@@ -4,7 +4,7 @@ import { VolumeMappingSchema } from '../settings'
 import { body, IdSchema, NameSchema, OptionalTextSchema } from './common'
 import { DockerExecConfigSchema, DockerRunConfigSchema } from './run-config'
 
-/** A Docker reference that names a tag or a digest (seed 002 §6.2: without a tag the pull can fail). */
+/** A Docker reference that names a tag or a digest (Kasm's docs: Workspace Images, Adding Images: without a tag the pull can fail). */
 const DOCKER_REF_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/
 
 const DockerImageSchema = v.pipe(

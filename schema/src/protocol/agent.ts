@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import type { PersistentProfileMode } from './launch-options'
 
-/** Wire schemas of the agent protocol (DESIGN §4), shared by the edge routes and the agent. */
+/** Wire schemas of the agent protocol (docs/protocol.md), shared by the edge routes and the agent. */
 const ResourcesSchema = v.strictObject({
   cores: v.pipe(v.number(), v.minValue(0)),
   memory_bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),

@@ -2,12 +2,13 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { CompactSign, type CryptoKey } from 'jose'
 
 /**
- * The signed-request codec of the agent protocol (DESIGN §4), written once for both ends: the
- * agent signs with it, the edge checks the same fields. Pinned by tests/schema/signing.test.ts.
+ * The signed-request codec of the agent protocol (docs/protocol.md#signed-requests), written once for
+ * both ends: the agent signs with it, the edge checks the same fields. Pinned by the tamper cases of
+ * tests/edge/api/agent-protocol.test.ts.
  */
 export type SignedPayload = { htm: string; htu: string; body_sha256: string; seq: number; iat: number; exp: number }
 
-/** DESIGN §4: a signature lives at most 60 s. */
+/** A signature lives at most 60 s (docs/protocol.md#signed-requests). */
 export const MAX_SIGNATURE_LIFETIME_S = 60
 export const SIGNATURE_SCHEME = 'Oriel-Sig'
 

@@ -6,7 +6,7 @@ export const AGENT_STATUSES = ['online', 'offline'] as const
 
 /**
  * Docker hosts. Each holds its own Ed25519 key; the edge keeps the public half and the highest
- * request sequence number accepted, so a replayed or reordered request is refused (DESIGN §4).
+ * request sequence number accepted, so a replayed or reordered request is refused (docs/protocol.md#signed-requests).
  */
 export const agents = pgTable(
   'agents',

@@ -37,7 +37,7 @@ export const images = pgTable('images', {
   linkUrl: text(),
   dockerRegistry: text(),
   dockerUser: text(),
-  /** Encrypted at rest (DESIGN §7); write-only in the API, decrypted only for the agent that pulls. */
+  /** Encrypted at rest (docs/security.md#secrets-at-rest); write-only in the API, decrypted only for the agent that pulls. */
   dockerPasswordEnc: text(),
   enabled: boolean().notNull().default(true),
   hidden: boolean().notNull().default(false),

@@ -6,8 +6,8 @@ import { users } from './users'
 import { CONNECTION_TYPES, CREDENTIAL_TYPES, type ConnectionInfo } from '../server-types'
 
 /**
- * Fixed servers reached over KasmVNC, RDP, VNC or SSH through a connection proxy (seed 004).
- * Password, private key and passphrase are encrypted at rest (DESIGN §7) and never returned.
+ * Fixed servers reached over KasmVNC, RDP, VNC or SSH through a connection proxy (Kasm's docs: Servers).
+ * Password, private key and passphrase are encrypted at rest and never returned (docs/security.md#secrets-at-rest).
  */
 export const servers = pgTable(
   'servers',

@@ -120,7 +120,7 @@ describe('session isolation', () => {
   }, 60_000)
 
   it('still lets sessions reach the outside world (DNS and TCP through MASQUERADE)', async () => {
-    // The sandbox's egress sometimes drops a first attempt (notes/docker.md §4): allow a retry.
+    // This sandbox's egress proxy sometimes answers a first request with an empty reply: allow a retry.
     let result = { exitCode: -1, output: '' }
     for (let attempt = 0; attempt < 3 && result.exitCode !== 0; attempt++) {
       result = await tcpFromSession(docker, a.containerId, 'deb.debian.org', 80, 10)

@@ -1,4 +1,4 @@
-// Clipboard DLP at the relay (DESIGN §6), observed on a real Xvnc's X selections. TigerVNC 1.12 sets
+// Clipboard DLP at the relay (docs/security.md#dlp-in-the-relay), observed on a real Xvnc's X selections. TigerVNC 1.12 sets
 // both PRIMARY and CLIPBOARD from a client's cut text (SetPrimary) and sends changes of either
 // (SendPrimary); the tests check both selections on the way up and use CLIPBOARD on the way down.
 import { describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 // Kasm: an API key's request_kasm without a user_id launches for a new anonymous user
-// (notes/kasm-api.md §1.1), who signs in only through the session's deep link.
+// (Kasm's docs: Developer API), who signs in only through the session's deep link.
 import { describe, expect, it } from 'vitest'
 import { runManagerTick } from '../../../edge/src/services/manager'
 import { useTestContext } from '../../support/context'

@@ -1,5 +1,5 @@
-// Kasm's own clients, replayed: the request bodies they send for each session verb of
-// notes/kasm-api.md §2.1, byte for byte as Python's json.dumps writes them (only ids and secrets
+// Kasm's own clients, replayed: the request bodies they send for each session verb of Kasm's
+// developer API, byte for byte as Python's json.dumps writes them (only ids and secrets
 // filled in), and the answer shapes the reference gives: field names, nesting, id formats.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { kid } from '../../support/builders'

@@ -1,5 +1,5 @@
 // Kasm's own clients, replayed: the request bodies they send for the user, group, workspace and zone
-// verbs of notes/kasm-api.md §2.2–§2.3, byte for byte as Python's json.dumps writes them (only ids
+// verbs of Kasm's developer API, byte for byte as Python's json.dumps writes them (only ids
 // and secrets filled in), and the answer shapes the reference gives.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { kid } from '../../support/builders'

@@ -1,4 +1,4 @@
-// The edge on Node behind a reverse proxy (seed 002 §7.3), over real HTTP: X-Forwarded-For and
+// The edge on Node behind a reverse proxy (Kasm's docs: Reverse Proxy Configuration), over real HTTP: X-Forwarded-For and
 // X-Forwarded-Proto count only from a peer in ORIEL_TRUSTED_PROXIES. Loopback has many addresses:
 // requests from 127.0.0.1 come from "the proxy", requests from 127.0.0.2 from a stranger.
 import { spawn } from 'node:child_process'

@@ -2,7 +2,7 @@
 // the text. A negative length marks the extended clipboard (rfbproto "Extended Clipboard Pseudo-
 // Encoding"): |length| bytes follow, starting with a 32-bit flags word whose top byte is the action.
 //
-// DLP (DESIGN §6): when a direction is not allowed, every message that carries or announces clipboard
+// DLP (docs/security.md#dlp-in-the-relay): when a direction is not allowed, every message that carries or announces clipboard
 // contents in that direction is dropped. Extended-clipboard caps, request and peek carry none and also
 // serve the *other* direction (a request for the server's clipboard travels client→server), so they
 // pass; otherwise blocking paste would also break copy.

@@ -1,4 +1,4 @@
-// Relays one browser WebSocket to one container VNC server (DESIGN §5–§6). The relay terminates both
+// Relays one browser WebSocket to one container VNC server (docs/security.md#dlp-in-the-relay). The relay terminates both
 // handshakes (see handshake.ts), then parses every message in both directions so it can enforce the
 // session's clipboard DLP flags, and a viewer's view-only mode, itself: the browser is never trusted
 // to honour them.

@@ -27,7 +27,7 @@ async function signedBody<S extends v.GenericSchema>(c: Context<AppEnv>, schema:
   return { agent, body: parsed.output as v.InferOutput<S> }
 }
 
-/** The agent protocol (DESIGN §4): agents enrol once, then every call is signed with their own key. */
+/** The agent protocol (docs/protocol.md): agents enrol once, then every call is signed with their own key. */
 export const agentApi = new Hono<AppEnv>()
   .use(checkRequestBody())
   .post('/enroll', vJson(EnrollSchema), async (c) => c.json(await enrollAgent(c.var.deps, c.req.valid('json'))))

@@ -15,7 +15,7 @@ import { zonesApi } from './zones'
 /** Kasm's developer API: every verb is `POST /api/public/<verb>` with a JSON body. */
 export const publicApi = (signIn: SignInOptions) =>
   new Hono<AppEnv>()
-    // The server import takes a file of up to 10,000 records (seed 004), a few MB: 32 MiB leaves room.
+    // The server import takes a file of up to 10,000 records (Kasm's docs: Servers, Bulk Import), a few MB: 32 MiB leaves room.
     .use(checkRequestBody({ batch_create_server: 32 * 1024 * 1024 }))
     .route('/', loginRoute(signIn))
     .use(authenticateCaller)

@@ -6,7 +6,7 @@ export type SessionClaims = { sid: string; sub: string }
 const ISSUER = 'oriel-edge'
 const AUDIENCE = 'oriel-api'
 
-/** Signs a sign-in token (HS256, as DESIGN §3) for a session row. */
+/** Signs a sign-in token (HS256; docs/security.md#sign-in-tokens-and-the-session-cookie) for a session row. */
 export async function signSessionToken(claims: SessionClaims, secret: Uint8Array, expiresAt: Date): Promise<string> {
   return new SignJWT({ sid: claims.sid })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

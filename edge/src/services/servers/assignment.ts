@@ -6,7 +6,7 @@ import { authorize, type Caller } from '../auth/caller'
 import { authorizeAgainstAdmin, findUser } from '../users/lookup'
 import { updateServer } from './servers'
 
-/** A server's assigned user (seed 004: one per server), or 404 for an unknown server. */
+/** A server's assigned user (Kasm's docs: Servers: one per server), or 404 for an unknown server. */
 async function assignedUserOf(deps: Deps, serverId: string): Promise<string | null> {
   const [s] = await deps.db.select({ userId: servers.assignedUserId }).from(servers).where(eq(servers.id, serverId)).limit(1)
   if (!s) throw ApiError.notFound('Server', 'target_server.server_id')

@@ -53,7 +53,7 @@ function* csvRows(text: string, slice: number): Generator<{ fields: string[]; er
 }
 
 /**
- * Opens a server import file (seed 004 "CSV Formatting"): file-level problems throw, here for the
+ * Opens a server import file (Kasm's docs: Servers, "CSV Formatting"): file-level problems throw, here for the
  * header and from `records` for a file past 10,000 records; row-level ones are kept per record.
  */
 export function readServerCsv(text: string, slice = SLICE): CsvReader {

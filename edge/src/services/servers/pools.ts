@@ -61,7 +61,7 @@ export async function updateServerPool(deps: Deps, caller: Caller, t: UpdateServ
   try {
     await deps.db.transaction(async (tx) => {
       const current = await findPool(tx, t.server_pool_id)
-      // Servers assigned to users are only valid in a Server pool (seed 004), so the type is fixed once used.
+      // Servers assigned to users are only valid in a Server pool (Kasm's docs: Servers), so the type is fixed once used.
       if (t.server_pool_type !== undefined && t.server_pool_type !== current.server_pool_type && current.server_count > 0) {
         throw ApiError.conflict('The type of a pool that has servers cannot change', 'target_server_pool.server_pool_type')
       }

@@ -24,7 +24,7 @@ const FIELDS: Field[] = [
   ['port', 's.port'],
   ['sso_username_domain', 's.sso_username_domain'],
   ['connection_username', 's.connection_username'],
-  // Secrets: only whether one is set (DESIGN §7).
+  // Secrets: only whether one is set (docs/security.md#write-only-secrets).
   ['connection_password_set', 's.connection_password_enc is not null'],
   ['private_key_set', 's.private_key_enc is not null'],
   ['passphrase_set', 's.passphrase_enc is not null'],

@@ -8,7 +8,7 @@ import { issueText, MSG } from './messages'
 export const text = (max = 255) => v.pipe(v.string(MSG.string), v.minLength(1, MSG.tooShort), v.maxLength(max, MSG.tooLong(max)))
 export const optionalText = (max = 255) => v.nullish(text(max), null)
 
-/** Kasm matches enum values regardless of case (seed 004's sample writes `ssh` and `Static`). */
+/** Kasm matches enum values regardless of case (the sample in Kasm's docs: Servers writes `ssh` and `Static`). */
 export const enumField = <const T extends readonly string[]>(values: T) => {
   const canonical = new Map(values.map((x) => [x.toLowerCase(), x]))
   return v.pipe(
@@ -79,7 +79,7 @@ function isConnectionInfo(x: unknown): x is ConnectionInfo {
   return !!settings && typeof settings === 'object' && !Array.isArray(settings) && Object.values(settings).every(isSettingValue)
 }
 
-/** JSON text (CSV) or an object (JSON callers), of the guac shape shown in seed 004. */
+/** JSON text (CSV) or an object (JSON callers), of the guac shape shown in Kasm's docs: Servers. */
 export const connectionInfo = v.nullish(
   v.pipe(
     v.union([v.string(), v.record(v.string(), v.unknown())], MSG.json),

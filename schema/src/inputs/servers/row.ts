@@ -55,7 +55,7 @@ export type ServerRow = v.InferOutput<ReturnType<typeof serverRowSchema>>
 
 const KNOWN = new Set<string>([...SERVER_CSV_COLUMNS, 'enabled'])
 
-/** Blank text is null (seed 004: empty and `""` fields are null). */
+/** Blank text is null (Kasm's docs: Servers, CSV Formatting: empty and `""` fields are null). */
 export function blankToNull(raw: Record<string, unknown>): Record<string, unknown> {
   let blank = false
   for (const k in raw) if (raw[k] === '') blank = true

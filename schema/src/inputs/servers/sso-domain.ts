@@ -1,5 +1,5 @@
 /**
- * The username a server sees for SSO credentials (seed 004, "SSO Domain"): `localhost` strips the
+ * The username a server sees for SSO credentials (Kasm's docs: Servers, "SSO Domain"): `localhost` strips the
  * domain (john.smith), a value ending in `\` is prepended (acme.local\john.smith), and anything else
  * replaces the domain after an `@` (john.smith@acme.local). No domain leaves the username as it is.
  */

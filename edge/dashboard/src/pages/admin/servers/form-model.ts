@@ -39,7 +39,7 @@ export const formOf = (s: ServerView): ServerForm => ({
   passphrase: { mode: s.passphrase_set ? 'keep' : 'typed', value: '' },
 })
 
-/** Fields only some servers have (seed 004's Create Server table); the rest are always shown. */
+/** Fields only some servers have (the Create Server table in Kasm's docs: Servers); the rest are always shown. */
 export function hiddenFields(f: ServerForm, pools: readonly ServerPool[]): Set<string> {
   const hidden = new Set<string>()
   // "Only visible with Static Credentials Connection Credential Type."
@@ -76,7 +76,7 @@ export function rowOf(f: ServerForm, hidden: ReadonlySet<string>): Record<string
   return row
 }
 
-/** Blank text is null, as the edge reads it (seed 004); a stored secret is left out, which keeps it. */
+/** Blank text is null, as the edge reads it (Kasm's docs: Servers); a stored secret is left out, which keeps it. */
 const wire = (row: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(row).filter(([, x]) => x !== STORED).map(([k, x]) => [k, x === '' ? null : x]))
 

@@ -12,7 +12,7 @@ export type ImportOutcome =
 
 /**
  * Sends the file's bytes as they are (text/csv) rather than text the browser decoded, so the edge
- * can refuse a file that is not UTF-8 and name the line (seed 004: "a utf-8 encoded CSV file").
+ * can refuse a file that is not UTF-8 and name the line (Kasm's docs: Servers: "a utf-8 encoded CSV file").
  */
 export async function uploadServerCsv(file: Blob): Promise<ImportOutcome> {
   let res: Response

@@ -11,7 +11,7 @@ import './servers.css'
 
 export type AdminServersProps = { may: (permission: string) => boolean }
 
-/** Fixed servers (seed 004): the list with filters, one form to add and edit, bulk import, and pools. */
+/** Fixed servers (Kasm's docs: Servers): the list with filters, one form to add and edit, bulk import, and pools. */
 export function AdminServersPage({ may }: AdminServersProps) {
   const [servers, setServers] = useState<ServerView[]>([])
   const [refs, setRefs] = useState<Refs | null>(null)

@@ -7,7 +7,7 @@ import { STORED } from './form-model'
 const KEY_CHECK_DELAY_MS = 250
 
 /**
- * The row's problems by the edge's own rules (seed 004), as the import would word them. The key
+ * The row's problems by the edge's own rules (Kasm's docs: Servers), as the import would word them. The key
  * check needs the key and its passphrase; when either stays stored (unknown here), the edge checks
  * the pair on save instead, so what the stand-in would say is dropped.
  */

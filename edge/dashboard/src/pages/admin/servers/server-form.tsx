@@ -21,7 +21,7 @@ type ServerFormProps = {
 }
 
 /**
- * Create or edit one server with every property of seed 004's Create Server table. Problems come
+ * Create or edit one server with every property of the Create Server table in Kasm's docs: Servers. Problems come
  * from the edge's own row rules as you type: a field's once it is touched, all of them once the
  * admin tries to save (and at once when editing, since every field already has a value).
  */
