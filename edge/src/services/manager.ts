@@ -5,7 +5,7 @@ import { pruneLoginLinks } from './auth/login-link'
 import { pruneAnonymousUsers } from './users/anonymous'
 import { pruneThrottles } from './auth/throttle'
 import { pruneScreenshots } from './kasms/screenshot'
-import type { LaunchSpec } from './kasms/launch-spec'
+import { ACTIVE, AGENT_GONE, afterManagerEvent, dueTimeRule, START_TIMEOUT_MS } from './kasms/states'
 
 /** Ended sign-ins are kept a day for the audit trail of who was signed in, then dropped. */
 const KEEP_ENDED_SESSIONS_MS = 86_400_000
@@ -13,10 +13,6 @@ const KEEP_ENDED_SESSIONS_MS = 86_400_000
 const OFFLINE_AFTER_POLLS = 3
 /** Sessions of an agent that stays away this long are given up (the agent removes leftovers when it returns). */
 const OFFLINE_GRACE_MS = 10 * 60_000
-/** A launch no agent has picked up by then is reported as failed rather than left waiting. */
-export const START_TIMEOUT_MS = 5 * 60_000
-
-const LIVE = ['requested', 'provisioning', 'starting', 'running'] as const
 
 /** The manager's periodic work (Workers cron; a timer on Node). Each step is idempotent. */
 export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
@@ -34,25 +30,16 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
     .set({ status: 'offline' })
     .where(and(eq(agents.status, 'online'), sql`${agents.lastSeenAt} < ${now.toISOString()}::timestamptz - (${agents.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`))
 
-  // Keepalive expiry and the session time limit, with the action fixed at launch.
-  const live = await db.select().from(kasms).where(inArray(kasms.status, [...LIVE]))
-  for (const k of live) {
-    const lifecycle = (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle
-    const limitS = lifecycle?.session_time_limit ?? 0
-    const overLimit = limitS > 0 && k.startedAt !== null && k.startedAt.getTime() + limitS * 1000 <= now.getTime()
-    const expired = k.expiresAt !== null && k.expiresAt <= now
-    if (overLimit) {
-      await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session reached its time limit' }).where(eq(kasms.id, k.id))
-    } else if (expired && k.status === 'running') {
-      const action = lifecycle?.keepalive_expiration_action ?? 'delete'
-      const status = ({ delete: 'deleting', pause: 'paused', stop: 'stopped' } as const)[action]
-      await db.update(kasms).set({ status, operationalMessage: `The session expired without a keepalive (${action})` }).where(eq(kasms.id, k.id))
-    } else if (expired) {
-      await db.update(kasms).set({ status: 'deleting', operationalMessage: 'The session expired without a keepalive (delete)' }).where(eq(kasms.id, k.id))
-    } else if (k.status !== 'running' && k.createdAt < at(START_TIMEOUT_MS)) {
-      const reason = await startTimeoutReason(db, k)
+  // Keepalive expiry, the session time limit and the start timeout, with the action fixed at launch.
+  const active = await db.select().from(kasms).where(inArray(kasms.status, [...ACTIVE]))
+  for (const k of active) {
+    const rule = dueTimeRule(k, now)
+    if (rule === 'start_timeout') {
+      const change = afterManagerEvent(k, rule, await startTimeoutReason(db, k))
       // Only if still where it was read: a report of running that arrived meanwhile wins.
-      if (reason) await db.update(kasms).set({ status: 'error', operationalMessage: reason }).where(and(eq(kasms.id, k.id), eq(kasms.status, k.status)))
+      if (change) await db.update(kasms).set(change).where(and(eq(kasms.id, k.id), eq(kasms.status, k.status)))
+    } else if (rule) {
+      await db.update(kasms).set(afterManagerEvent(k, rule)!).where(eq(kasms.id, k.id))
     }
   }
 
@@ -64,8 +51,8 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   if (gone.length > 0) {
     await db
       .update(kasms)
-      .set({ status: 'deleted', operationalMessage: 'Its agent went offline' })
-      .where(and(inArray(kasms.agentId, gone.map((g) => g.id)), inArray(kasms.status, [...LIVE, 'deleting'])))
+      .set(AGENT_GONE.set)
+      .where(and(inArray(kasms.agentId, gone.map((g) => g.id)), inArray(kasms.status, [...AGENT_GONE.from])))
   }
 }
 

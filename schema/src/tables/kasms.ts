@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
+import type { LaunchSpec } from '../protocol/agent'
 import { agents } from './agents'
 import { images } from './images'
 import { users } from './users'
@@ -38,7 +39,7 @@ export const kasms = pgTable(
     /** Kasm's share id: who holds it may join the session (join_kasm); random, ~124 bits. */
     shareId: text(),
     /** What the agent needs to build the container, fixed at launch (image, run config, mappings, DLP). */
-    launchSpec: jsonb().$type<Record<string, unknown>>(),
+    launchSpec: jsonb().$type<LaunchSpec>(),
     expiresAt: timestamp({ withTimezone: true }),
     startedAt: timestamp({ withTimezone: true }),
     keepaliveAt: timestamp({ withTimezone: true }),

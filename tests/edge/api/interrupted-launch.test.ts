@@ -2,7 +2,8 @@
 // them waiting. A starting session its agent holds stopped is started again, one it no longer lists
 // is created again, and the start timeout says why a launch failed.
 import { describe, expect, it } from 'vitest'
-import { runManagerTick, START_TIMEOUT_MS } from '../../../edge/src/services/manager'
+import { runManagerTick } from '../../../edge/src/services/manager'
+import { START_TIMEOUT_MS } from '../../../edge/src/services/kasms/states'
 import { kid } from '../../support/builders'
 import { useTestContext } from '../../support/context'
 import { enrolTestAgent, registrationToken, type TestAgent } from '../../support/test-agent'

@@ -1,10 +1,11 @@
-import { and, asc, eq, notInArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm'
 import { agents, kasms, type Agent, type UpdateAgentInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, type Caller } from '../auth/caller'
 import { iso, kasmId } from '../ids'
+import { AGENT_DELETED, ENDED } from '../kasms/states'
 
 function agentView(a: Agent) {
   return {
@@ -58,9 +59,9 @@ export async function deleteAgent(deps: Deps, caller: Caller, agentId: string, f
   await deps.db.transaction(async (tx) => {
     const [a] = await tx.select().from(agents).where(eq(agents.id, agentId)).for('update')
     if (!a) throw ApiError.notFound('Agent', 'target_agent.agent_id')
-    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.agentId, a.id), notInArray(kasms.status, ['deleted', 'error'])))
+    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.agentId, a.id), notInArray(kasms.status, [...ENDED])))
     if (live.length > 0 && !force) throw ApiError.conflict(`Agent holds ${live.length} session(s); drain it first or pass force: true`, 'force')
-    await tx.update(kasms).set({ status: 'deleted', operationalMessage: 'Its agent was deleted' }).where(and(eq(kasms.agentId, a.id), notInArray(kasms.status, ['deleted'])))
+    await tx.update(kasms).set(AGENT_DELETED.set).where(and(eq(kasms.agentId, a.id), inArray(kasms.status, [...AGENT_DELETED.from])))
     await tx.delete(agents).where(eq(agents.id, a.id))
     await audit(tx, caller, 'delete_agent', { type: 'agent', id: a.id }, { sessions_ended: live.length })
   })

@@ -1,4 +1,5 @@
-import type { Agent } from '#schema'
+import { eq } from 'drizzle-orm'
+import { agents, type Agent, type Kasm } from '#schema'
 import type { Deps } from '../../deps'
 import { signEdgeJwt } from './edge-key'
 
@@ -21,4 +22,11 @@ export function wakeAgent(deps: Deps, agent: Pick<Agent, 'id' | 'publicUrl'>): v
       })
     })(),
   )
+}
+
+/** Wakes the agent a session is placed on, if it has one that still exists. */
+export async function wakeAgentOf(deps: Deps, kasm: Pick<Kasm, 'agentId'>): Promise<void> {
+  if (!kasm.agentId) return
+  const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
+  if (agent) wakeAgent(deps, agent)
 }

@@ -3,6 +3,7 @@ import { authSessions, kasms, users, type LoginInput, type LoginLinkInput, type 
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
+import { LIVE } from '../kasms/states'
 import { findUserByName } from '../users/lookup'
 import { viewOf } from '../users/view'
 import { sha256Hex, timingSafeEqual } from './bytes'
@@ -79,7 +80,7 @@ export const loginWithSessionToken = (deps: Deps, input: SessionTokenLoginInput,
     const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
     const given = new TextEncoder().encode(sha256Hex(input.session_token))
     const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
-    const live = kasm && !['deleting', 'deleted', 'error'].includes(kasm.status) && kasm.userId === input.user_id
+    const live = kasm && LIVE.includes(kasm.status) && kasm.userId === input.user_id
     if (!timingSafeEqual(given, stored) || !live) return null
     const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
     return user ?? null

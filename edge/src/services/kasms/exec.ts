@@ -1,12 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { agents, kasmExecs, kasms, type Agent, type DbOrTx, type ExecCommandKasmInput, type ExecResult } from '#schema'
+import { kasmExecs, kasms, type Agent, type DbOrTx, type ExecCommandKasmInput, type ExecResult } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import type { Caller } from '../auth/caller'
-import { wakeAgent } from '../agents/wake'
+import { wakeAgentOf } from '../agents/wake'
 import { kasmId } from '../ids'
 import { findKasmFor } from './access'
+import { awaitAgentResult } from './await-agent'
 import { kasmView } from './view'
 
 /** How long exec_command_kasm waits for the agent's answer before replying that it is still running. */
@@ -26,19 +27,15 @@ export async function execCommandKasm(deps: Deps, caller: Caller, input: ExecCom
   }
   const [exec] = await deps.db.insert(kasmExecs).values({ kasmId: kasm.id, execConfig: input.exec_config }).returning()
   await audit(deps.db, caller, 'exec_command_kasm', { type: 'kasm', id: kasm.id }, { exec_id: exec!.id })
-  const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
-  if (agent) wakeAgent(deps, agent)
-  const deadline = Date.now() + EXEC_WAIT_MS
-  for (;;) {
+  await wakeAgentOf(deps, kasm)
+  const row = await awaitAgentResult(deps.clock, async () => {
     const [row] = await deps.db.select().from(kasmExecs).where(eq(kasmExecs.id, exec!.id))
-    // Kasm answers with the session and the time; Oriel adds what the command did.
-    const kasmFields = { kasm: kasmView(kasm), current_time: deps.clock.now().toISOString() }
-    if (row && row.status !== 'pending') {
-      return { exec_id: kasmId(row.id), kasm_id: kasmId(kasm.id), status: row.status, exit_code: row.exitCode, output: row.output ?? '', ...kasmFields }
-    }
-    if (Date.now() > deadline) return { exec_id: kasmId(exec!.id), kasm_id: kasmId(kasm.id), status: 'pending', exit_code: null, output: '', ...kasmFields }
-    await new Promise((r) => setTimeout(r, EXEC_POLL_MS))
-  }
+    return row && row.status !== 'pending' ? row : undefined
+  }, { timeoutMs: EXEC_WAIT_MS, pollMs: EXEC_POLL_MS })
+  // Kasm answers with the session and the time; Oriel adds what the command did.
+  const kasmFields = { kasm: kasmView(kasm), current_time: deps.clock.now().toISOString() }
+  if (!row) return { exec_id: kasmId(exec!.id), kasm_id: kasmId(kasm.id), status: 'pending', exit_code: null, output: '', ...kasmFields }
+  return { exec_id: kasmId(row.id), kasm_id: kasmId(kasm.id), status: row.status, exit_code: row.exitCode, output: row.output ?? '', ...kasmFields }
 }
 
 /** Pending execs of the agent's running sessions, for its poll answer. */

@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { agents, images, kasms, users, type JoinKasmInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
@@ -9,11 +9,8 @@ import { agentEndpoint } from '../agents/endpoint'
 import { kasmId } from '../ids'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
-import type { DlpFlags } from './launch-spec'
+import { LIVE } from './states'
 import { streamFor, viewerDlp } from './stream-token'
-
-/** A share link leads nowhere once its session is ending or has failed. */
-const UNJOINABLE = ['deleting', 'deleted', 'error'] as const
 
 /** Kasm's hostname, host, port and port_map, read off the stream's own URL. */
 function joinEndpoint(streamUrl: string) {
@@ -38,12 +35,12 @@ export async function joinKasm(deps: Deps, caller: Caller, input: JoinKasmInput)
     .from(kasms)
     .innerJoin(users, eq(users.id, kasms.userId))
     .innerJoin(images, eq(images.id, kasms.imageId))
-    .where(and(eq(kasms.shareId, shareId), notInArray(kasms.status, [...UNJOINABLE])))
+    .where(and(eq(kasms.shareId, shareId), inArray(kasms.status, [...LIVE])))
     .limit(1)
   if (!row) throw ApiError.notFound('Session', 'share_id')
   const { kasm, image } = row
   const fullControl = kasm.userId === joiner.id || (await resolveUserSettings(deps.db, kasm.userId)).shared_session_full_control
-  const ownerDlp = (kasm.launchSpec as { dlp?: DlpFlags } | null)?.dlp
+  const ownerDlp = kasm.launchSpec?.dlp
   const dlp = viewerDlp(ownerDlp, fullControl)
 
   let stream: Awaited<ReturnType<typeof streamFor>> | undefined

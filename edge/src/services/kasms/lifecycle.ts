@@ -1,18 +1,16 @@
 import { eq } from 'drizzle-orm'
-import { agents, kasms, type Kasm } from '#schema'
+import { kasms, type Kasm } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { can, type Caller } from '../auth/caller'
-import { wakeAgent } from '../agents/wake'
+import { wakeAgentOf } from '../agents/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { findKasmFor } from './access'
+import { afterUserVerb } from './states'
 
 type Action = 'pause' | 'stop' | 'resume'
-const TARGET = { pause: 'paused', stop: 'stopped', resume: 'running' } as const
-const FROM: Record<Action, Kasm['status'][]> = { pause: ['running'], stop: ['running', 'paused'], resume: ['paused', 'stopped'] }
 const SETTING = { pause: 'allow_kasm_pause', stop: 'allow_kasm_stop' } as const
-const MESSAGE = { pause: 'Pausing', stop: 'Stopping', resume: 'Resuming' } as const
 
 /**
  * pause_kasm / stop_kasm / resume_kasm: records the wanted state and wakes the agent, which brings
@@ -25,15 +23,15 @@ export async function changeKasmState(deps: Deps, caller: Caller, action: Action
     const settings = await resolveUserSettings(deps.db, kasm.userId)
     if (!settings[SETTING[action]]) throw ApiError.forbidden(`Unauthorized: your groups do not allow you to ${action} sessions`)
   }
-  if (!FROM[action].includes(kasm.status)) throw ApiError.conflict(`A ${kasm.status} session cannot be ${action === 'stop' ? 'stopp' : action}ed`, 'kasm_id')
+  const change = afterUserVerb(kasm, action)
+  if (change && 'refused' in change) throw ApiError.conflict(change.refused, 'kasm_id')
   // A resumed session starts a fresh keepalive period, or the next tick would expire it again at once.
   const expiresAt = action === 'resume'
     ? new Date(deps.clock.now().getTime() + (await resolveUserSettings(deps.db, kasm.userId)).keepalive_expiration * 1000)
     : kasm.expiresAt
-  await deps.db.update(kasms).set({ status: TARGET[action], operationalMessage: MESSAGE[action], expiresAt }).where(eq(kasms.id, kasm.id))
+  await deps.db.update(kasms).set({ ...change, expiresAt }).where(eq(kasms.id, kasm.id))
   await audit(deps.db, caller, `${action}_kasm`, { type: 'kasm', id: kasm.id })
-  const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId!))
-  if (agent) wakeAgent(deps, agent)
+  await wakeAgentOf(deps, kasm)
   return {}
 }
 

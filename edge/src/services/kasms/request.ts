@@ -15,9 +15,7 @@ import { subjectUserId } from './access'
 import { deepLink } from './deep-link'
 import { checkLaunchOptions, launchSpec, profilePathFor, resolveLaunchOptions } from './launch-spec'
 import { choosePlacement, type AgentLoad } from './placement'
-
-/** Sessions in these states hold no resources and do not count against max_kasms_per_user. */
-export const ENDED_STATES = ['deleted', 'error'] as const
+import { ENDED, LIVE } from './states'
 
 /** Kasm launches the user's default workspace when a request names none, with Kasm's own error when unset. */
 async function defaultImageOf(tx: DbOrTx, userId: string): Promise<string> {
@@ -45,7 +43,7 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
       gpus: sql<number>`coalesce(sum(${kasms.gpus}), 0)::int`,
     })
     .from(kasms)
-    .where(and(inArray(kasms.agentId, rows.map((r) => r.agent.id)), notInArray(kasms.status, [...ENDED_STATES])))
+    .where(and(inArray(kasms.agentId, rows.map((r) => r.agent.id)), notInArray(kasms.status, [...ENDED])))
     .groupBy(kasms.agentId)
   const held = new Map(reserved.map((r) => [r.agentId, r]))
   return rows.map(({ agent: a, zoneName }) => ({
@@ -96,7 +94,8 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
     const settings = await resolveUserSettings(tx, user.id)
     // Locks the user row so two launches by one user count each other.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for('update')
-    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, user.id), notInArray(kasms.status, [...ENDED_STATES, 'deleting'])))
+    // Sessions being deleted do not count against max_kasms_per_user, though they still hold resources.
+    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, user.id), inArray(kasms.status, [...LIVE])))
     if (settings.max_kasms_per_user > 0 && live.length >= settings.max_kasms_per_user) {
       throw ApiError.conflict(`You already have ${live.length} session(s); your groups allow ${settings.max_kasms_per_user}. End one to start another.`, 'image_id')
     }

@@ -1,10 +1,11 @@
 import { and, eq, lt } from 'drizzle-orm'
-import { agents, kasms, kasmScreenshots, type Agent, type DbOrTx } from '#schema'
+import { kasms, kasmScreenshots, type Agent, type DbOrTx } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { base64ToBytes } from '../auth/bytes'
-import { wakeAgent } from '../agents/wake'
+import { wakeAgentOf } from '../agents/wake'
 import { findKasmFor } from './access'
+import { awaitAgentResult } from './await-agent'
 
 const SCREENSHOT_WAIT_MS = 15_000
 const POLL_MS = 100
@@ -17,17 +18,15 @@ export async function getKasmScreenshot(deps: Deps, caller: Parameters<typeof fi
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_view')
   if (kasm.status !== 'running' || !kasm.agentId) throw ApiError.conflict(`The session is ${kasm.status}, not running`, 'kasm_id')
   const [req] = await deps.db.insert(kasmScreenshots).values({ kasmId: kasm.id, width: input.width }).returning()
-  const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
-  if (agent) wakeAgent(deps, agent)
-  const deadline = Date.now() + SCREENSHOT_WAIT_MS
+  await wakeAgentOf(deps, kasm)
   try {
-    for (;;) {
+    const jpeg = await awaitAgentResult(deps.clock, async () => {
       const [row] = await deps.db.select().from(kasmScreenshots).where(eq(kasmScreenshots.id, req!.id))
-      if (row?.status === 'done' && row.jpegBase64) return base64ToBytes(row.jpegBase64)
       if (row?.status === 'error') throw new ApiError('unavailable', `The screenshot failed: ${row.error ?? 'unknown error'}`)
-      if (Date.now() > deadline) throw new ApiError('unavailable', 'The agent did not send the screenshot in time')
-      await new Promise((r) => setTimeout(r, POLL_MS))
-    }
+      return row?.status === 'done' && row.jpegBase64 ? base64ToBytes(row.jpegBase64) : undefined
+    }, { timeoutMs: SCREENSHOT_WAIT_MS, pollMs: POLL_MS })
+    if (!jpeg) throw new ApiError('unavailable', 'The agent did not send the screenshot in time')
+    return jpeg
   } finally {
     await deps.db.delete(kasmScreenshots).where(eq(kasmScreenshots.id, req!.id))
   }

@@ -1,15 +1,16 @@
-import { and, desc, eq, inArray, ne } from 'drizzle-orm'
+import { and, desc, eq, inArray } from 'drizzle-orm'
 import { agents, images, kasms, users, type Kasm } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { randomToken, sha256Hex } from '../auth/bytes'
 import { can, userPermissions, type Caller } from '../auth/caller'
-import { wakeAgent } from '../agents/wake'
+import { wakeAgentOf } from '../agents/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { findKasmFor, subjectUserId } from './access'
 import { deepLink } from './deep-link'
 import { authorizeDelete } from './lifecycle'
+import { afterUserVerb, EXISTING, LIVE, USER_VERB_FROM } from './states'
 import { streamFor } from './stream-token'
 import { kasmView } from './view'
 
@@ -27,7 +28,7 @@ export async function getKasmStatus(deps: Deps, caller: Caller, input: { kasm_id
     const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
     if (agent) stream = await streamFor(deps, kasm, agent)
   }
-  const link = LIVE_STATES.includes(kasm.status) && (await mayActAsOwner(deps, caller, kasm)) ? await rotateSessionToken(deps, kasm) : null
+  const link = LIVE.includes(kasm.status) && (await mayActAsOwner(deps, caller, kasm)) ? await rotateSessionToken(deps, kasm) : null
   return {
     operational_status: kasm.status,
     operational_progress: kasm.operationalProgress,
@@ -37,8 +38,6 @@ export async function getKasmStatus(deps: Deps, caller: Caller, input: { kasm_id
     kasm: { ...view, ...(stream && { stream }) },
   }
 }
-
-const LIVE_STATES: readonly string[] = ['requested', 'provisioning', 'starting', 'running', 'paused', 'stopped']
 
 /** The owner, or a caller allowed to sign in as them (users_auth_session, and users_modify_admin for an admin). */
 async function mayActAsOwner(deps: Deps, caller: Caller, kasm: Kasm): Promise<boolean> {
@@ -63,7 +62,7 @@ export async function listKasms(deps: Deps, caller: Caller, input: { user_id?: s
     .from(kasms)
     .innerJoin(users, eq(users.id, kasms.userId))
     .innerJoin(images, eq(images.id, kasms.imageId))
-    .where(and(ne(kasms.status, 'deleted'), userId ? eq(kasms.userId, userId) : undefined))
+    .where(and(inArray(kasms.status, [...EXISTING]), userId ? eq(kasms.userId, userId) : undefined))
     .orderBy(desc(kasms.createdAt))
   return {
     kasms: rows.map((r) => kasmView(r.kasm, { username: r.username, image_name: r.imageName })),
@@ -75,29 +74,23 @@ export async function listKasms(deps: Deps, caller: Caller, input: { user_id?: s
 export async function destroyKasm(deps: Deps, caller: Caller, input: { kasm_id: string; user_id?: string }) {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_delete')
   await authorizeDelete(deps, caller, kasm)
-  if (kasm.status === 'deleting') return {}
-  const noContainer = kasm.status === 'error' || kasm.agentId === null
-  await deps.db
-    .update(kasms)
-    .set(noContainer ? { status: 'deleted', operationalMessage: 'Deleted' } : { status: 'deleting', operationalMessage: 'Deleting', operationalProgress: 0 })
-    .where(eq(kasms.id, kasm.id))
+  const change = afterUserVerb(kasm, 'destroy')
+  if (change && 'refused' in change) throw ApiError.conflict(change.refused, 'kasm_id')
+  if (!change) return {}
+  await deps.db.update(kasms).set(change).where(eq(kasms.id, kasm.id))
   await audit(deps.db, caller, 'destroy_kasm', { type: 'kasm', id: kasm.id })
-  if (!noContainer) {
-    const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId!))
-    if (agent) wakeAgent(deps, agent)
-  }
+  if (change.status === 'deleting') await wakeAgentOf(deps, kasm)
   return {}
 }
 
 /** Pushes the session's expiry out by the user's keepalive_expiration. */
 export async function keepalive(deps: Deps, caller: Caller, input: { kasm_id: string; user_id?: string }) {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_modify')
-  if (!['requested', 'provisioning', 'starting', 'running'].includes(kasm.status)) {
-    throw ApiError.conflict(`The session is ${kasm.status}`, 'kasm_id')
-  }
+  const refusal = afterUserVerb(kasm, 'keepalive')
+  if (refusal && 'refused' in refusal) throw ApiError.conflict(refusal.refused, 'kasm_id')
   const settings = await resolveUserSettings(deps.db, kasm.userId)
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + settings.keepalive_expiration * 1000)
-  await deps.db.update(kasms).set({ keepaliveAt: now, expiresAt }).where(and(eq(kasms.id, kasm.id), inArray(kasms.status, ['requested', 'provisioning', 'starting', 'running'])))
+  await deps.db.update(kasms).set({ keepaliveAt: now, expiresAt }).where(and(eq(kasms.id, kasm.id), inArray(kasms.status, [...USER_VERB_FROM.keepalive])))
   return { usage_reached: false, expiration_date: expiresAt.toISOString() }
 }

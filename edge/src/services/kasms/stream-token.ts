@@ -24,7 +24,7 @@ export type StreamViewer = { userId: string; fullControl: boolean }
  * without full control gets `view_only`, so the gateway drops their keyboard, mouse and clipboard.
  */
 export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' | 'publicUrl'>, viewer?: StreamViewer) {
-  const ownerDlp = (kasm.launchSpec as { dlp?: DlpFlags } | null)?.dlp
+  const ownerDlp = kasm.launchSpec?.dlp
   const dlp = viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp
   const viewOnly = viewer !== undefined && !viewer.fullControl
   const now = deps.clock.now()

@@ -1,6 +1,5 @@
 import type { Kasm } from '#schema'
 import { iso, kasmId, kasmIdOrNull } from '../ids'
-import type { LaunchSpec } from './launch-spec'
 
 /** A session as Kasm's API shows one (get_kasms, get_kasm_status, exec_command_kasm). */
 export function kasmView(k: Kasm, extra: { username?: string; image_name?: string } = {}) {
@@ -23,9 +22,9 @@ export function kasmView(k: Kasm, extra: { username?: string; image_name?: strin
     keepalive_date: iso(k.keepaliveAt),
     expiration_date: iso(k.expiresAt),
     /** Seconds between the keepalives a session view should send. */
-    keepalive_interval: (k.launchSpec as Partial<LaunchSpec> | null)?.lifecycle?.keepalive_interval ?? 300,
+    keepalive_interval: k.launchSpec?.lifecycle.keepalive_interval ?? 300,
     /** The profile mode the session launched with; null when it has no persistent profile. */
-    persistent_profile_mode: (k.launchSpec as Partial<LaunchSpec> | null)?.persistent_profile_mode ?? null,
+    persistent_profile_mode: k.launchSpec?.persistent_profile_mode ?? null,
     ...extra,
   }
 }

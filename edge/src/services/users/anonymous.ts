@@ -1,10 +1,8 @@
 import { and, eq, inArray, notExists, notInArray } from 'drizzle-orm'
 import { kasms, userAttributes, userGroups, users, type DbOrTx, type User } from '#schema'
 import { randomToken } from '../auth/bytes'
+import { ENDED } from '../kasms/states'
 import { ALL_USERS, groupIdByName } from './lookup'
-
-/** Sessions in these states are over: an anonymous user with nothing else is removed. */
-const OVER = ['deleted', 'error'] as const
 
 /**
  * Kasm's anonymous user: what an API key's request_kasm without a user_id launches for. In All
@@ -22,9 +20,9 @@ export async function createAnonymousUser(tx: DbOrTx): Promise<User> {
   return u
 }
 
-/** Removes anonymous users whose sessions are all over (run by the manager tick); returns how many. */
+/** Removes anonymous users whose sessions have all ended (run by the manager tick); returns how many. */
 export async function pruneAnonymousUsers(db: DbOrTx): Promise<number> {
-  const live = db.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, users.id), notInArray(kasms.status, [...OVER])))
+  const live = db.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, users.id), notInArray(kasms.status, [...ENDED])))
   const gone = await db.delete(users).where(and(eq(users.anonymous, true), notExists(live))).returning({ id: users.id })
   if (gone.length > 0) await db.delete(kasms).where(inArray(kasms.userId, gone.map((g) => g.id)))
   return gone.length

@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { authSessions, groups, kasms, users, type DbOrTx, type User } from '#schema'
 import { ApiError } from '../../errors'
 import { can, userPermissions, type Caller } from '../auth/caller'
+import { EXISTING } from '../kasms/states'
 
 export const ALL_USERS = 'All Users'
 export const ADMINISTRATORS = 'Administrators'
@@ -39,13 +40,12 @@ export async function revokeSessions(db: DbOrTx, userId: string, now: Date): Pro
   return revoked.length
 }
 
-const ENDED = ['deleted'] as const
-/** Sessions the user holds that have not ended. */
+/** Sessions the user holds that have not been deleted. */
 export async function liveKasmIds(db: DbOrTx, userIds: string[]): Promise<string[]> {
   if (userIds.length === 0) return []
   const rows = await db
     .select({ id: kasms.id })
     .from(kasms)
-    .where(and(inArray(kasms.userId, userIds), notInArray(kasms.status, [...ENDED])))
+    .where(and(inArray(kasms.userId, userIds), inArray(kasms.status, [...EXISTING])))
   return rows.map((r) => r.id)
 }
