@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
-import { startEdge } from '../../tests/agent/e2e/platform'
+import { startEdge } from '../../tests/support/platform'
 
 const ROOT = join(import.meta.dirname, '../..')
 const DIST = join(ROOT, 'dist/dashboard')

@@ -1,7 +1,7 @@
 // Click-to-desktop through the platform: request_kasm → get_kasm_status every 25 ms until running →
 // RFB through the agent gateway with the stream token → the first FramebufferUpdate.
-import { RfbTestClient } from '../../tests/agent/rfb/support/rfb-client'
-import { waitFor, type Edge, type startAgentProcess } from '../../tests/agent/e2e/platform'
+import { RfbTestClient } from '../../tests/support/rfb/client'
+import { waitFor, type Edge, type startAgentProcess } from '../../tests/support/platform'
 import { firstUpdate, sleep } from './vnc'
 
 export const STATUS_POLL_MS = 25

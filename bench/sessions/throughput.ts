@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../../tests/agent/e2e/platform'
+import { freePort } from '../../tests/support/platform'
 import { sleep } from './vnc'
 
 const CLIENT = fileURLToPath(new URL('./stream-client.ts', import.meta.url))

@@ -1,7 +1,7 @@
 // Reaching a container's VNC server straight from the host: banner readiness and a direct test client.
 import net from 'node:net'
-import { RfbTestClient } from '../../tests/agent/rfb/support/rfb-client'
-import type { ByteQueue } from '../../tests/agent/rfb/support/byte-queue'
+import { RfbTestClient } from '../../tests/support/rfb/client'
+import type { ByteQueue } from '../../tests/support/rfb/byte-queue'
 
 export const VNC_PORT = 5901
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))

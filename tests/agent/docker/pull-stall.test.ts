@@ -3,8 +3,8 @@
 // from the same registry works once it answers again.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createDockerodePort } from '../../../agent/src/docker/docker-port'
-import { ensureDocker } from '../e2e/platform'
-import { startRegistry } from '../e2e/registry'
+import { ensureDocker } from '../../support/platform'
+import { startRegistry } from '../../support/registry'
 
 const STALL_MS = 3_000
 let registry: Awaited<ReturnType<typeof startRegistry>>

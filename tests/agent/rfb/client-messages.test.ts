@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { clientMessageScanner, type RelayEvent } from '../../../agent/src/gateway/rfb/client-messages'
 import { parsePixelFormat, type RfbState } from '../../../agent/src/gateway/rfb/pixel-format'
 import { RfbProtocolError } from '../../../agent/src/gateway/rfb/scanner'
-import { cat, CHUNKINGS, client, filler, Flag, PF16, PF32, run, s32, u32 } from './support/messages'
+import { cat, CHUNKINGS, client, filler, Flag, PF16, PF32, run, s32, u32 } from '../../support/rfb/messages'
 
 const newState = (): RfbState => ({ pixelFormat: parsePixelFormat(PF32), updatesRequested: false })
 const scanner = (clipboardUp: boolean, state = newState(), events: RelayEvent[] = []) =>

@@ -2,10 +2,10 @@
 // both PRIMARY and CLIPBOARD from a client's cut text (SetPrimary) and sends changes of either
 // (SendPrimary); the tests check both selections on the way up and use CLIPBOARD on the way down.
 import { describe, expect, it } from 'vitest'
-import { ClipFlag, Enc, Pseudo, RfbTestClient } from './support/rfb-client'
+import { ClipFlag, Enc, Pseudo, RfbTestClient } from '../../support/rfb/client'
 import { useRelayFixture } from './support/fixture'
-import { waitForFullScreen } from './support/screen'
-import type { ServerMsg } from './support/server-reader'
+import { waitForFullScreen } from '../../support/rfb/screen'
+import type { ServerMsg } from '../../support/rfb/server-reader'
 import type { Selection } from './support/xvnc'
 
 const PASSWORD = 'clip-pw'

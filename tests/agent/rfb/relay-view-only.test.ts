@@ -2,10 +2,10 @@
 // -AlwaysShared): a view-only viewer sees the screen but none of their input reaches the X server,
 // and no browser can make the server disconnect the others.
 import { describe, expect, it } from 'vitest'
-import { Enc, Pseudo, RfbTestClient } from './support/rfb-client'
+import { Enc, Pseudo, RfbTestClient } from '../../support/rfb/client'
 import { useRelayFixture } from './support/fixture'
-import { cat, u16, u32 } from './support/messages'
-import { waitForFullScreen } from './support/screen'
+import { cat, u16, u32 } from '../../support/rfb/messages'
+import { waitForFullScreen } from '../../support/rfb/screen'
 
 const PASSWORD = 'share-pw'
 const { xvnc, relay, clients } = useRelayFixture(PASSWORD, { alwaysShared: false })

@@ -2,9 +2,9 @@
 // exactness against a direct connection, and failing closed.
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { Enc, Pseudo, RfbTestClient } from './support/rfb-client'
+import { Enc, Pseudo, RfbTestClient } from '../../support/rfb/client'
 import { useRelayFixture } from './support/fixture'
-import { rawScreen, waitForFullScreen } from './support/screen'
+import { rawScreen, waitForFullScreen } from '../../support/rfb/screen'
 
 const PASSWORD = 'oriel-pw'
 const { xvnc, relay, clients } = useRelayFixture(PASSWORD)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parsePixelFormat, type RfbState } from '../../../agent/src/gateway/rfb/pixel-format'
 import { RfbProtocolError } from '../../../agent/src/gateway/rfb/scanner'
 import { serverMessageScanner } from '../../../agent/src/gateway/rfb/server-messages'
-import { cat, CHUNKINGS, compact, filler, Flag, PF16, PF32, rect, run, server, u16, u32 } from './support/messages'
+import { cat, CHUNKINGS, compact, filler, Flag, PF16, PF32, rect, run, server, u16, u32 } from '../../support/rfb/messages'
 
 const state = (pf = PF32): RfbState => ({ pixelFormat: parsePixelFormat(pf), updatesRequested: true })
 const scanner = (clipboardDown: boolean, s = state()) => serverMessageScanner({ state: s, clipboardDown })

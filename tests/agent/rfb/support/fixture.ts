@@ -1,6 +1,6 @@
 // One real Xvnc and one relay in front of it for a test file; clients the file opens are closed after.
 import { afterAll, beforeAll } from 'vitest'
-import type { RfbTestClient } from './rfb-client'
+import type { RfbTestClient } from '../../../support/rfb/client'
 import { startRelayServer, type RelayServer } from './relay-server'
 import { startXvnc, type Xvnc, type XvncOptions } from './xvnc'
 

@@ -2,7 +2,7 @@
 // main.ts) or that program directly; edge, database handle and local agent in one process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { waitFor } from './platform'
+import { waitFor } from '../support/platform'
 
 export type PlatformProcess = {
   child: ChildProcess

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { canvasColours, launchChromium, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor } from './platform'
+import { launcherUser, useAgentPlatform, waitFor } from '../../support/platform'
 
 const { edge, agent } = useAgentPlatform('du')
 const browser = useBrowser()

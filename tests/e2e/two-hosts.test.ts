@@ -4,10 +4,10 @@
 // the public API: placement spreads load, honours labels and zones, and a session on the second
 // host streams through that host's gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RfbTestClient } from '../rfb/support/rfb-client'
-import { waitForFullScreen } from '../rfb/support/screen'
+import { RfbTestClient } from '../support/rfb/client'
+import { waitForFullScreen } from '../support/rfb/screen'
 import { createWorkspace, spawnNetnsAgent, startEdgeOn, startNetnsHost, userFor, type ChildAgent, type NetnsHost } from './netns-host'
-import { ensureDocker, startAgent, waitFor, waitRunning, type Edge } from './platform'
+import { ensureDocker, startAgent, waitFor, waitRunning, type Edge } from '../support/platform'
 
 const HOST_NAME = 'e2e-h2'
 const HOST_INDEX = '31'

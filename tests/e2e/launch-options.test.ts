@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { dockerCli } from '../docker/docker-env'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from './platform'
+import { dockerCli } from '../agent/docker/docker-env'
+import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('lo')
 const profiles = mkdtempSync(join(tmpdir(), 'oriel-launch-profiles-'))

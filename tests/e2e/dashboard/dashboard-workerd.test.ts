@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { SHOTS, useBrowser } from './browser'
-import { freePort, waitFor } from './platform'
+import { freePort, waitFor } from '../../support/platform'
 import { TEMPLATE_ADMIN_PASSWORD, TEMPLATE_DB, TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
 
 const pg = createRequire(import.meta.url)('pg') as typeof import('pg')

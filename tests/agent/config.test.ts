@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { flagsToEnv, loadConfig } from '../../../agent/src/config'
-import { createCrashPoint } from '../../../agent/src/sessions/crash-point'
+import { flagsToEnv, loadConfig } from '../../agent/src/config'
+import { createCrashPoint } from '../../agent/src/sessions/crash-point'
 
 describe('agent configuration', () => {
   it('reads variables, with flags taking precedence, and fills defaults', () => {

@@ -4,7 +4,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminPage, SHOTS, useBrowser } from './browser'
-import { startEdge, type Edge } from './platform'
+import { startEdge, type Edge } from '../../support/platform'
 
 const edge = {} as Edge
 beforeAll(async () => void Object.assign(edge, await startEdge()), 120_000)

@@ -1,5 +1,5 @@
 // A second agent host on this machine for end-to-end tests: a network namespace with its own dockerd
-// (scripts/start-host-netns.sh, notes/docker.md §4 Variant B), the agent daemon running inside it as
+// (scripts/start-host-netns.sh, docs/architecture.md#docker-host-input), the agent daemon running inside it as
 // a child process, and an edge that listens where both hosts can reach it.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { migrate } from '#schema'
-import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
-import { systemClock } from '../../../edge/src/clock'
-import { edgeConfig } from '../../../edge/src/config'
-import { openPglite } from '../../../edge/src/db/pglite'
-import { silentLogger } from '../../../edge/src/log'
-import { createEdgeServer } from '../../../edge/src/node/server'
-import { bootstrap } from '../../../edge/src/services/bootstrap'
-import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
-import { freePort, IMAGE, type Edge } from './platform'
+import { createDockerodePort, type DockerPort } from '../../agent/src/docker/docker-port'
+import { systemClock } from '../../edge/src/clock'
+import { edgeConfig } from '../../edge/src/config'
+import { openPglite } from '../../edge/src/db/pglite'
+import { silentLogger } from '../../edge/src/log'
+import { createEdgeServer } from '../../edge/src/node/server'
+import { bootstrap } from '../../edge/src/services/bootstrap'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../support/constants'
+import { freePort, IMAGE, type Edge } from '../support/platform'
 
 const ADMIN_PASSWORD = 'e2e-admin-password'
 const USER_PASSWORD = 'e2e-user-password'

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { RfbTestClient } from '../rfb/support/rfb-client'
-import { waitForFullScreen } from '../rfb/support/screen'
-import { ensureDocker, freePort, waitFor } from './platform'
+import { RfbTestClient } from '../support/rfb/client'
+import { waitForFullScreen } from '../support/rfb/screen'
+import { ensureDocker, freePort, waitFor } from '../support/platform'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'oriel-npm-start-'))
 let child: ChildProcess

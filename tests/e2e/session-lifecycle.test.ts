@@ -2,9 +2,9 @@
 // gateway with the stream token → destroy_kasm → the container is gone.
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { RfbTestClient } from '../rfb/support/rfb-client'
-import { waitForFullScreen } from '../rfb/support/screen'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from './platform'
+import { RfbTestClient } from '../support/rfb/client'
+import { waitForFullScreen } from '../support/rfb/screen'
+import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('l')
 
@@ -64,8 +64,8 @@ describe('the wake hint', () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
     const forged = await new SignJWT({ typ: 'wake' }).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('oriel-edge').setAudience(agent.agentId).setExpirationTime('1m').sign(privateKey)
     expect((await wake(forged)).status).toBe(401)
-    const { signEdgeJwt } = await import('../../../edge/src/services/agents/edge-key')
-    const { TEST_EDGE_SIGNING_KEY } = await import('../../support/constants')
+    const { signEdgeJwt } = await import('../../edge/src/services/agents/edge-key')
+    const { TEST_EDGE_SIGNING_KEY } = await import('../support/constants')
     const key = JSON.parse(TEST_EDGE_SIGNING_KEY)
     const otherAgent = await signEdgeJwt(key, { typ: 'wake' }, { audience: crypto.randomUUID(), ttlSeconds: 30, now: new Date() })
     expect((await wake(otherAgent)).status).toBe(401)

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { RfbTestClient } from '../rfb/support/rfb-client'
-import { waitForFullScreen } from '../rfb/support/screen'
-import { ensureDocker, launcherUser, startAgent, startEdge, waitRunning, type Edge } from './platform'
+import { RfbTestClient } from '../support/rfb/client'
+import { waitForFullScreen } from '../support/rfb/screen'
+import { ensureDocker, launcherUser, startAgent, startEdge, waitRunning, type Edge } from '../support/platform'
 
 const dir = mkdtempSync(join(tmpdir(), 'oriel-tls-'))
 const NETWORK = `oriel-e2e-tls-${process.pid}`

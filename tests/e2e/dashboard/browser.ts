@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
-import type { Edge } from './platform'
+import type { Edge } from '../../support/platform'
 
 /** Screenshots a person can look at; the folder is git-ignored. */
 export const SHOTS = join(import.meta.dirname, '../../../test-artifacts/dashboard')

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from './platform'
+import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('f')
 const profiles = mkdtempSync(join(tmpdir(), 'oriel-profiles-'))
@@ -163,7 +163,7 @@ describe('get_kasm_screenshot', () => {
 
 describe('images from a private registry', () => {
   it('pulls with the workspace’s credentials; a wrong password fails the launch with a clear message', async () => {
-    const { startRegistry } = await import('./registry')
+    const { startRegistry } = await import('../support/registry')
     const registry = await startRegistry('puller', 'registry-pass')
     try {
       const user = await launcherUser(edge, {})

@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { constants, deflateSync, inflateSync } from 'node:zlib'
 import WebSocket from 'ws'
-import { vncAuthResponse } from '../../../../agent/src/gateway/rfb/des'
+import { vncAuthResponse } from '../../../agent/src/gateway/rfb/des'
 import { ByteQueue } from './byte-queue'
 import { readServerMessage, type ClientPixelFormat, type ServerMsg } from './server-reader'
 

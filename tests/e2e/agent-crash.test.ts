@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerodePort } from '../../../agent/src/docker/docker-port'
-import { LABEL } from '../../../agent/src/docker/container-spec'
-import { ensureDocker, freePort, IMAGE, launcherUser, startEdge, waitFor, waitRunning, type Edge } from './platform'
+import { createDockerodePort } from '../../agent/src/docker/docker-port'
+import { LABEL } from '../../agent/src/docker/container-spec'
+import { ensureDocker, freePort, IMAGE, launcherUser, startEdge, waitFor, waitRunning, type Edge } from '../support/platform'
 
 const NETWORK = `oriel-e2e-k-${process.pid}`
 const dataDir = mkdtempSync(join(tmpdir(), 'oriel-agent-k-'))

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { adminPage, canvasColours, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor, waitRunning } from './platform'
+import { launcherUser, useAgentPlatform, waitFor, waitRunning } from '../../support/platform'
 
 const { edge } = useAgentPlatform('da')
 const browser = useBrowser()

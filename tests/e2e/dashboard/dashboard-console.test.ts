@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { adminPage, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, startAgent, useAgentPlatform, waitFor, waitRunning } from './platform'
+import { launcherUser, startAgent, useAgentPlatform, waitFor, waitRunning } from '../../support/platform'
 
 const { edge, agent } = useAgentPlatform('dc')
 const browser = useBrowser()

@@ -1,5 +1,5 @@
 // Helpers that wait for framebuffer contents through an RfbTestClient.
-import type { RfbTestClient } from './rfb-client'
+import type { RfbTestClient } from './client'
 import { PIXEL_RECT_ENCODINGS, type Rect, type ServerMsg } from './server-reader'
 
 /**

@@ -3,14 +3,14 @@
 // reaches the desktop's terminal; and the same in the dashboard, in real Chromium.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { edgeConfig } from '../../../edge/src/config'
-import { signEdgeJwt } from '../../../edge/src/services/agents/edge-key'
-import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
-import { cat, u16, u32 } from '../rfb/support/messages'
-import { Enc, RfbTestClient } from '../rfb/support/rfb-client'
-import { waitForFullScreen } from '../rfb/support/screen'
-import { canvasColours, launchChromium, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor, waitRunning } from './platform'
+import { edgeConfig } from '../../edge/src/config'
+import { signEdgeJwt } from '../../edge/src/services/agents/edge-key'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../support/constants'
+import { cat, u16, u32 } from '../support/rfb/messages'
+import { Enc, RfbTestClient } from '../support/rfb/client'
+import { waitForFullScreen } from '../support/rfb/screen'
+import { canvasColours, launchChromium, SHOTS, signIn, useBrowser } from './dashboard/browser'
+import { launcherUser, useAgentPlatform, waitFor, waitRunning } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('share')
 const browser = useBrowser()

@@ -7,19 +7,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { migrate } from '#schema'
-import { createAgent } from '../../../agent/src/agent'
-import type { Config } from '../../../agent/src/config'
-import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
-import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
-import { silentLogger as agentLog } from '../../../agent/src/log'
-import { systemClock } from '../../../edge/src/clock'
-import { edgeConfig } from '../../../edge/src/config'
-import { openNodePostgres } from '../../../edge/src/db/node-postgres'
-import { openPglite } from '../../../edge/src/db/pglite'
-import { silentLogger } from '../../../edge/src/log'
-import { createEdgeServer } from '../../../edge/src/node/server'
-import { bootstrap } from '../../../edge/src/services/bootstrap'
-import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../../support/constants'
+import { createAgent } from '../../agent/src/agent'
+import type { Config } from '../../agent/src/config'
+import { createDockerodePort, type DockerPort } from '../../agent/src/docker/docker-port'
+import { isolateSessionBridge } from '../../agent/src/docker/isolation'
+import { silentLogger as agentLog } from '../../agent/src/log'
+import { systemClock } from '../../edge/src/clock'
+import { edgeConfig } from '../../edge/src/config'
+import { openNodePostgres } from '../../edge/src/db/node-postgres'
+import { openPglite } from '../../edge/src/db/pglite'
+import { silentLogger } from '../../edge/src/log'
+import { createEdgeServer } from '../../edge/src/node/server'
+import { bootstrap } from '../../edge/src/services/bootstrap'
+import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from './constants'
 
 export const IMAGE = 'oriel/desktop:1.0'
 const ADMIN_PASSWORD = 'e2e-admin-password'
@@ -45,7 +45,7 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
   await migrate(db)
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
-  const dashboardDir = join(import.meta.dirname, '../../../dist/dashboard')
+  const dashboardDir = join(import.meta.dirname, '../../dist/dashboard')
   const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1', dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
   const { port } = await edge.start()
   const url = `http://127.0.0.1:${port}`

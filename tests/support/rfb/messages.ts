@@ -1,6 +1,6 @@
 // Byte builders for RFB messages, written from RFC 6143 and the rfbproto extensions, for the parser
 // unit tests; plus helpers that feed a scanner in different chunkings.
-import type { Scanner } from '../../../../agent/src/gateway/rfb/scanner'
+import type { Scanner } from '../../../agent/src/gateway/rfb/scanner'
 
 type Part = Buffer | number[]
 export const cat = (...parts: Part[]): Buffer => Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p))))

@@ -1,4 +1,4 @@
-// The servers pages in real Chromium against the real edge (seed 004): pools, the server form with
+// The servers pages in real Chromium against the real edge (Kasm's docs: Servers): pools, the server form with
 // its as-you-type rules, filters, and the Import Servers wizard with its error table and report.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SEED_ERROR_REPORT, SEED_VALID_SAMPLE } from '../../fixtures/seed-004'
 import { ENCRYPTED_RSA_KEY, ENCRYPTED_RSA_PASSPHRASE } from '../../fixtures/ssh-keys'
 import { adminPage, SHOTS, signIn, useBrowser } from './browser'
-import { startEdge, type Edge } from './platform'
+import { startEdge, type Edge } from '../../support/platform'
 
 // No agent: fixed servers are rows in the edge; nothing here starts a session.
 const edge = {} as Edge

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { expect, it } from 'vitest'
-import { handleError } from '../../../edge/src/errors'
+import { handleError } from '../../edge/src/errors'
 
 it('an unexpected error answers 500 without its message, and the log line leaves the message out too', async () => {
   const logged: Record<string, unknown>[] = []

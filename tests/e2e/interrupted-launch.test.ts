@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerodePort } from '../../../agent/src/docker/docker-port'
-import { ensureDocker, freePort, waitFor } from './platform'
+import { createDockerodePort } from '../../agent/src/docker/docker-port'
+import { ensureDocker, freePort, waitFor } from '../support/platform'
 import { killPlatform, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const LAUNCHES = 10
