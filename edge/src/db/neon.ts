@@ -1,6 +1,6 @@
 import { neonConfig, Pool } from '@neondatabase/serverless'
 import { drizzle } from 'drizzle-orm/neon-serverless'
-import * as tables from '../../../schema/src/tables/index'
+import * as tables from '#schema/tables'
 import type { Db } from '#schema'
 
 /**

@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
-import * as tables from '../../../schema/src/tables/index'
+import * as tables from '#schema/tables'
 import type { Db } from '#schema'
 
 /** How long to wait for a connection (or a free pool slot) before the request fails with 503. */

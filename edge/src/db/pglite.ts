@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
-import * as tables from '../../../schema/src/tables/index'
+import * as tables from '#schema/tables'
 import type { Db } from '#schema'
 
 /** The embedded default: PGlite (Postgres in WebAssembly) in a data folder, or in memory without one. */

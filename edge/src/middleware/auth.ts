@@ -46,7 +46,7 @@ export const authenticateCaller = createMiddleware<CallerEnv>(async function aut
 async function callerFromBasic(deps: CallerEnv['Variables']['deps'], encoded: string) {
   let pair: string
   try {
-    pair = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (ch) => ch.charCodeAt(0)))
+    pair = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(encoded), (ch) => ch.charCodeAt(0)))
   } catch {
     pair = ''
   }

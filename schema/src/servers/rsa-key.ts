@@ -84,7 +84,7 @@ export function checkRsaArithmetic(k: RsaPrivateKey): void {
  * rather than every key being called corrupt.
  */
 export async function checkImportable(k: RsaPrivateKey): Promise<void> {
-  const subtle = globalThis.crypto?.subtle
+  const subtle = typeof crypto === 'undefined' ? undefined : crypto.subtle
   if (!subtle) return
   try {
     const pkcs8 = wrapPkcs8(encodePkcs1(k))

@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors'
 
-const strict = new TextDecoder('utf-8', { fatal: true })
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 const notUtf8 = (line: number) => ApiError.invalid(`The file is not valid UTF-8: invalid bytes on line ${line}`, 'csv')
 
 /** A raw CSV body: refused, naming the line, unless it is well-formed UTF-8 (Kasm's docs: Servers, CSV Formatting). */

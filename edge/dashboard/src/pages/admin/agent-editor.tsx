@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { UpdateAgentSchema } from '../../../../../schema/src/inputs/agents'
+import { UpdateAgentSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type Agent = {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { CreateApiKeySchema, UpdateApiKeySchema } from '../../../../../schema/src/inputs/api-keys'
+import { CreateApiKeySchema, UpdateApiKeySchema } from '#schema/contracts'
 import { Feedback, useAction } from '../../action'
 import { api } from '../../api'
 import { ExpiryEditor, fromLocalInput } from '../../components/expiry-editor'

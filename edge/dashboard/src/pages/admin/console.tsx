@@ -1,6 +1,6 @@
 // The admin console: one lazily loaded chunk, so the launcher route never pays for its pages or for
 // the valibot schemas their forms check as you type.
-import { PERMISSION_NAMES } from '../../../../../schema/src/permissions'
+import { PERMISSION_NAMES } from '#schema/contracts'
 import type { Me } from '../../api'
 import { AdminAgents } from './agents'
 import { AdminApiKeys } from './api-keys'

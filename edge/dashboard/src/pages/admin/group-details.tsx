@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { UpdateGroupSchema } from '../../../../../schema/src/inputs/groups'
+import { UpdateGroupSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type GroupInfo = { group_id: string; name: string; description: string | null; priority: number }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { CreateGroupSchema } from '../../../../../schema/src/inputs/groups'
+import { CreateGroupSchema } from '#schema/contracts'
 import { Feedback, useAction } from '../../action'
 import { api } from '../../api'
 import { DataTable, type Column } from '../../table'

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { UpdateUserSchema } from '../../../../../schema/src/inputs/users'
+import { UpdateUserSchema } from '#schema/contracts'
 import { Feedback, failure, useAction } from '../../action'
 import { api } from '../../api'
 import { Picker } from '../../components/picker'

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { CreateUserSchema } from '../../../../../schema/src/inputs/users'
+import { CreateUserSchema } from '#schema/contracts'
 import { Feedback, failure, useAction } from '../../action'
 import { api, ApiError } from '../../api'
 import { DataTable, type Column } from '../../table'

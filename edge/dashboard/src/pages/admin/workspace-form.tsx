@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks'
-import { IMAGE_TYPES } from '../../../../../schema/src/image-types'
-import { CreateImageSchema } from '../../../../../schema/src/inputs/images'
+import { IMAGE_TYPES, CreateImageSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type Image = {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { UpdateZoneSchema } from '../../../../../schema/src/inputs/zones'
+import { UpdateZoneSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type ZoneDetails = {

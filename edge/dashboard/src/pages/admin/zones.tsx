@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { CreateZoneSchema } from '../../../../../schema/src/inputs/zones'
+import { CreateZoneSchema } from '#schema/contracts'
 import { Feedback, failure, useAction } from '../../action'
 import { api } from '../../api'
 import { DataTable, type Column } from '../../table'

@@ -1,7 +1,7 @@
 // The import wizard's I/O: the upload to batch_create_server, reading its answer, the file's own
 // rows for display, and saving the error report.
 import Papa from 'papaparse'
-import type { RowIssue } from '../../../../../../schema/src/inputs/servers/messages'
+import type { RowIssue } from '#schema/contracts'
 import type { ServerView } from './model'
 
 export type RowFailure = { row: number; issues: string }

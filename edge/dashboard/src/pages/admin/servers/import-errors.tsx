@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks'
-import type { RowIssue } from '../../../../../../schema/src/inputs/servers/messages'
-import { SERVER_CSV_COLUMNS } from '../../../../../../schema/src/server-types'
+import type { RowIssue } from '#schema/contracts'
+import { SERVER_CSV_COLUMNS } from '#schema/contracts'
 import { useSortedPage } from '../../../table'
 import { downloadText, parseCsvFile, parseIssues, type RowFailure } from './import-api'
 

@@ -1,6 +1,5 @@
 // What the servers pages read from /api/public, and the context the shared row rules need.
-import type { ServerRowContext } from '../../../../../../schema/src/inputs/servers/row'
-import type { ServerPoolType } from '../../../../../../schema/src/server-types'
+import type { ServerRowContext, ServerPoolType } from '#schema/contracts'
 import { api } from '../../../api'
 
 /** A server as get_servers shows it: secrets only as "is one set". */

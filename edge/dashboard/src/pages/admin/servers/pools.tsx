@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks'
-import { CreateServerPoolSchema } from '../../../../../../schema/src/inputs/servers/verbs'
-import { SERVER_POOL_TYPES } from '../../../../../../schema/src/server-types'
+import { CreateServerPoolSchema, SERVER_POOL_TYPES } from '#schema/contracts'
 import { Feedback, useAction } from '../../../action'
 import { DataTable, type Column } from '../../../table'
 import { fieldErrors } from '../../../validation'

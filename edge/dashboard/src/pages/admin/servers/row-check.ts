@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { RowIssue } from '../../../../../../schema/src/inputs/servers/messages'
-import { serverRowSchema, validateServerRow, type ServerRowContext } from '../../../../../../schema/src/inputs/servers/row'
+import type { RowIssue } from '#schema/contracts'
+import { serverRowSchema, validateServerRow, type ServerRowContext } from '#schema/contracts'
 import { STORED } from './form-model'
 
 /** A private key's check runs bcrypt or a cipher; waiting for a pause in typing keeps typing smooth. */

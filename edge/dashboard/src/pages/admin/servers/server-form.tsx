@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks'
-import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS } from '../../../../../../schema/src/server-types'
+import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS } from '#schema/contracts'
 import { Field, Problems, SecretField } from './fields'
 import { blankForm, createTarget, formOf, hiddenFields, rowOf, updateChanges, type SecretField as SecretName, type ServerForm } from './form-model'
 import { dashedId, rowContext, type Refs, type ServerView } from './model'

@@ -1,4 +1,4 @@
-import { CONNECTION_TYPES } from '../../../../../../schema/src/server-types'
+import { CONNECTION_TYPES } from '#schema/contracts'
 import type { Column } from '../../../table'
 import type { ServerView } from './model'
 
