@@ -16,12 +16,11 @@ const target = (file: string, spec: string) => (spec.startsWith('.') ? normalize
 const WORKER = /^edge\/src\/(?!node\/|db\/node-postgres\.ts|db\/pglite\.ts)/
 
 const RULES: Rule[] = [
-  { name: 'agent-alone', files: /^agent\//, forbid: /^(edge|tests|bench|scripts)\//, why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts)' },
+  { name: 'agent-alone', files: /^agent\//, forbid: /^(edge|standalone|tests|bench|scripts)\//, why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts)' },
+  { name: 'edge-not-agent', files: /^edge\//, forbid: /^(agent|standalone)\//, why: 'the edge and the agent are separate parts; only standalone/ (npm start) joins them' },
   {
-    name: 'edge-not-agent', files: /^edge\//, forbid: /^agent\//,
-    // The single-machine composition (npm start) is the one place that runs both; it is its own room.
-    except: /^edge\/src\/node\/local-agent\.ts$/,
-    why: 'the edge and the agent are separate parts; only the single-machine composition joins them',
+    name: 'standalone-entries', files: /^standalone\//, forbid: /^(agent|edge|schema)\/(?!src\/index(\.ts)?$|src\/node\/index(\.ts)?$)/,
+    why: 'the single-machine composition uses each part through its public entry (agent/src/index.ts, edge/src/node/index.ts)',
   },
   { name: 'dashboard-contracts', files: /^edge\/dashboard\//, forbid: /^(schema|edge\/src|agent)\/|^#schema$/, why: 'the browser takes shared shapes from #schema/contracts (no drizzle tables), and talks to the edge over HTTP' },
   { name: 'schema-below-all', files: /^schema\//, forbid: /^(edge|agent|tests|bench|scripts)\//, why: 'schema is the shared bottom layer' },
@@ -65,7 +64,7 @@ export function breaches(paths: string[], read: (p: string) => string): string[]
 }
 
 if (import.meta.main ?? process.argv[1]?.endsWith('check-boundaries.ts')) {
-  const paths = ['agent', 'edge', 'schema', 'bench'].flatMap((d) => [...sources(d)])
+  const paths = ['agent', 'edge', 'schema', 'standalone', 'bench'].flatMap((d) => [...sources(d)])
   const found = breaches(paths, (p) => readFileSync(join(ROOT, p), 'utf8'))
   for (const f of found) console.error(f)
   if (found.length > 0) {

@@ -14,7 +14,7 @@ export type PlatformProcess = {
 }
 
 export async function startPlatformProcess(o: { via: 'npm' | 'node'; port: number; env: Record<string, string> }): Promise<PlatformProcess> {
-  const [cmd, args] = o.via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'edge/src/node/main.ts']]
+  const [cmd, args] = o.via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'standalone/src/main.ts']]
   const child = spawn(cmd, args as string[], { detached: true, env: { ...process.env, PORT: String(o.port), ...o.env } })
   let out = ''
   child.stdout!.on('data', (d) => (out += d))

@@ -247,9 +247,9 @@ describe('npm run backup / npm run restore on PGlite', () => {
   }, 120_000)
 })
 
-/** `node --import tsx edge/src/node/main.ts` (what `npm start` runs) on the data folder, until stopped. */
+/** `node --import tsx standalone/src/main.ts` (what `npm start` runs) on the data folder, until stopped. */
 function startOriel(dir: string, port: number): Promise<{ stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/node/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'standalone/src/main.ts'], {
     cwd: ROOT, detached: true, env: { ...process.env, ORIEL_DATA_DIR: dir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
   })
   let out = ''

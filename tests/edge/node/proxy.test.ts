@@ -141,7 +141,7 @@ describe('the session cookie’s Secure', () => {
 
 describe('ORIEL_TRUSTED_PROXIES at start', () => {
   it('a bad entry stops the start with a message naming it', async () => {
-    const child = spawn('npx', ['tsx', 'edge/src/node/main.ts'], {
+    const child = spawn('npx', ['tsx', 'standalone/src/main.ts'], {
       env: { ...process.env, ORIEL_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/33', ORIEL_DATA_DIR: '/nonexistent/oriel-test', DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
     })
     let out = ''

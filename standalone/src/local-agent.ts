@@ -2,18 +2,10 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import { eq } from 'drizzle-orm'
-import { groupImages, images, registrationTokens, zones, type Db } from '#schema'
-import { createAgent } from '../../../agent/src/agent'
-import { parseCrashPoint } from '../../../agent/src/config'
-import { createDockerodePort } from '../../../agent/src/docker/docker-port'
-import { isolateSessionBridge } from '../../../agent/src/docker/isolation'
-import type { Logger } from '../log'
-import { randomToken, sha256Hex } from '../services/auth/bytes'
-import { groupIdByName, ALL_USERS } from '../services/users/lookup'
-import { DEFAULT_ZONE } from '../services/zones/zones'
+import type { Db } from '#schema'
+import { createAgent, createDockerodePort, isolateSessionBridge, parseCrashPoint } from '../../agent/src/index'
+import { localAgentToken, offerReferenceDesktop, REFERENCE_IMAGE, type Logger } from '../../edge/src/node/index'
 
-export const REFERENCE_IMAGE = 'oriel/desktop:1.0'
 const SOCKET = '/var/run/docker.sock'
 
 /**
@@ -31,12 +23,7 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
     return null
   }
   const agentDir = join(o.dataDir, 'agent')
-  let token: string | undefined
-  if (!existsSync(join(agentDir, 'identity.json'))) {
-    token = randomToken(40)
-    const [zone] = await o.db.select({ id: zones.id }).from(zones).where(eq(zones.name, DEFAULT_ZONE))
-    await o.db.insert(registrationTokens).values({ zoneId: zone!.id, tokenHash: sha256Hex(token), description: 'local agent (npm start)', expiresAt: new Date(Date.now() + 600_000) })
-  }
+  const token = existsSync(join(agentDir, 'identity.json')) ? undefined : await localAgentToken(o.db)
   await offerReferenceDesktop(o.db)
   const build = buildReferenceImage(o.log)
   const agent = createAgent({
@@ -64,19 +51,9 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
   }
 }
 
-async function offerReferenceDesktop(db: Db) {
-  const [existing] = await db.select({ id: images.id }).from(images).where(eq(images.name, REFERENCE_IMAGE)).limit(1)
-  if (existing) return
-  const [img] = await db
-    .insert(images)
-    .values({ name: REFERENCE_IMAGE, friendlyName: 'Debian Desktop', description: 'A desktop with a terminal (built locally from Debian packages)', categories: ['Desktop'], cores: 1, memory: 1_073_741_824 })
-    .returning()
-  await db.insert(groupImages).values({ groupId: await groupIdByName(db, ALL_USERS), imageId: img!.id })
-}
-
 /** Runs the build script in its own process group, so stopping it ends debootstrap and docker too. */
 function buildReferenceImage(log: Logger) {
-  const script = resolve(import.meta.dirname, '../../../scripts/ensure-workspace-image.sh')
+  const script = resolve(import.meta.dirname, '../../scripts/ensure-workspace-image.sh')
   const child = spawn('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
   let err = ''
   let stopped = false

@@ -1,19 +1,13 @@
-// `npm start`: the edge and (later) the dashboard on Node, with PGlite in ORIEL_DATA_DIR unless
-// DATABASE_URL names a Postgres. Only this file touches the process.
+// `npm start`: the single-machine platform. The edge (API and dashboard) on Node, with PGlite in
+// ORIEL_DATA_DIR unless DATABASE_URL names a Postgres, and a local agent when a Docker engine answers;
+// the parts composed through their public entries. Only this file touches the process.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { migrate } from '#schema'
-import { systemClock } from '../clock'
-import { edgeConfig } from '../config'
-import { errorFields, jsonLogger } from '../log'
-import { generateEdgeKey } from '../services/agents/edge-key'
-import { bootstrap } from '../services/bootstrap'
-import { startControlSocket } from './backup/control'
-import { openDatabase } from './open-database'
+import {
+  bootstrap, createEdgeServer, edgeConfig, errorFields, generateEdgeKey, jsonLogger, migrate, nodeSeal, openDatabase,
+  parseTrustedProxies, startControlSocket, systemClock,
+} from '../../edge/src/node/index'
 import { startLocalAgent } from './local-agent'
-import { createEdgeServer } from './server'
-import { nodeSeal } from './seal'
-import { parseTrustedProxies } from './trusted-proxies'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
@@ -50,7 +44,7 @@ try {
   })
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
-  const dashboardDir = resolve(import.meta.dirname, '../../../dist/dashboard')
+  const dashboardDir = resolve(import.meta.dirname, '../../dist/dashboard')
   const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname, trustedProxies, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
   const { port: bound } = await edge.start()
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
