@@ -17,7 +17,12 @@ export default defineConfig({
       {
         extends: true,
         resolve: { alias: nodeDb },
-        test: { name: 'pglite', include: ['tests/**/*.test.ts'], exclude: ['tests/workerd/**', 'tests/agent/**', 'tests/e2e/**'], env: { ORIEL_TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/workerd/**', 'tests/agent/**', 'tests/e2e/**'],
+          env: { ORIEL_TEST_DB: 'pglite' },
+        },
       },
       {
         // The agent and the whole platform against real components: Docker engine, the reference image,
@@ -25,7 +30,12 @@ export default defineConfig({
         extends: true,
         resolve: { alias: nodeDb },
         test: {
-          name: 'agent', include: ['tests/agent/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { ORIEL_TEST_DB: 'pglite' }, testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: false,
+          name: 'agent',
+          include: ['tests/agent/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          env: { ORIEL_TEST_DB: 'pglite' },
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
           // A browser page waits on the edge, which hashes passwords (600,000 PBKDF2 rounds) on a shared
           // 2-core machine: vitest's 1 s default for expect.poll failed a sign-in check on a loaded run.
           expect: { poll: { timeout: 15_000 } },

@@ -38,7 +38,10 @@ function send(i: number): Promise<Reply> {
       (res) => {
         const status = res.statusCode ?? 0
         if (status === 200) {
-          res.on('end', () => resolve({ status })).on('error', reject).resume()
+          res
+            .on('end', () => resolve({ status }))
+            .on('error', reject)
+            .resume()
           return
         }
         const chunks: Buffer[] = []

@@ -31,15 +31,22 @@ export function countQueries(pool: pg.Pool): { read: () => number } {
 }
 
 type Snap = { elu: ReturnType<typeof performance.eventLoopUtilization>; cpu: NodeJS.CpuUsage | null; queries: number }
-const threadCpu = (): NodeJS.CpuUsage | null =>
-  typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : null
+const threadCpu = (): NodeJS.CpuUsage | null => (typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : null)
 const snap = (queries: { read: () => number }): Snap => ({
-  elu: performance.eventLoopUtilization(), cpu: threadCpu(), queries: queries.read(),
+  elu: performance.eventLoopUtilization(),
+  cpu: threadCpu(),
+  queries: queries.read(),
 })
 
 const HEADERS = { 'Content-Type': 'application/json' }
 
-export async function inProcess(app: Requester, t: Target, concurrency: number, s: Settings, queries: { read: () => number }): Promise<Measurement> {
+export async function inProcess(
+  app: Requester,
+  t: Target,
+  concurrency: number,
+  s: Settings,
+  queries: { read: () => number },
+): Promise<Measurement> {
   let s0 = snap(queries)
   const result = await runLoad({
     ...s,
@@ -59,7 +66,13 @@ export async function inProcess(app: Requester, t: Target, concurrency: number, 
   return finish(result, s0, queries)
 }
 
-export async function overHttp(port: number, t: Target, concurrency: number, s: Settings, queries: { read: () => number }): Promise<Measurement> {
+export async function overHttp(
+  port: number,
+  t: Target,
+  concurrency: number,
+  s: Settings,
+  queries: { read: () => number },
+): Promise<Measurement> {
   const job: HttpJob = { port, path: t.path, bodies: t.bodies, concurrency, ...s }
   const worker = new Worker(new URL('./http-worker.ts', import.meta.url), { workerData: job })
   let s0 = snap(queries)

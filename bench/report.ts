@@ -41,17 +41,29 @@ export function printReport(r: Report): void {
     for (const name of ['bare', ...VERBS]) {
       const m = results[mode][name]
       if (!m) continue
-      lines.push(row([
-        name === 'bare' ? 'bare Hono' : name, label,
-        valid(m) ? r0(m.rps) : `${r0(m.rps)}!`, m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), m.elu.toFixed(2),
-        m.cpuUsPerRequest?.toFixed(0) ?? '-', r0(perCpu(m) ?? NaN), m.queriesPerRequest.toFixed(1), m.failures,
-        name === 'bare' ? '1.0x' : `${ratio(mode, name).toFixed(1)}x`,
-      ], widths))
+      lines.push(
+        row(
+          [
+            name === 'bare' ? 'bare Hono' : name,
+            label,
+            valid(m) ? r0(m.rps) : `${r0(m.rps)}!`,
+            m.p50Ms.toFixed(2),
+            m.p99Ms.toFixed(2),
+            m.elu.toFixed(2),
+            m.cpuUsPerRequest?.toFixed(0) ?? '-',
+            r0(perCpu(m) ?? NaN),
+            m.queriesPerRequest.toFixed(1),
+            m.failures,
+            name === 'bare' ? '1.0x' : `${ratio(mode, name).toFixed(1)}x`,
+          ],
+          widths,
+        ),
+      )
     }
   }
   lines.push('')
-  lines.push('ELU = share of the measured time the main thread (the app / the HTTP server) was busy. CPU us = that thread\'s')
-  lines.push('CPU time per request; req/CPU-s = requests per second of that thread\'s CPU (1e6 / CPU us). SQL/req = queries')
+  lines.push("ELU = share of the measured time the main thread (the app / the HTTP server) was busy. CPU us = that thread's")
+  lines.push("CPU time per request; req/CPU-s = requests per second of that thread's CPU (1e6 / CPU us). SQL/req = queries")
   lines.push('sent through the pool per request. bare/ours = bare req/s / verb req/s (same mode). Postgres shares the 2 cores.')
   const bareHttp = results.http.bare
   if (bareHttp && bareHttp.elu < 0.9) {
@@ -61,7 +73,9 @@ export function printReport(r: Report): void {
       const b = m && perCpu(m)
       return `${v} ${a && b ? (a / b).toFixed(1) : '?'}x`
     })
-    lines.push(`Note: bare Hono over HTTP kept the server thread only ${(100 * bareHttp.elu).toFixed(0)}% busy: that figure is limited by the`)
+    lines.push(
+      `Note: bare Hono over HTTP kept the server thread only ${(100 * bareHttp.elu).toFixed(0)}% busy: that figure is limited by the`,
+    )
     lines.push(`load generator, so the HTTP bare/ours ratio understates the gap. By server CPU per request: ${cpuRatios.join(', ')}.`)
   }
   lines.push('')
@@ -74,11 +88,16 @@ export function printReport(r: Report): void {
     if (!m) continue
     const perCore = perCpu(m) ?? 0
     const verdict = !valid(m) ? 'INVALID (failures)' : perCore >= r.target_rps_per_core ? 'MEETS target' : 'BELOW target'
-    lines.push(`  ${v.padEnd(11)} ${String(r0(perCore)).padStart(6)} req/s/core  ${verdict} (${((100 * perCore) / r.target_rps_per_core).toFixed(0)}% of target); ` +
-      `wall clock ${r0(m.rps)} req/s with Postgres on the same 2 cores`)
+    lines.push(
+      `  ${v.padEnd(11)} ${String(r0(perCore)).padStart(6)} req/s/core  ${verdict} (${((100 * perCore) / r.target_rps_per_core).toFixed(0)}% of target); ` +
+        `wall clock ${r0(m.rps)} req/s with Postgres on the same 2 cores`,
+    )
   }
   const failed = MODES.flatMap(([mode, label]) =>
-    Object.entries(results[mode]).filter(([, m]) => !valid(m)).map(([n, m]) => ({ n, label, m })))
+    Object.entries(results[mode])
+      .filter(([, m]) => !valid(m))
+      .map(([n, m]) => ({ n, label, m })),
+  )
   if (failed.length > 0) {
     lines.push('')
     lines.push('FAILURES (figures marked ! are invalid):')
@@ -93,9 +112,16 @@ export function printReport(r: Report): void {
   console.log(lines.join('\n'))
 
   const json = (m: Measurement) => ({
-    rps: r0(m.rps), p50_ms: r2(m.p50Ms), p99_ms: r2(m.p99Ms), elu: r2(m.elu), cpu_us_per_request: m.cpuUsPerRequest === null ? null : r0(m.cpuUsPerRequest),
+    rps: r0(m.rps),
+    p50_ms: r2(m.p50Ms),
+    p99_ms: r2(m.p99Ms),
+    elu: r2(m.elu),
+    cpu_us_per_request: m.cpuUsPerRequest === null ? null : r0(m.cpuUsPerRequest),
     requests_per_cpu_second: perCpu(m) === null ? null : r0(perCpu(m)!),
-    queries_per_request: r2(m.queriesPerRequest), requests: m.requests, failures: m.failures, valid: valid(m),
+    queries_per_request: r2(m.queriesPerRequest),
+    requests: m.requests,
+    failures: m.failures,
+    valid: valid(m),
     ...(m.failureSamples.length > 0 && { failure_samples: m.failureSamples }),
   })
   const mapMode = (mode: 'in_process' | 'http') => Object.fromEntries(Object.entries(results[mode]).map(([n, m]) => [n, json(m)]))

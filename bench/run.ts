@@ -49,7 +49,10 @@ async function main() {
     process.stdout.write('Starting Postgres, migrating, seeding...\n')
     env = await setup()
     const e = env
-    cleanups.push(() => e.pg.stop(), () => e.database.close())
+    cleanups.push(
+      () => e.pg.stop(),
+      () => e.database.close(),
+    )
     const queries = countQueries(e.database.pool)
     const pgVersion = String(((await e.database.pool.query('show server_version')).rows[0] as { server_version: string }).server_version)
 
@@ -79,7 +82,14 @@ async function main() {
 
     const bareServer = await listen(bare.fetch)
     cleanups.push(() => closeServer(bareServer))
-    const edge = createEdgeServer({ db: e.deps.db, config: e.deps.config, clock: e.deps.clock, log: e.deps.log, port: 0, hostname: '127.0.0.1' })
+    const edge = createEdgeServer({
+      db: e.deps.db,
+      config: e.deps.config,
+      clock: e.deps.clock,
+      log: e.deps.log,
+      port: 0,
+      hostname: '127.0.0.1',
+    })
     const { port: edgePort } = await edge.start()
     cleanups.push(() => edge.close())
     const barePort = (bareServer.address() as AddressInfo).port

@@ -57,7 +57,11 @@ export async function setup(): Promise<BenchEnv> {
     await bootstrap(database.db, { adminPassword, userPassword: randomBytes(18).toString('base64url') })
     const migrateBootstrapMs = lap()
 
-    const config = edgeConfig({ SESSION_SECRET: randomBytes(32).toString('base64'), EDGE_SIGNING_KEY: JSON.stringify(await generateEdgeKey()), SECRETS_KEY: `k1:${randomBytes(32).toString('base64')}` })
+    const config = edgeConfig({
+      SESSION_SECRET: randomBytes(32).toString('base64'),
+      EDGE_SIGNING_KEY: JSON.stringify(await generateEdgeKey()),
+      SECRETS_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    })
     const deps: Deps = { db: database.db, clock: systemClock, config, log: silentLogger, defer: () => {} }
     const app = createApp({ makeDeps: () => ({ deps }), clientAddress: () => '127.0.0.1' })
 

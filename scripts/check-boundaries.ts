@@ -16,17 +16,49 @@ const target = (file: string, spec: string) => (spec.startsWith('.') ? normalize
 const WORKER = /^edge\/src\/(?!node\/|db\/node-postgres\.ts|db\/pglite\.ts)/
 
 const RULES: Rule[] = [
-  { name: 'agent-alone', files: /^agent\//, forbid: /^(edge|standalone|tests|bench|scripts)\//, why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts)' },
-  { name: 'edge-not-agent', files: /^edge\//, forbid: /^(agent|standalone)\//, why: 'the edge and the agent are separate parts; only standalone/ (npm start) joins them' },
   {
-    name: 'standalone-entries', files: /^standalone\//, forbid: /^(agent|edge|schema)\/(?!src\/index(\.ts)?$|src\/node\/index(\.ts)?$)/,
+    name: 'agent-alone',
+    files: /^agent\//,
+    forbid: /^(edge|standalone|tests|bench|scripts)\//,
+    why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts)',
+  },
+  {
+    name: 'edge-not-agent',
+    files: /^edge\//,
+    forbid: /^(agent|standalone)\//,
+    why: 'the edge and the agent are separate parts; only standalone/ (npm start) joins them',
+  },
+  {
+    name: 'standalone-entries',
+    files: /^standalone\//,
+    forbid: /^(agent|edge|schema)\/(?!src\/index(\.ts)?$|src\/node\/index(\.ts)?$)/,
     why: 'the single-machine composition uses each part through its public entry (agent/src/index.ts, edge/src/node/index.ts)',
   },
-  { name: 'dashboard-contracts', files: /^edge\/dashboard\//, forbid: /^(schema|edge\/src|agent)\/|^#schema$/, why: 'the browser takes shared shapes from #schema/contracts (no drizzle tables), and talks to the edge over HTTP' },
+  {
+    name: 'dashboard-contracts',
+    files: /^edge\/dashboard\//,
+    forbid: /^(schema|edge\/src|agent)\/|^#schema$/,
+    why: 'the browser takes shared shapes from #schema/contracts (no drizzle tables), and talks to the edge over HTTP',
+  },
   { name: 'schema-below-all', files: /^schema\//, forbid: /^(edge|agent|tests|bench|scripts)\//, why: 'schema is the shared bottom layer' },
-  { name: 'schema-entry', files: /^(edge|agent)\//, forbid: /^schema\/src\//, why: 'parts use #schema, #schema/contracts or #schema/tables, not schema internals' },
-  { name: 'worker-no-node', files: WORKER, forbid: /^(node:|pg$|@electric-sql\/pglite|dockerode|ws$)/, why: 'Worker code runs in workerd: Node modules only in edge/src/node and the Node database drivers' },
-  { name: 'bench-support', files: /^bench\//, forbid: /^tests\/(?!support\/)/, why: 'benchmarks share test support (tests/support), not test files' },
+  {
+    name: 'schema-entry',
+    files: /^(edge|agent)\//,
+    forbid: /^schema\/src\//,
+    why: 'parts use #schema, #schema/contracts or #schema/tables, not schema internals',
+  },
+  {
+    name: 'worker-no-node',
+    files: WORKER,
+    forbid: /^(node:|pg$|@electric-sql\/pglite|dockerode|ws$)/,
+    why: 'Worker code runs in workerd: Node modules only in edge/src/node and the Node database drivers',
+  },
+  {
+    name: 'bench-support',
+    files: /^bench\//,
+    forbid: /^tests\/(?!support\/)/,
+    why: 'benchmarks share test support (tests/support), not test files',
+  },
 ]
 /** Node globals that type-check in Worker code (a dependency's types pull @types/node in) but do not exist there. */
 const NODE_GLOBALS = /(?<![\w.$])(Buffer|process|__dirname|require)\s*[.(]/
@@ -42,7 +74,8 @@ function* sources(dir: string): Generator<string> {
 
 /** Code without comments and string contents, so a word in prose or a message is not taken for a use. */
 const codeOnly = (text: string) => text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/(['"`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""')
-const IMPORT = /(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+const IMPORT =
+  /(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
 
 export function breaches(paths: string[], read: (p: string) => string): string[] {
   const out: string[] = []

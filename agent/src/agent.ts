@@ -66,7 +66,10 @@ export function createAgent(opts: AgentOptions) {
         if (!config.token) throw new Error('ORIEL_AGENT_TOKEN is required for the first start (the agent is not enrolled)')
         const info = await docker.info()
         const enrolled = await edge.enroll({
-          token: config.token, publicUrl: config.publicUrl, name: config.name, labels: config.labels,
+          token: config.token,
+          publicUrl: config.publicUrl,
+          name: config.name,
+          labels: config.labels,
           resources: { cores: info.cores, memory_bytes: info.memoryBytes, gpus: info.gpus },
         })
         identity.saveEnrolment(enrolled.agent_id, enrolled.edge_jwks)
@@ -80,8 +83,16 @@ export function createAgent(opts: AgentOptions) {
       const sessions = createSessionManager({ docker, facts, identity, edge, network: config.sessionNetwork, log, crashPoint })
       await sessions.adopt()
       gateway = createGateway({
-        host: config.listenHost, port: config.listenPort, agentId: () => identity.agentId!, edgeJwks: () => identity.edgeJwks!,
-        sessions, vncPassword: identity.vncPassword, onWake: () => wake(), docker, tls: config.tls, log,
+        host: config.listenHost,
+        port: config.listenPort,
+        agentId: () => identity.agentId!,
+        edgeJwks: () => identity.edgeJwks!,
+        sessions,
+        vncPassword: identity.vncPassword,
+        onWake: () => wake(),
+        docker,
+        tls: config.tls,
+        log,
       })
       const gatewayPort = await gateway.listen()
       loop = (async () => {

@@ -4,7 +4,9 @@ export type Logger = {
   warn: (msg: string, fields?: Record<string, unknown>) => void
   error: (msg: string, fields?: Record<string, unknown>) => void
 }
-const line = (level: string) => (msg: string, fields: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ level, component: 'agent', msg, ...fields }))
+const line =
+  (level: string) =>
+  (msg: string, fields: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ level, component: 'agent', msg, ...fields }))
 export const jsonLogger: Logger = { info: line('info'), warn: line('warn'), error: line('error') }
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} }

@@ -14,7 +14,10 @@ try {
   const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' }])), strict: true })
   const config = loadConfig({ ...process.env, ...flagsToEnv(values) }, hostname())
   const agent = createAgent({
-    config, docker: createDockerodePort({ socketPath: config.dockerSocket }), log: jsonLogger, isolate: isolateSessionBridge,
+    config,
+    docker: createDockerodePort({ socketPath: config.dockerSocket }),
+    log: jsonLogger,
+    isolate: isolateSessionBridge,
     // Fault injection for tests (ORIEL_CRASH_POINT): dies at once, as with kill -9.
     kill: () => process.kill(process.pid, 'SIGKILL'),
   })

@@ -38,7 +38,13 @@ async function main() {
       const start = performance.now()
       const client = new pg.Client({ connectionString: env.pg.url(), connectionTimeoutMillis: 5_000 })
       client.on('error', () => {})
-      const ok = await client.connect().then(() => client.query('select 1')).then(() => true, () => false)
+      const ok = await client
+        .connect()
+        .then(() => client.query('select 1'))
+        .then(
+          () => true,
+          () => false,
+        )
       await client.end().catch(() => {})
       probes.push({ start, end: performance.now(), ok, status: ok ? 200 : 0 })
       await new Promise((r) => setTimeout(r, 2))
@@ -53,7 +59,14 @@ async function main() {
       calls.push({ start, end: performance.now(), ok: res.status === 200, status: res.status })
     }
   })
-  const rounds: { pg_down_ms: number; api_down_ms: number; failed_calls: number; calls_in_round: number; statuses: Record<string, number>; api_after_pg_ms: number }[] = []
+  const rounds: {
+    pg_down_ms: number
+    api_down_ms: number
+    failed_calls: number
+    calls_in_round: number
+    statuses: Record<string, number>
+    api_after_pg_ms: number
+  }[] = []
   try {
     for (let r = 0; r < ROUNDS; r++) {
       await new Promise((res) => setTimeout(res, 1_000))
@@ -64,8 +77,11 @@ async function main() {
       const base = outage(probes, from, to)
       const api = outage(calls, from, to)
       rounds.push({
-        pg_down_ms: Math.round(base.ms), api_down_ms: Math.round(api.ms), failed_calls: api.failed,
-        calls_in_round: calls.filter((s) => s.start >= from && s.start < to).length, statuses: api.statuses,
+        pg_down_ms: Math.round(base.ms),
+        api_down_ms: Math.round(api.ms),
+        failed_calls: api.failed,
+        calls_in_round: calls.filter((s) => s.start >= from && s.start < to).length,
+        statuses: api.statuses,
         api_after_pg_ms: Math.round(api.recoveredAt - base.recoveredAt),
       })
     }
@@ -78,7 +94,9 @@ async function main() {
   console.log('\nround  postgres down  API down  ratio  failed calls (of)  statuses      API back after Postgres')
   for (const [i, r] of rounds.entries()) {
     const ratio = r.pg_down_ms > 0 ? (r.api_down_ms / r.pg_down_ms).toFixed(2) : 'n/a'
-    console.log(`${String(i + 1).padEnd(6)} ${`${r.pg_down_ms} ms`.padEnd(14)} ${`${r.api_down_ms} ms`.padEnd(9)} ${ratio.padEnd(6)} ${`${r.failed_calls} (${r.calls_in_round})`.padEnd(18)} ${JSON.stringify(r.statuses).padEnd(13)} ${r.api_after_pg_ms} ms`)
+    console.log(
+      `${String(i + 1).padEnd(6)} ${`${r.pg_down_ms} ms`.padEnd(14)} ${`${r.api_down_ms} ms`.padEnd(9)} ${ratio.padEnd(6)} ${`${r.failed_calls} (${r.calls_in_round})`.padEnd(18)} ${JSON.stringify(r.statuses).padEnd(13)} ${r.api_after_pg_ms} ms`,
+    )
   }
   const summary = {
     rounds: ROUNDS,
@@ -86,10 +104,19 @@ async function main() {
     api_down_ms_p50: median(rounds.map((r) => r.api_down_ms)),
     api_down_ratio_p50: +median(rounds.map((r) => (r.pg_down_ms > 0 ? r.api_down_ms / r.pg_down_ms : 1))).toFixed(2),
     failed_calls_p50: median(rounds.map((r) => r.failed_calls)),
-    non_503_failures: rounds.reduce((n, r) => n + Object.entries(r.statuses).filter(([s]) => s !== '503').reduce((m, [, c]) => m + c, 0), 0),
+    non_503_failures: rounds.reduce(
+      (n, r) =>
+        n +
+        Object.entries(r.statuses)
+          .filter(([s]) => s !== '503')
+          .reduce((m, [, c]) => m + c, 0),
+      0,
+    ),
     api_after_pg_ms_p50: median(rounds.map((r) => r.api_after_pg_ms)),
   }
-  console.log(`\nmedian: Postgres down ${summary.pg_down_ms_p50} ms, API down ${summary.api_down_ms_p50} ms (×${summary.api_down_ratio_p50} of Postgres's own), ${summary.failed_calls_p50} failed calls per restart, ${summary.non_503_failures} failures other than 503`)
+  console.log(
+    `\nmedian: Postgres down ${summary.pg_down_ms_p50} ms, API down ${summary.api_down_ms_p50} ms (×${summary.api_down_ratio_p50} of Postgres's own), ${summary.failed_calls_p50} failed calls per restart, ${summary.non_503_failures} failures other than 503`,
+  )
   console.log(`BENCH_JSON ${JSON.stringify({ postgres_restart: summary })}`)
 }
 

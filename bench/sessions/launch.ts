@@ -35,7 +35,8 @@ export async function pollUntilRunning(edge: Edge, user: User, kasmId: string, t
     const state = s.body.operational_status as string | undefined
     if (state === 'running') return { starting, running: at, stream: s.body.kasm.stream as { url: string; token: string } }
     if ((state === 'provisioning' || state === 'starting') && starting === null) starting = at
-    if (state === 'error' || s.status !== 200 || performance.now() > deadline) throw new Error(`session did not start: ${s.status} ${JSON.stringify(s.body)}`)
+    if (state === 'error' || s.status !== 200 || performance.now() > deadline)
+      throw new Error(`session did not start: ${s.status} ${JSON.stringify(s.body)}`)
     await sleep(Math.max(0, sent + STATUS_POLL_MS - performance.now()))
   }
 }
@@ -67,5 +68,9 @@ export async function destroy(edge: Edge, agent: Agent, user: User, kasmId: stri
   await edge.api('destroy_kasm', { kasm_id: kasmId }, user.token)
   const mine = (c: { kasmId: string }) => c.kasmId.replaceAll('-', '') === kasmId
   await waitFor(async () => !(await agent.docker.listManaged(agent.agentId)).some(mine), 30_000, `session ${kasmId}'s container to go`)
-  await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404, 10_000, `session ${kasmId} to end`)
+  await waitFor(
+    async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404,
+    10_000,
+    `session ${kasmId} to end`,
+  )
 }

@@ -38,7 +38,10 @@ const progress = (msg: string) => process.stdout.write(`  ${msg}\n`)
 
 const cleanups: (() => Promise<unknown> | unknown)[] = []
 const cleanup = async () => {
-  for (const f of cleanups.splice(0).reverse()) await Promise.resolve().then(f).catch((e) => console.error('cleanup:', e))
+  for (const f of cleanups.splice(0).reverse())
+    await Promise.resolve()
+      .then(f)
+      .catch((e) => console.error('cleanup:', e))
 }
 /** Set by SIGINT/SIGTERM: the loops stop before their next step, so whatever is in flight removes its own container. */
 let stopping = false
@@ -70,8 +73,9 @@ async function main() {
     // The agent runs as its own process, as deployed (one daemon per Docker host).
     agent = await startAgentProcess(edge, { network: NETWORK, dataDir })
     const user = await launcherUser(edge, {})
-    const image = ((await edge.api('get_images', {}, edge.adminToken)).body.images as { image_id: string; cores: number; memory: number }[])
-      .find((i) => i.image_id === user.imageId)
+    const image = (
+      (await edge.api('get_images', {}, edge.adminToken)).body.images as { image_id: string; cores: number; memory: number }[]
+    ).find((i) => i.image_id === user.imageId)
     if (!image) throw new Error(`image ${user.imageId} not found`)
     const base: BaselineOptions = { docker, image: IMAGE, network: NETWORK, cores: image.cores, memoryBytes: image.memory }
 
@@ -189,7 +193,9 @@ const onSignal = () => {
   progress('interrupted: finishing the current step, then cleaning up...')
   // main's finally cleans up; if the step in flight hangs, clean up from here after 20 s.
   const late = new Promise<void>((r) => setTimeout(r, 20_000).unref())
-  void Promise.race([done, late]).then(cleanup).finally(() => process.exit(130))
+  void Promise.race([done, late])
+    .then(cleanup)
+    .finally(() => process.exit(130))
 }
 process.on('SIGINT', onSignal)
 process.on('SIGTERM', onSignal)

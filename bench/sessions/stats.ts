@@ -23,5 +23,10 @@ export const round1 = (n: number) => Math.round(n * 10) / 10
 
 /** The summary with every figure rounded to 0.1 (for BENCH_JSON). */
 export const rounded = (s: Summary): Summary => ({
-  n: s.n, p50: round1(s.p50), p95: round1(s.p95), min: round1(s.min), max: round1(s.max), mean: round1(s.mean),
+  n: s.n,
+  p50: round1(s.p50),
+  p95: round1(s.p95),
+  min: round1(s.min),
+  max: round1(s.max),
+  mean: round1(s.mean),
 })

@@ -151,7 +151,15 @@ async function main() {
   const [b1, u1, m1, t1, c1] = [received, counter.updates, messages, performance.now(), process.cpuUsage(c0)]
   process.stdout.write('MEASURE end\n')
   ws.terminate()
-  const result = { bytes: b1 - b0, ms: t1 - t0, updates: u1 - u0, messages: m1 - m0, clientCpu: (c1.user + c1.system) / 1000 / (t1 - t0), width, height }
+  const result = {
+    bytes: b1 - b0,
+    ms: t1 - t0,
+    updates: u1 - u0,
+    messages: m1 - m0,
+    clientCpu: (c1.user + c1.system) / 1000 / (t1 - t0),
+    width,
+    height,
+  }
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
 }
 

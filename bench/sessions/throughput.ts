@@ -11,7 +11,17 @@ import { sleep } from './vnc'
 const CLIENT = fileURLToPath(new URL('./stream-client.ts', import.meta.url))
 const CLK_TCK = 100 // USER_HZ on Linux
 
-export type StreamResult = { bytes: number; ms: number; updates: number; messages: number; clientCpu: number; width: number; height: number; mbPerS: number; relayCpu: number }
+export type StreamResult = {
+  bytes: number
+  ms: number
+  updates: number
+  messages: number
+  clientCpu: number
+  width: number
+  height: number
+  mbPerS: number
+  relayCpu: number
+}
 export type StreamTarget = {
   url: () => Promise<string>
   password: string | null
@@ -20,7 +30,12 @@ export type StreamTarget = {
 }
 
 /** Runs one client process against `target`; relayCpu is the relay's CPU share (1 = one core) in the measured window. */
-export async function streamOnce(target: StreamTarget, warmupMs: number, durationMs: number, onSpawn: (c: ChildProcess) => void): Promise<StreamResult> {
+export async function streamOnce(
+  target: StreamTarget,
+  warmupMs: number,
+  durationMs: number,
+  onSpawn: (c: ChildProcess) => void,
+): Promise<StreamResult> {
   const args = JSON.stringify({ url: await target.url(), password: target.password, warmupMs, durationMs })
   const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, args], { stdio: ['ignore', 'pipe', 'pipe'] })
   onSpawn(child)
@@ -78,7 +93,10 @@ export function treeCpuSeconds(pid: number): number {
       continue // exited while we looked
     }
     // Fields after the parenthesised command: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17).
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number)
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number)
     if (Number(entry) === pid) ticks += f[11]! + f[12]! + f[13]! + f[14]!
     else if (f[1] === pid) ticks += f[11]! + f[12]!
   }

@@ -49,7 +49,11 @@ export async function directClient(host: string, port: number): Promise<RfbTestC
   const sock = net.connect({ host, port })
   sock.setNoDelay(true)
   const closed = new Promise<{ code: number }>((r) => sock.on('close', () => r({ code: 0 })))
-  const client = new (RfbTestClient as unknown as ClientCtor)((b) => sock.write(b), () => sock.destroy(), closed)
+  const client = new (RfbTestClient as unknown as ClientCtor)(
+    (b) => sock.write(b),
+    () => sock.destroy(),
+    closed,
+  )
   const queue = (client as unknown as { queue: ByteQueue }).queue
   sock.on('data', (d) => queue.push(d))
   sock.on('error', () => {})

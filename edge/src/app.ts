@@ -25,15 +25,17 @@ export type AppOptions = {
 /** The whole edge: the same app on Workers and on Node. */
 export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: AppOptions) {
   const verbs = publicApi({ clientAddress, clientHttps, wait: signInWait })
-  return new Hono<AppEnv>()
-    .use(requestId(), provideDeps(makeDeps))
-    .route('/api', healthApi)
-    .route('/api/public', verbs)
-    // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (Kasm's docs: its
-    // knowledge-base article on calling the UI's endpoints with an API key).
-    .route('/api/admin', verbs)
-    .route('/api/agent', agentApi)
-    .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
-    .onError((err, c) => handleError(err, c, c.var.deps?.log))
+  return (
+    new Hono<AppEnv>()
+      .use(requestId(), provideDeps(makeDeps))
+      .route('/api', healthApi)
+      .route('/api/public', verbs)
+      // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (Kasm's docs: its
+      // knowledge-base article on calling the UI's endpoints with an API key).
+      .route('/api/admin', verbs)
+      .route('/api/agent', agentApi)
+      .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
+      .onError((err, c) => handleError(err, c, c.var.deps?.log))
+  )
 }
 export type App = ReturnType<typeof createApp>

@@ -22,19 +22,32 @@ const SigningKeySchema = v.pipe(
       return NEVER
     }
   }),
-  v.looseObject({ kty: v.literal('OKP', 'EDGE_SIGNING_KEY must be an Ed25519 JWK'), crv: v.literal('Ed25519', 'EDGE_SIGNING_KEY must be an Ed25519 JWK'), d: v.string('EDGE_SIGNING_KEY must be a private key'), x: v.string() }),
+  v.looseObject({
+    kty: v.literal('OKP', 'EDGE_SIGNING_KEY must be an Ed25519 JWK'),
+    crv: v.literal('Ed25519', 'EDGE_SIGNING_KEY must be an Ed25519 JWK'),
+    d: v.string('EDGE_SIGNING_KEY must be a private key'),
+    x: v.string(),
+  }),
 )
 
 /**
  * Reads the edge's settings from Worker bindings or the Node environment; throws with a clear message.
  * `platform.seal` is the runtime's synchronous AES-GCM, when it has a faster one than WebCrypto (Node).
  */
-export function edgeConfig(env: { SESSION_SECRET?: string; SESSION_TTL_SECONDS?: string; EDGE_SIGNING_KEY?: string; SECRETS_KEY?: string }, platform: { seal?: Sealer } = {}): EdgeConfig {
+export function edgeConfig(
+  env: { SESSION_SECRET?: string; SESSION_TTL_SECONDS?: string; EDGE_SIGNING_KEY?: string; SECRETS_KEY?: string },
+  platform: { seal?: Sealer } = {},
+): EdgeConfig {
   const secret = v.safeParse(SecretSchema, env.SESSION_SECRET)
   if (!secret.success) throw new Error(secret.issues[0].message)
   const ttl = Number(env.SESSION_TTL_SECONDS ?? DEFAULT_SESSION_TTL_SECONDS)
   if (!Number.isInteger(ttl) || ttl < 60) throw new Error('SESSION_TTL_SECONDS must be a whole number of seconds, at least 60')
   const key = v.safeParse(SigningKeySchema, env.EDGE_SIGNING_KEY)
   if (!key.success) throw new Error(key.issues[0].message)
-  return { sessionSecret: secret.output, sessionTtlSeconds: ttl, signingKey: key.output as JsonWebKey & { kid?: string }, secretKeys: parseKeyRing(env.SECRETS_KEY, platform.seal) }
+  return {
+    sessionSecret: secret.output,
+    sessionTtlSeconds: ttl,
+    signingKey: key.output as JsonWebKey & { kid?: string },
+    secretKeys: parseKeyRing(env.SECRETS_KEY, platform.seal),
+  }
 }

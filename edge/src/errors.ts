@@ -42,7 +42,10 @@ export class ApiError extends HTTPException {
   static conflict = (message: string, field?: string) => new ApiError('conflict', message, { field })
 }
 
-type ErrorLogger = { error: (msg: string, fields: Record<string, unknown>) => void; warn?: (msg: string, fields: Record<string, unknown>) => void }
+type ErrorLogger = {
+  error: (msg: string, fields: Record<string, unknown>) => void
+  warn?: (msg: string, fields: Record<string, unknown>) => void
+}
 
 /** Seconds a client is told to wait before retrying when the database is out of reach. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5
@@ -61,20 +64,32 @@ export function errorForPgCode(code: string | undefined): ApiError | null {
   if (code === '23503' || code === '23001') return ApiError.conflict('This refers to something that does not exist, or is still in use')
   // 08: connection; 53: insufficient resources; 57P0x: shutdown; 40: serialization failure or deadlock.
   if (cls === '08' || cls === '53' || cls === '40' || code.startsWith('57P')) {
-    return new ApiError('unavailable', 'The database is unreachable or busy; try again shortly', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS })
+    return new ApiError('unavailable', 'The database is unreachable or busy; try again shortly', {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    })
   }
   return null
 }
 
 /** Socket-level failures of a database driver (no SQLSTATE): the database is out of reach. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
 /**
  * What node-postgres, Neon's driver (a fork of it) and PGlite throw, without a code, when the
  * connection is lost, cannot be made in time, or the handle is shut: measured by restarting and
  * stopping a real Postgres under load. A transaction whose connection died reports its rollback's
  * "not queryable" instead of the first error.
  */
-const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end|PGlite is closed)/
+const CONNECTION_MESSAGES =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end|PGlite is closed)/
 export function databaseUnreachable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown }
@@ -90,7 +105,8 @@ export function handleError(err: Error, c: Context, log: ErrorLogger = console) 
   if (err instanceof ApiError) return apiErrorResponse(err, c, request_id)
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (for example a body that is not JSON): keep the status, use our body.
-    const code = err.status === 401 ? 'unauthenticated' : err.status === 404 ? 'not_found' : err.status === 413 ? 'too_large' : 'bad_request'
+    const code =
+      err.status === 401 ? 'unauthenticated' : err.status === 404 ? 'not_found' : err.status === 413 ? 'too_large' : 'bad_request'
     const message = err.status === 400 ? 'Malformed JSON in request body' : err.message || 'Bad request'
     return c.json({ error_message: message, code, request_id } satisfies ErrorBody, err.status as ContentfulStatusCode)
   }

@@ -4,8 +4,10 @@ export type Logger = {
   warn: (msg: string, fields?: Record<string, unknown>) => void
   error: (msg: string, fields?: Record<string, unknown>) => void
 }
-const line = (level: string) => (msg: string, fields: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ level, msg, ...fields }))
+const line =
+  (level: string) =>
+  (msg: string, fields: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ level, msg, ...fields }))
 export const jsonLogger: Logger = { info: line('info'), warn: line('warn'), error: line('error') }
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} }
 
@@ -30,6 +32,10 @@ export function errorFields(err: unknown): Record<string, unknown> {
   return {
     name: err.name,
     ...(code !== undefined && { code }),
-    frames: (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).map((l) => l.trim()),
+    frames: (err.stack ?? '')
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 8)
+      .map((l) => l.trim()),
   }
 }

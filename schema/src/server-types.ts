@@ -12,12 +12,34 @@ export type ConnectionInfo = { guac: { type: string; settings: Record<string, st
 
 /** The Server CSV Schema's columns, in the order of Kasm's docs: Servers. */
 export const SERVER_CSV_COLUMNS = [
-  'name', 'zone_name', 'connection_type', 'connection_credential_type', 'ip_hostname', 'port', 'pool_id',
-  'assigned_username', 'windows_service_installed', 'connection_username', 'connection_password',
-  'sso_username_domain', 'passphrase', 'private_key', 'use_user_private_key', 'connection_info',
-  'max_simultaneous_sessions', 'max_simultaneous_users', 'labels',
+  'name',
+  'zone_name',
+  'connection_type',
+  'connection_credential_type',
+  'ip_hostname',
+  'port',
+  'pool_id',
+  'assigned_username',
+  'windows_service_installed',
+  'connection_username',
+  'connection_password',
+  'sso_username_domain',
+  'passphrase',
+  'private_key',
+  'use_user_private_key',
+  'connection_info',
+  'max_simultaneous_sessions',
+  'max_simultaneous_users',
+  'labels',
 ] as const
 export type ServerColumn = (typeof SERVER_CSV_COLUMNS)[number]
 /** The same columns, for lookups. */
 export const SERVER_CSV_COLUMN_SET: ReadonlySet<string> = new Set(SERVER_CSV_COLUMNS)
-export const REQUIRED_SERVER_COLUMNS: readonly ServerColumn[] = ['name', 'zone_name', 'connection_type', 'connection_credential_type', 'ip_hostname', 'port']
+export const REQUIRED_SERVER_COLUMNS: readonly ServerColumn[] = [
+  'name',
+  'zone_name',
+  'connection_type',
+  'connection_credential_type',
+  'ip_hostname',
+  'port',
+]

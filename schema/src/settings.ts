@@ -63,7 +63,10 @@ export const GROUP_SETTINGS = {
   allow_kasm_webcam: bool(false, 'Pass the user’s webcam into the session.'),
   allow_kasm_gamepad: bool(false, 'Pass game controllers into the session.'),
   allow_kasm_sharing: bool(false, 'Allow users to share a session with others.'),
-  shared_session_full_control: bool(false, 'Let the people a session is shared with use its keyboard and mouse; otherwise they only watch.'),
+  shared_session_full_control: bool(
+    false,
+    'Let the people a session is shared with use its keyboard and mouse; otherwise they only watch.',
+  ),
   allow_kasm_delete: bool(true, 'Allow users to delete their own sessions.'),
   allow_kasm_pause: bool(true, 'Allow users to pause their own sessions (processes frozen, memory kept).'),
   allow_kasm_stop: bool(true, 'Allow users to stop their own sessions (container stopped, files kept).'),

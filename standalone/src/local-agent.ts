@@ -28,8 +28,15 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
   const build = buildReferenceImage(o.log)
   const agent = createAgent({
     config: {
-      edgeUrl: o.edgeUrl, token, dataDir: agentDir, name: hostname(), publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
-      listenHost: '127.0.0.1', listenPort: o.gatewayPort, dockerSocket: SOCKET, labels: [],
+      edgeUrl: o.edgeUrl,
+      token,
+      dataDir: agentDir,
+      name: hostname(),
+      publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
+      listenHost: '127.0.0.1',
+      listenPort: o.gatewayPort,
+      dockerSocket: SOCKET,
+      labels: [],
       // Overridable so that several platforms on one engine (parallel tests) do not share, and tear down, one network.
       sessionNetwork: process.env.ORIEL_SESSION_NETWORK || 'oriel-sessions',
       crashPoint: parseCrashPoint(process.env.ORIEL_CRASH_POINT),

@@ -4,8 +4,18 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
-  bootstrap, createEdgeServer, edgeConfig, errorFields, generateEdgeKey, jsonLogger, migrate, nodeSeal, openDatabase,
-  parseTrustedProxies, startControlSocket, systemClock,
+  bootstrap,
+  createEdgeServer,
+  edgeConfig,
+  errorFields,
+  generateEdgeKey,
+  jsonLogger,
+  migrate,
+  nodeSeal,
+  openDatabase,
+  parseTrustedProxies,
+  startControlSocket,
+  systemClock,
 } from '../../edge/src/node/index'
 import { startLocalAgent } from './local-agent'
 
@@ -28,13 +38,23 @@ async function persistedSecret(name: string, make: () => Promise<string>): Promi
 
 try {
   const trustedProxies = parseTrustedProxies(process.env.ORIEL_TRUSTED_PROXIES ?? '')
-  const config = edgeConfig({
-    SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')),
-    EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
-    SECRETS_KEY: await persistedSecret('SECRETS_KEY', async () => `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`),
-    SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
-  }, { seal: nodeSeal })
-  const database = await openDatabase(process.env.DATABASE_URL, dataDir, (err) => jsonLogger.warn('database connection lost', errorFields(err)))
+  const config = edgeConfig(
+    {
+      SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () =>
+        Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
+      ),
+      EDGE_SIGNING_KEY: await persistedSecret('EDGE_SIGNING_KEY', async () => JSON.stringify(await generateEdgeKey())),
+      SECRETS_KEY: await persistedSecret(
+        'SECRETS_KEY',
+        async () => `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`,
+      ),
+      SESSION_TTL_SECONDS: process.env.SESSION_TTL_SECONDS,
+    },
+    { seal: nodeSeal },
+  )
+  const database = await openDatabase(process.env.DATABASE_URL, dataDir, (err) =>
+    jsonLogger.warn('database connection lost', errorFields(err)),
+  )
   // `npm run backup` reaches the database through this process while it runs (PGlite allows one process).
   const control = await startControlSocket({ dataDir, db: database.db, database: database.kind, env: process.env, log: jsonLogger })
   await migrate(database.db)
@@ -45,10 +65,25 @@ try {
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
   const dashboardDir = resolve(import.meta.dirname, '../../dist/dashboard')
-  const edge = createEdgeServer({ db: database.db, config, clock: systemClock, log: jsonLogger, port, hostname, trustedProxies, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
+  const edge = createEdgeServer({
+    db: database.db,
+    config,
+    clock: systemClock,
+    log: jsonLogger,
+    port,
+    hostname,
+    trustedProxies,
+    dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined,
+  })
   const { port: bound } = await edge.start()
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
-  const localAgent = await startLocalAgent({ db: database.db, edgeUrl: `http://127.0.0.1:${bound}`, dataDir, gatewayPort: agentPort, log: jsonLogger })
+  const localAgent = await startLocalAgent({
+    db: database.db,
+    edgeUrl: `http://127.0.0.1:${bound}`,
+    dataDir,
+    gatewayPort: agentPort,
+    log: jsonLogger,
+  })
   console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
   // SIGTERM/SIGINT (a service manager, Ctrl-C, or npm forwarding either): stop polling and serving,
   // close the database, exit. Session containers keep running; the next start adopts them. Whatever

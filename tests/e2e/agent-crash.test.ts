@@ -25,8 +25,13 @@ function spawnAgent(token?: string) {
     detached: true,
     stdio: 'ignore',
     env: {
-      ...process.env, ORIEL_EDGE_URL: edge.url, ORIEL_AGENT_DATA_DIR: dataDir, ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ORIEL_AGENT_LISTEN_PORT: String(port), ORIEL_SESSION_NETWORK: NETWORK, ORIEL_AGENT_NAME: 'crash-test',
+      ...process.env,
+      ORIEL_EDGE_URL: edge.url,
+      ORIEL_AGENT_DATA_DIR: dataDir,
+      ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ORIEL_AGENT_LISTEN_PORT: String(port),
+      ORIEL_SESSION_NETWORK: NETWORK,
+      ORIEL_AGENT_NAME: 'crash-test',
       ...(token && { ORIEL_AGENT_TOKEN: token }),
     },
   })
@@ -35,7 +40,12 @@ function spawnAgent(token?: string) {
 const killHard = (p: ChildProcess) => new Promise<void>((r) => (p.once('exit', () => r()), process.kill(-p.pid!, 'SIGKILL')))
 
 async function agentOnline() {
-  const agents = (await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string; last_seen: string }[]
+  const agents = (await edge.api('get_agents', {}, edge.adminToken)).body.agents as {
+    agent_id: string
+    name: string
+    status: string
+    last_seen: string
+  }[]
   const a = agents.find((x) => x.name === 'crash-test')
   return a?.status === 'online' ? a : undefined
 }
@@ -45,7 +55,11 @@ beforeAll(async () => {
   edge = await startEdge()
   port = await freePort()
   const zones = await edge.api('get_zones', {}, edge.adminToken)
-  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  const reg = await edge.api(
+    'create_registration_token',
+    { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
+    edge.adminToken,
+  )
   child = spawnAgent(reg.body.registration_token.token)
   await waitFor(async () => (await agentOnline()) !== undefined, 60_000, 'the agent to enrol')
   agentId = (await agentOnline())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
@@ -66,24 +80,40 @@ describe('an agent killed mid-launch', () => {
     expect(req.status).toBe(200)
     const kasmUuid = (id: string | undefined) => id?.replaceAll('-', '')
     // Kill as soon as the container exists, before the session is reported running.
-    await waitFor(async () => (await docker.listManaged(agentId)).some((c) => kasmUuid(c.kasmId) === req.body.kasm_id), 60_000, 'the container')
+    await waitFor(
+      async () => (await docker.listManaged(agentId)).some((c) => kasmUuid(c.kasmId) === req.body.kasm_id),
+      60_000,
+      'the container',
+    )
     await killHard(child!)
     const during = await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)
     expect(['requested', 'provisioning', 'starting']).toContain(during.body.operational_status)
 
     // A stray container with our labels but no session behind it, as a crash could leave.
     const raw = new Docker({ socketPath: '/var/run/docker.sock' })
-    const stray = await raw.createContainer({ Image: IMAGE, Env: ['VNC_PW=stray123'], Labels: { [LABEL.managed]: 'true', [LABEL.agentId]: agentId, [LABEL.kasmId]: crypto.randomUUID() } })
+    const stray = await raw.createContainer({
+      Image: IMAGE,
+      Env: ['VNC_PW=stray123'],
+      Labels: { [LABEL.managed]: 'true', [LABEL.agentId]: agentId, [LABEL.kasmId]: crypto.randomUUID() },
+    })
 
     child = spawnAgent()
     await waitRunning(edge, user.token, req.body.kasm_id, 60_000)
-    await waitFor(async () => !(await docker.listManaged(agentId)).some((c) => c.containerId === stray.id), 30_000, 'the stray container to be removed')
+    await waitFor(
+      async () => !(await docker.listManaged(agentId)).some((c) => c.containerId === stray.id),
+      30_000,
+      'the stray container to be removed',
+    )
     const mine = (await docker.listManaged(agentId)).filter((c) => kasmUuid(c.kasmId) === req.body.kasm_id)
     expect(mine).toHaveLength(1)
 
     await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
     await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 30_000, 'no containers left')
-    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404, 10_000, 'the session to end')
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404,
+      10_000,
+      'the session to end',
+    )
   }, 240_000)
 
   it('starts again a launch whose container was found exited (e.g. the host rebooted meanwhile)', async () => {
@@ -92,7 +122,9 @@ describe('an agent killed mid-launch', () => {
     const mine = async () => (await docker.listManaged(agentId)).filter((c) => c.kasmId.replaceAll('-', '') === req.body.kasm_id)
     await waitFor(async () => (await mine()).length > 0, 60_000, 'the container')
     await killHard(child!)
-    expect(['requested', 'provisioning', 'starting']).toContain((await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).body.operational_status)
+    expect(['requested', 'provisioning', 'starting']).toContain(
+      (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).body.operational_status,
+    )
     // Whether the kill came before or after its start, the container ends up exited.
     const raw = new Docker({ socketPath: '/var/run/docker.sock' }).getContainer((await mine())[0]!.containerId)
     if ((await raw.inspect()).State.Status === 'created') await raw.start()

@@ -16,8 +16,29 @@ let agent: Awaited<ReturnType<typeof startAgent>>
 
 beforeAll(async () => {
   ensureDocker()
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  )
   edge = await startEdge()
   agent = await startAgent(edge, { network: NETWORK, tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } })
 }, 900_000)
@@ -36,7 +57,9 @@ it('streams the desktop over wss:// with the agent’s own certificate', async (
   const req = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
   const status = await waitRunning(edge, user.token, req.body.kasm_id)
   expect(status.kasm.stream.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/kasm\//)
-  const client = await RfbTestClient.viaRelay(`${status.kasm.stream.url}?token=${encodeURIComponent(status.kasm.stream.token)}`, { ca: readFileSync(join(dir, 'cert.pem')) })
+  const client = await RfbTestClient.viaRelay(`${status.kasm.stream.url}?token=${encodeURIComponent(status.kasm.stream.token)}`, {
+    ca: readFileSync(join(dir, 'cert.pem')),
+  })
   await client.handshake()
   const from = client.messages.length
   client.requestUpdate(false)

@@ -29,7 +29,11 @@ async function run(user: User, kasmId: string, cmd: string) {
 
 async function destroy(user: User, kasmId: string) {
   await edge.api('destroy_kasm', { kasm_id: kasmId }, user.token)
-  await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404, 30_000, 'the session to end')
+  await waitFor(
+    async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404,
+    30_000,
+    'the session to end',
+  )
 }
 
 /** The container's mounts, as the engine reports them (not as the agent thinks it asked). */
@@ -53,14 +57,28 @@ describe('environment, language, time zone and start URL', () => {
         kasm_url: 'https://example.com/start',
       })
       const env = await run(user, kasmId, 'env')
-      const vars = Object.fromEntries(env.output.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+      const vars = Object.fromEntries(
+        env.output
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      )
       expect(vars).toMatchObject({
-        GREETING: 'from the launch', SPACED: 'a b=c', WORKSPACE_ONLY: 'yes',
-        LANG: 'pt_BR.UTF-8', LANGUAGE: 'pt_BR:pt', LC_ALL: 'pt_BR.UTF-8', TZ: 'America/Sao_Paulo',
+        GREETING: 'from the launch',
+        SPACED: 'a b=c',
+        WORKSPACE_ONLY: 'yes',
+        LANG: 'pt_BR.UTF-8',
+        LANGUAGE: 'pt_BR:pt',
+        LC_ALL: 'pt_BR.UTF-8',
+        TZ: 'America/Sao_Paulo',
         KASM_URL: 'https://example.com/start',
       })
       // The desktop's own processes see them too, not only a fresh exec (its PID 1 is docker-init).
-      const xvnc = await run(user, kasmId, 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = Xvnc ] && tr "\\0" "\\n" < $p/environ; done | grep -E "^(TZ|LANG)="')
+      const xvnc = await run(
+        user,
+        kasmId,
+        'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = Xvnc ] && tr "\\0" "\\n" < $p/environ; done | grep -E "^(TZ|LANG)="',
+      )
       expect(xvnc.output.trim().split('\n').sort()).toEqual(['LANG=pt_BR.UTF-8', 'TZ=America/Sao_Paulo'])
       // The agent's VNC password cannot be sent at all.
       const refused = await edge.api('request_kasm', { image_id: user.imageId, environment: { VNC_PW: 'x' } }, user.token)
@@ -73,7 +91,11 @@ describe('environment, language, time zone and start URL', () => {
 
   it('fall back to the user’s preferred language and time zone', async () => {
     const user = await launcherUser(edge, {})
-    const set = await edge.api('update_user_attributes', { target_user_attributes: { user_id: user.userId, preferred_language: 'de', preferred_timezone: 'Europe/Berlin' } }, edge.adminToken)
+    const set = await edge.api(
+      'update_user_attributes',
+      { target_user_attributes: { user_id: user.userId, preferred_language: 'de', preferred_timezone: 'Europe/Berlin' } },
+      edge.adminToken,
+    )
     expect(set.status).toBe(200)
     const kasmId = await launch(user)
     const env = await run(user, kasmId, 'echo "$LANG $LANGUAGE $LC_ALL $TZ"')

@@ -40,7 +40,11 @@ export type NetnsHost = {
 
 /** Starts (or reuses) the simulated host `name` on 10.2<index>.0.0/24; `index` is two digits, 00–55. */
 export function startNetnsHost(name: string, index: string): NetnsHost {
-  const out = execFileSync('bash', ['scripts/start-host-netns.sh', name, index], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: HOST_START_TIMEOUT_MS })
+  const out = execFileSync('bash', ['scripts/start-host-netns.sh', name, index], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: HOST_START_TIMEOUT_MS,
+  })
   const socketPath = out.trim().split('\n').at(-1)!
   const noFirewall = async () => {}
   return {
@@ -93,9 +97,16 @@ export async function spawnNetnsAgent(
   const child = spawn('nsenter', [`--net=/run/netns/${host.netns}`, 'npx', 'tsx', 'agent/src/main.ts'], {
     env: {
       ...process.env,
-      ORIEL_EDGE_URL: o.edgeUrl, ORIEL_AGENT_TOKEN: o.token, ORIEL_AGENT_DATA_DIR: dataDir, ORIEL_AGENT_NAME: o.name,
-      ORIEL_AGENT_PUBLIC_URL: publicUrl, ORIEL_AGENT_LISTEN_HOST: '0.0.0.0', ORIEL_AGENT_LISTEN_PORT: String(port),
-      ORIEL_DOCKER_SOCKET: host.socketPath, ORIEL_AGENT_LABELS: o.labels.join(','), ORIEL_SESSION_NETWORK: o.network,
+      ORIEL_EDGE_URL: o.edgeUrl,
+      ORIEL_AGENT_TOKEN: o.token,
+      ORIEL_AGENT_DATA_DIR: dataDir,
+      ORIEL_AGENT_NAME: o.name,
+      ORIEL_AGENT_PUBLIC_URL: publicUrl,
+      ORIEL_AGENT_LISTEN_HOST: '0.0.0.0',
+      ORIEL_AGENT_LISTEN_PORT: String(port),
+      ORIEL_DOCKER_SOCKET: host.socketPath,
+      ORIEL_AGENT_LABELS: o.labels.join(','),
+      ORIEL_SESSION_NETWORK: o.network,
     },
     // Its own process group: npx, tsx and the agent's node are stopped together, by this group's id.
     detached: true,
@@ -106,13 +117,18 @@ export async function spawnNetnsAgent(
   child.stderr.on('data', (d: Buffer) => output.push(d.toString()))
   const lines = createInterface({ input: child.stdout })
   const agentId = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the netns agent did not start within ${AGENT_START_TIMEOUT_MS} ms:\n${output.join('').slice(-4000)}`)), AGENT_START_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`the netns agent did not start within ${AGENT_START_TIMEOUT_MS} ms:\n${output.join('').slice(-4000)}`)),
+      AGENT_START_TIMEOUT_MS,
+    )
     lines.on('line', (l) => {
       output.push(`${l}\n`)
       const entry = parseJson(l)
       if (entry?.msg === 'agent running') (clearTimeout(timer), resolve(String(entry.agent_id)))
     })
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`the netns agent exited (code ${code}):\n${output.join('').slice(-4000)}`))))
+    void exited.then(
+      (code) => (clearTimeout(timer), reject(new Error(`the netns agent exited (code ${code}):\n${output.join('').slice(-4000)}`))),
+    )
   }).catch(async (err) => {
     await stopGroup(child.pid!, exited)
     rmSync(dataDir, { recursive: true, force: true })
@@ -160,18 +176,30 @@ function parseJson(line: string): Record<string, unknown> | undefined {
 
 /** A container workspace of the reference desktop with the given placement fields (cores, labels, zone…). */
 export async function createWorkspace(edge: Edge, fields: Record<string, unknown>): Promise<string> {
-  const res = await edge.api('create_image', { target_image: { friendly_name: `Desktop ${crypto.randomUUID().slice(0, 8)}`, name: IMAGE, ...fields } }, edge.adminToken)
+  const res = await edge.api(
+    'create_image',
+    { target_image: { friendly_name: `Desktop ${crypto.randomUUID().slice(0, 8)}`, name: IMAGE, ...fields } },
+    edge.adminToken,
+  )
   if (res.status !== 200) throw new Error(`create_image: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.image.image_id as string
 }
 
 /** A user in a new group that may launch `imageIds`, with group settings that win over All Users'. */
-export async function userFor(edge: Edge, imageIds: string[], settings: Record<string, unknown>): Promise<{ token: string; userId: string }> {
+export async function userFor(
+  edge: Edge,
+  imageIds: string[],
+  settings: Record<string, unknown>,
+): Promise<{ token: string; userId: string }> {
   const a = edge.adminToken
   const suffix = crypto.randomUUID().slice(0, 8)
   // All Users has priority 1000; a lower number wins (schema/src/settings.ts). Priorities are unique,
   // so a random one below 1000 can be taken already: try another.
-  let group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } }, a)
+  let group = await edge.api(
+    'create_group',
+    { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } },
+    a,
+  )
   for (let tries = 0; group.status === 409 && tries < 20; tries++) {
     group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 500 + Math.floor(Math.random() * 400) } }, a)
   }
@@ -179,7 +207,8 @@ export async function userFor(edge: Edge, imageIds: string[], settings: Record<s
   for (const [name, value] of Object.entries(settings)) {
     await edge.api('update_settings_group', { target_group: { group_id: groupId }, target_setting: { name, value } }, a)
   }
-  for (const imageId of imageIds) await edge.api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: imageId } }, a)
+  for (const imageId of imageIds)
+    await edge.api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: imageId } }, a)
   const username = `e2e-${suffix}@example.com`
   const user = await edge.api('create_user', { target_user: { username, password: USER_PASSWORD } }, a)
   await edge.api('add_user_group', { target_user: { user_id: user.body.user.user_id }, target_group: { group_id: groupId } }, a)

@@ -34,14 +34,22 @@ afterAll(async () => {
 })
 
 const api = async (verb: string, body: Record<string, unknown>, token?: string) => {
-  const res = await fetch(`${url}/api/public/${verb}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) })
+  const res = await fetch(`${url}/api/public/${verb}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 
 it('the printed user launches the reference desktop on the local agent', async () => {
   const password = (name: string) => output.match(new RegExp(`${name} password: (\\S+)`))?.[1]
   const admin = (await api('login', { username: 'admin@kasm.local', password: password('admin@kasm\\.local') })).body.token
-  await waitFor(async () => (await api('get_agents', {}, admin)).body.agents.some((a: { status: string }) => a.status === 'online'), 30_000, 'the local agent')
+  await waitFor(
+    async () => (await api('get_agents', {}, admin)).body.agents.some((a: { status: string }) => a.status === 'online'),
+    30_000,
+    'the local agent',
+  )
   const user = (await api('login', { username: 'user@kasm.local', password: password('user@kasm\\.local') })).body.token
   const images = (await api('get_images', {}, user)).body.images
   const desktop = images.find((i: { friendly_name: string }) => i.friendly_name === 'Debian Desktop')
@@ -49,7 +57,11 @@ it('the printed user launches the reference desktop on the local agent', async (
   const req = await api('request_kasm', { image_id: desktop.image_id }, user)
   expect(req.status).toBe(200)
   let status: any
-  await waitFor(async () => (status = (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).body).operational_status === 'running', 90_000, 'the session')
+  await waitFor(
+    async () => (status = (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).body).operational_status === 'running',
+    90_000,
+    'the session',
+  )
   const client = await RfbTestClient.viaRelay(`${status.kasm.stream.url}?token=${encodeURIComponent(status.kasm.stream.token)}`)
   await client.handshake()
   const from = client.messages.length
@@ -57,5 +69,9 @@ it('the printed user launches the reference desktop on the local agent', async (
   expect((await waitForFullScreen(client, from, 20_000)).length).toBeGreaterThan(0)
   client.close()
   expect((await api('destroy_kasm', { kasm_id: req.body.kasm_id }, user)).status).toBe(200)
-  await waitFor(async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 404, 30_000, 'the session to end')
+  await waitFor(
+    async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 404,
+    30_000,
+    'the session to end',
+  )
 }, 240_000)

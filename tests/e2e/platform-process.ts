@@ -13,19 +13,29 @@ export type PlatformProcess = {
   api: (verb: string, body: Record<string, unknown>, token?: string) => Promise<{ status: number; body: any; headers: Headers }>
 }
 
-export async function startPlatformProcess(o: { via: 'npm' | 'node'; port: number; env: Record<string, string> }): Promise<PlatformProcess> {
+export async function startPlatformProcess(o: {
+  via: 'npm' | 'node'
+  port: number
+  env: Record<string, string>
+}): Promise<PlatformProcess> {
   const [cmd, args] = o.via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'standalone/src/main.ts']]
   const child = spawn(cmd, args as string[], { detached: true, env: { ...process.env, PORT: String(o.port), ...o.env } })
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
   const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once('exit', (code, signal) => r(signal ?? code)))
-  await waitFor(async () => out.includes('Oriel is running') || child.exitCode !== null || child.signalCode !== null, 180_000, 'the platform to start')
+  await waitFor(
+    async () => out.includes('Oriel is running') || child.exitCode !== null || child.signalCode !== null,
+    180_000,
+    'the platform to start',
+  )
   if (!out.includes('Oriel is running')) throw new Error(`the platform did not start: ${out}`)
   const url = `http://127.0.0.1:${o.port}`
   const api = async (verb: string, body: Record<string, unknown>, token?: string) => {
     const res = await fetch(`${url}/api/public/${verb}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
     })
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers }
@@ -77,10 +87,13 @@ export async function killPlatform(p: PlatformProcess | undefined, signal: NodeJ
 export async function signInWithLocalAgent(p: PlatformProcess, passwords: { admin: string; user: string }) {
   const admin = (await p.api('login', { username: 'admin@kasm.local', password: passwords.admin })).body.token as string
   const user = (await p.api('login', { username: 'user@kasm.local', password: passwords.user })).body.token as string
-  const online = async () => ((await p.api('get_agents', {}, admin)).body.agents as { agent_id: string; status: string }[]).find((a) => a.status === 'online')
+  const online = async () =>
+    ((await p.api('get_agents', {}, admin)).body.agents as { agent_id: string; status: string }[]).find((a) => a.status === 'online')
   await waitFor(async () => (await online()) !== undefined, 30_000, 'the local agent')
   const agentId = (await online())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
-  const desktop = ((await p.api('get_images', {}, user)).body.images as { friendly_name: string; image_id: string }[]).find((i) => i.friendly_name === 'Debian Desktop')
+  const desktop = ((await p.api('get_images', {}, user)).body.images as { friendly_name: string; image_id: string }[]).find(
+    (i) => i.friendly_name === 'Debian Desktop',
+  )
   if (!desktop) throw new Error('the reference desktop is not offered')
   return { admin, user, agentId, imageId: desktop.image_id }
 }

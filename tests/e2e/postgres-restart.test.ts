@@ -26,10 +26,15 @@ beforeAll(async () => {
   pg = await startPostgres()
   const port = await freePort()
   platform = await startPlatformProcess({
-    via: 'npm', port,
+    via: 'npm',
+    port,
     env: {
-      ORIEL_DATA_DIR: dataDir, ORIEL_AGENT_PORT: String(await freePort()), DATABASE_URL: pg.url(), ORIEL_SESSION_NETWORK: NETWORK,
-      ORIEL_ADMIN_PASSWORD: PASSWORDS.admin, ORIEL_USER_PASSWORD: PASSWORDS.user,
+      ORIEL_DATA_DIR: dataDir,
+      ORIEL_AGENT_PORT: String(await freePort()),
+      DATABASE_URL: pg.url(),
+      ORIEL_SESSION_NETWORK: NETWORK,
+      ORIEL_ADMIN_PASSWORD: PASSWORDS.admin,
+      ORIEL_USER_PASSWORD: PASSWORDS.user,
     },
   })
 }, 900_000)
@@ -109,7 +114,11 @@ it('survives a Postgres restart and a stop with a live session', { timeout: 300_
   const health = await fetch(`${platform.url}/api/__healthcheck`)
   expect(health.status).toBe(503)
   await pg.ctl('start')
-  await waitFor(async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 200, 10_000, 'the API to answer again')
+  await waitFor(
+    async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 200,
+    10_000,
+    'the API to answer again',
+  )
   expect((await api('get_kasms', {}, admin)).body.kasms.length).toBe(sessionsBefore)
   expect((await docker.listManaged(agentId!)).length).toBe(containersBefore)
   expect(platform.child.exitCode).toBe(null)

@@ -20,13 +20,21 @@ async function launch(settings: Record<string, unknown> = {}) {
 
 const destroy = async (s: { token: string; kasmId: string }) => {
   await edge.api('destroy_kasm', { kasm_id: s.kasmId }, s.token)
-  await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).status === 404, 30_000, 'the session to end')
+  await waitFor(
+    async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).status === 404,
+    30_000,
+    'the session to end',
+  )
 }
 
 describe('exec_command_kasm', () => {
   it('runs a command in the session as the session user and answers with its output', async () => {
     const s = await launch()
-    const res = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'id -u; echo "$GREETING"; pwd', environment: { GREETING: 'hello' }, workdir: '/tmp' } }, s.token)
+    const res = await edge.api(
+      'exec_command_kasm',
+      { kasm_id: s.kasmId, exec_config: { cmd: 'id -u; echo "$GREETING"; pwd', environment: { GREETING: 'hello' }, workdir: '/tmp' } },
+      s.token,
+    )
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ status: 'done', exit_code: 0 })
     expect(res.body.output.trim().split('\n')).toEqual(['1000', 'hello', '/tmp'])
@@ -40,14 +48,22 @@ describe('exec_command_kasm', () => {
 
 describe('uploads and downloads', () => {
   const put = (s: { stream: { files_url: string; token: string } }, name: string, data: string) =>
-    fetch(`${s.stream.files_url}/${encodeURIComponent(name)}`, { method: 'PUT', headers: { Authorization: `Bearer ${s.stream.token}` }, body: data })
+    fetch(`${s.stream.files_url}/${encodeURIComponent(name)}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${s.stream.token}` },
+      body: data,
+    })
   const get = (s: { stream: { files_url: string; token: string } }, name: string) =>
     fetch(`${s.stream.files_url}/${encodeURIComponent(name)}?token=${encodeURIComponent(s.stream.token)}`)
 
   it('moves files in and out when allowed', async () => {
     const s = await launch()
     expect((await put(s, 'notes.txt', 'uploaded text')).status).toBe(201)
-    const inSession = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: 'cat ~/Uploads/notes.txt; echo made-inside > ~/Downloads/out.txt' } }, s.token)
+    const inSession = await edge.api(
+      'exec_command_kasm',
+      { kasm_id: s.kasmId, exec_config: { cmd: 'cat ~/Uploads/notes.txt; echo made-inside > ~/Downloads/out.txt' } },
+      s.token,
+    )
     expect(inSession.body.output).toBe('uploaded text')
     const res = await get(s, 'out.txt')
     expect(res.status).toBe(200)
@@ -81,7 +97,11 @@ describe('persistent profiles', () => {
     await edge.api('update_image', { target_image: { image_id: user.imageId, persistent_profile_path: path } }, edge.adminToken)
     const first = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
     await waitRunning(edge, user.token, first.body.kasm_id)
-    const wrote = await edge.api('exec_command_kasm', { kasm_id: first.body.kasm_id, exec_config: { cmd: 'echo kept > ~/kept.txt' } }, user.token)
+    const wrote = await edge.api(
+      'exec_command_kasm',
+      { kasm_id: first.body.kasm_id, exec_config: { cmd: 'echo kept > ~/kept.txt' } },
+      user.token,
+    )
     expect(wrote.body.exit_code).toBe(0)
     await destroy({ token: user.token, kasmId: first.body.kasm_id })
     const second = await edge.api('request_kasm', { image_id: user.imageId }, user.token)
@@ -101,10 +121,14 @@ describe('pause, stop and resume', () => {
       return all.find((c) => c.kasmId.replaceAll('-', '') === s.kasmId)!
     }
     const settle = (want: string) =>
-      waitFor(async () => {
-        const st = await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)
-        return st.body.operational_status === want && st.body.operational_message === null
-      }, 60_000, `the session to be ${want}`)
+      waitFor(
+        async () => {
+          const st = await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)
+          return st.body.operational_status === want && st.body.operational_message === null
+        },
+        60_000,
+        `the session to be ${want}`,
+      )
     expect((await edge.api('pause_kasm', { kasm_id: s.kasmId }, s.token)).status).toBe(200)
     await settle('paused')
     expect((await container()).state).toBe('paused')
@@ -128,7 +152,11 @@ describe('pause, stop and resume', () => {
     }
     expect((await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).body.operational_status).toBe('running')
     await edge.api('destroy_kasm', { kasm_id: s.kasmId }, edge.adminToken)
-    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, edge.adminToken)).status === 404, 30_000, 'the session to end')
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, edge.adminToken)).status === 404,
+      30_000,
+      'the session to end',
+    )
   })
 })
 
@@ -148,7 +176,8 @@ describe('get_kasm_screenshot', () => {
       const jpeg = (await import('jpeg-js')).default.decode(bytes)
       expect(jpeg.width).toBe(320)
       const distinct = new Set<number>()
-      for (let i = 0; i < jpeg.data.length; i += 4) distinct.add((jpeg.data[i]! >> 4) * 256 + (jpeg.data[i + 1]! >> 4) * 16 + (jpeg.data[i + 2]! >> 4))
+      for (let i = 0; i < jpeg.data.length; i += 4)
+        distinct.add((jpeg.data[i]! >> 4) * 256 + (jpeg.data[i + 1]! >> 4) * 16 + (jpeg.data[i + 2]! >> 4))
       return distinct.size
     }
     // The session counts as running once Xvnc answers; twm and the terminal paint a moment later.
@@ -168,9 +197,30 @@ describe('images from a private registry', () => {
     try {
       const user = await launcherUser(edge, {})
       const a = edge.adminToken
-      const made = await edge.api('create_image', { target_image: { friendly_name: `Private ${user.userId.slice(0, 4)}`, name: registry.ref, cores: 0.5, memory: 768 * 1024 * 1024, docker_registry: registry.address, docker_user: 'puller', docker_password: 'wrong-pass' } }, a)
+      const made = await edge.api(
+        'create_image',
+        {
+          target_image: {
+            friendly_name: `Private ${user.userId.slice(0, 4)}`,
+            name: registry.ref,
+            cores: 0.5,
+            memory: 768 * 1024 * 1024,
+            docker_registry: registry.address,
+            docker_user: 'puller',
+            docker_password: 'wrong-pass',
+          },
+        },
+        a,
+      )
       const groups = (await edge.api('get_user', { target_user: { user_id: user.userId } }, a)).body.user.groups
-      await edge.api('add_images_group', { target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id }, target_image: { image_id: made.body.image.image_id } }, a)
+      await edge.api(
+        'add_images_group',
+        {
+          target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id },
+          target_image: { image_id: made.body.image.image_id },
+        },
+        a,
+      )
       const bad = await edge.api('request_kasm', { image_id: made.body.image.image_id }, user.token)
       await expect(waitRunning(edge, user.token, bad.body.kasm_id, 60_000)).rejects.toThrow(/could not start/)
       await edge.api('destroy_kasm', { kasm_id: bad.body.kasm_id }, user.token)

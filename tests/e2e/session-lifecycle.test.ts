@@ -30,8 +30,16 @@ describe('a container session', () => {
     client.close()
 
     expect((await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)).status).toBe(200)
-    await waitFor(async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId?.replaceAll('-', '') !== req.body.kasm_id), 30_000, 'the container to go')
-    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404, 10_000, 'the session to end')
+    await waitFor(
+      async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId?.replaceAll('-', '') !== req.body.kasm_id),
+      30_000,
+      'the container to go',
+    )
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404,
+      10_000,
+      'the session to end',
+    )
   }, 180_000)
 
   it('the gateway refuses a missing, forged or other-session token', async () => {
@@ -59,10 +67,16 @@ describe('a container session', () => {
 describe('the wake hint', () => {
   it('is accepted only when signed by the edge for this agent', async () => {
     const { generateKeyPair, SignJWT } = await import('jose')
-    const wake = (auth?: string) => fetch(new URL('/wake', agent.config.publicUrl), { method: 'POST', headers: auth ? { Authorization: `Bearer ${auth}` } : {} })
+    const wake = (auth?: string) =>
+      fetch(new URL('/wake', agent.config.publicUrl), { method: 'POST', headers: auth ? { Authorization: `Bearer ${auth}` } : {} })
     expect((await wake()).status).toBe(401)
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
-    const forged = await new SignJWT({ typ: 'wake' }).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('oriel-edge').setAudience(agent.agentId).setExpirationTime('1m').sign(privateKey)
+    const forged = await new SignJWT({ typ: 'wake' })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('oriel-edge')
+      .setAudience(agent.agentId)
+      .setExpirationTime('1m')
+      .sign(privateKey)
     expect((await wake(forged)).status).toBe(401)
     const { signEdgeJwt } = await import('../../edge/src/services/agents/edge-key')
     const { TEST_EDGE_SIGNING_KEY } = await import('../support/constants')

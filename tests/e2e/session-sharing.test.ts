@@ -46,7 +46,11 @@ function typeInTerminal(c: RfbTestClient, line: string): void {
 }
 
 const exists = async (s: { token: string; kasmId: string }, path: string) => {
-  const res = await edge.api('exec_command_kasm', { kasm_id: s.kasmId, exec_config: { cmd: `test -e ${path} && echo yes || echo no` } }, s.token)
+  const res = await edge.api(
+    'exec_command_kasm',
+    { kasm_id: s.kasmId, exec_config: { cmd: `test -e ${path} && echo yes || echo no` } },
+    s.token,
+  )
   return res.body.output.trim() === 'yes'
 }
 
@@ -82,10 +86,19 @@ describe('a shared session', () => {
     const put = (stream: Stream, token: string) =>
       fetch(`${stream.files_url}/shared.txt`, { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: 'x' })
     expect((await put(joined.body.kasm.stream, joined.body.kasm.stream.token)).status).toBe(403)
-    const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
+    const config = edgeConfig({
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY,
+      SECRETS_KEY: TEST_SECRETS_KEY,
+    })
     const kasmUuid = s.kasmId.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
     const allFlags = { clipboard_up: true, clipboard_down: true, uploads: true, downloads: true, printing: true }
-    const mint = (viewOnly: boolean) => signEdgeJwt(config.signingKey, { typ: 'stream', sub: watcher.userId, kasm_id: kasmUuid, dlp: allFlags, view_only: viewOnly }, { audience: agent.agentId, ttlSeconds: 60, now: new Date() })
+    const mint = (viewOnly: boolean) =>
+      signEdgeJwt(
+        config.signingKey,
+        { typ: 'stream', sub: watcher.userId, kasm_id: kasmUuid, dlp: allFlags, view_only: viewOnly },
+        { audience: agent.agentId, ttlSeconds: 60, now: new Date() },
+      )
     expect((await put(running.kasm.stream, await mint(true))).status).toBe(403)
     expect((await put(running.kasm.stream, await mint(false))).status).toBe(201)
 

@@ -23,15 +23,27 @@ let agentPort: number
 let platform: PlatformProcess | undefined
 let agentId: string | undefined
 
-const start = () => startPlatformProcess({
-  via: 'npm', port,
-  env: { ORIEL_DATA_DIR: dataDir, ORIEL_AGENT_PORT: String(agentPort), DATABASE_URL: '', ORIEL_SESSION_NETWORK: NETWORK, ORIEL_ADMIN_PASSWORD: PASSWORDS.admin, ORIEL_USER_PASSWORD: PASSWORDS.user },
-})
+const start = () =>
+  startPlatformProcess({
+    via: 'npm',
+    port,
+    env: {
+      ORIEL_DATA_DIR: dataDir,
+      ORIEL_AGENT_PORT: String(agentPort),
+      DATABASE_URL: '',
+      ORIEL_SESSION_NETWORK: NETWORK,
+      ORIEL_ADMIN_PASSWORD: PASSWORDS.admin,
+      ORIEL_USER_PASSWORD: PASSWORDS.user,
+    },
+  })
 
 /** A port is free when we can listen on it ourselves. */
-const portFree = (p: number) => new Promise<boolean>((resolve) => {
-  const s = createServer().once('error', () => resolve(false)).listen(p, '127.0.0.1', () => s.close(() => resolve(true)))
-})
+const portFree = (p: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createServer()
+      .once('error', () => resolve(false))
+      .listen(p, '127.0.0.1', () => s.close(() => resolve(true)))
+  })
 
 /** Signals the PID alone (not its group) and returns how long until it and everything under it are gone. */
 async function signalAndWait(pid: number, exited: Promise<unknown>, signal: NodeJS.Signals) {
@@ -104,20 +116,37 @@ describe('npm run agent stopped by a signal to its PID', () => {
   it('ends every process within 10 s and frees the gateway port', async () => {
     edge = await startEdge()
     const zones = await edge.api('get_zones', {}, edge.adminToken)
-    const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+    const reg = await edge.api(
+      'create_registration_token',
+      { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
+      edge.adminToken,
+    )
     const gatewayPort = await freePort()
     const agentDir = mkdtempSync(join(tmpdir(), 'oriel-signals-agent-'))
     const child = spawn('npm', ['run', 'agent'], {
-      detached: true, stdio: 'ignore',
+      detached: true,
+      stdio: 'ignore',
       env: {
-        ...process.env, ORIEL_EDGE_URL: edge.url, ORIEL_AGENT_TOKEN: reg.body.registration_token.token, ORIEL_AGENT_DATA_DIR: agentDir,
-        ORIEL_AGENT_NAME: 'signals-agent', ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`, ORIEL_AGENT_LISTEN_PORT: String(gatewayPort), ORIEL_SESSION_NETWORK: NETWORK,
+        ...process.env,
+        ORIEL_EDGE_URL: edge.url,
+        ORIEL_AGENT_TOKEN: reg.body.registration_token.token,
+        ORIEL_AGENT_DATA_DIR: agentDir,
+        ORIEL_AGENT_NAME: 'signals-agent',
+        ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+        ORIEL_AGENT_LISTEN_PORT: String(gatewayPort),
+        ORIEL_SESSION_NETWORK: NETWORK,
       },
     })
     const exited = new Promise((r) => child.once('exit', r))
     try {
-      await waitFor(async () => ((await edge!.api('get_agents', {}, edge!.adminToken)).body.agents as { name: string; status: string }[])
-        .some((a) => a.name === 'signals-agent' && a.status === 'online'), 60_000, 'the agent to enrol')
+      await waitFor(
+        async () =>
+          ((await edge!.api('get_agents', {}, edge!.adminToken)).body.agents as { name: string; status: string }[]).some(
+            (a) => a.name === 'signals-agent' && a.status === 'online',
+          ),
+        60_000,
+        'the agent to enrol',
+      )
       // Enrolment marks it online before the gateway listens.
       await waitFor(async () => !(await portFree(gatewayPort)), 30_000, 'the gateway to listen')
       const stopped = await signalAndWait(child.pid!, exited, 'SIGTERM')

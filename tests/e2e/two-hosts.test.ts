@@ -36,15 +36,31 @@ beforeAll(async () => {
   const zone = await edge.api('create_zone', { target_zone: { zone_name: 'e2e-zone-h2' } }, edge.adminToken)
   zone2Id = zone.body.zone.zone_id
   const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zone2Id } }, edge.adminToken)
-  agent2 = await spawnNetnsAgent(host, { edgeUrl: edge.url, token: reg.body.registration_token.token, labels: ['h2'], network: NETWORK_2, name: 'e2e-h2' })
+  agent2 = await spawnNetnsAgent(host, {
+    edgeUrl: edge.url,
+    token: reg.body.registration_token.token,
+    labels: ['h2'],
+    network: NETWORK_2,
+    name: 'e2e-h2',
+  })
   ids.agent1 = hex(agent1.agentId)
   ids.agent2 = hex(agent2.agentId)
-  await waitFor(async () => {
-    const { body } = await edge.api('get_agents', {}, edge.adminToken)
-    return [ids.agent1, ids.agent2].every((id) => body.agents.some((a: { agent_id: string; status: string }) => a.agent_id === id && a.status === 'online'))
-  }, 30_000, 'both agents to be online')
+  await waitFor(
+    async () => {
+      const { body } = await edge.api('get_agents', {}, edge.adminToken)
+      return [ids.agent1, ids.agent2].every((id) =>
+        body.agents.some((a: { agent_id: string; status: string }) => a.agent_id === id && a.status === 'online'),
+      )
+    },
+    30_000,
+    'both agents to be online',
+  )
   for (const id of [ids.agent1, ids.agent2]) {
-    const res = await edge.api('update_agent', { target_agent: { agent_id: id, cores_override: AGENT_CORES, memory_override: AGENT_MEMORY_BYTES } }, edge.adminToken)
+    const res = await edge.api(
+      'update_agent',
+      { target_agent: { agent_id: id, cores_override: AGENT_CORES, memory_override: AGENT_MEMORY_BYTES } },
+      edge.adminToken,
+    )
     expect(res.status).toBe(200)
   }
 }, 600_000)
@@ -83,9 +99,17 @@ async function agentOf(user: User, kasmId: string): Promise<string> {
 /** Destroys the sessions and waits until their containers are gone from both daemons and the edge forgot them. */
 async function destroyAll(user: User, kasmIds: string[]) {
   for (const id of kasmIds) expect((await edge.api('destroy_kasm', { kasm_id: id }, user.token)).status).toBe(200)
-  const containersOf = async () => [...(await agent1.docker.listManaged(agent1.agentId)), ...(await host.docker.listManaged(agent2.agentId))]
+  const containersOf = async () => [
+    ...(await agent1.docker.listManaged(agent1.agentId)),
+    ...(await host.docker.listManaged(agent2.agentId)),
+  ]
   await waitFor(async () => (await containersOf()).every((c) => !kasmIds.includes(hex(c.kasmId))), 60_000, 'the containers to go')
-  for (const id of kasmIds) await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: id }, user.token)).status === 404, 30_000, `session ${id} to end`)
+  for (const id of kasmIds)
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: id }, user.token)).status === 404,
+      30_000,
+      `session ${id} to end`,
+    )
 }
 
 describe('two agent hosts', () => {
@@ -109,14 +133,18 @@ describe('two agent hosts', () => {
   it.each([
     { labels: { include_labels: ['h2'] }, expected: 'agent2', what: 'include_labels [h2] to agent 2 only' },
     { labels: { exclude_labels: ['h2'] }, expected: 'agent1', what: 'exclude_labels [h2] off agent 2' },
-  ] as const)('sends a workspace with $what', async ({ labels, expected }) => {
-    const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, ...labels })
-    const user = await userFor(edge, [imageId], { max_kasms_per_user: 0 })
-    const kasmIds = await launch(user, imageId, 2)
-    for (const id of kasmIds) expect(await agentOf(user, id)).toBe(ids[expected])
-    for (const id of kasmIds) await waitRunning(edge, user.token, id, RUNNING_MS)
-    await destroyAll(user, kasmIds)
-  }, 300_000)
+  ] as const)(
+    'sends a workspace with $what',
+    async ({ labels, expected }) => {
+      const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, ...labels })
+      const user = await userFor(edge, [imageId], { max_kasms_per_user: 0 })
+      const kasmIds = await launch(user, imageId, 2)
+      for (const id of kasmIds) expect(await agentOf(user, id)).toBe(ids[expected])
+      for (const id of kasmIds) await waitRunning(edge, user.token, id, RUNNING_MS)
+      await destroyAll(user, kasmIds)
+    },
+    300_000,
+  )
 
   it('runs a workspace restricted to the second zone on agent 2, and streams it through that host’s gateway', async () => {
     const imageId = await createWorkspace(edge, { cores: 1, memory: SESSION_MEMORY_BYTES, restrict_to_zone: true, zone_id: zone2Id })

@@ -32,16 +32,32 @@ describe('csvRowChecker answers as checkServerRow does', () => {
     const [header, ...records] = parse(SEED_VALID_SAMPLE)
     expectSameAnswers(header!, records)
     const [reportHeader, ...reported] = parse(SEED_ERROR_REPORT)
-    expectSameAnswers(reportHeader!.slice(1), reported.map((r) => r.slice(1)))
+    expectSameAnswers(
+      reportHeader!.slice(1),
+      reported.map((r) => r.slice(1)),
+    )
   })
 
   it('for every kind of value, valid and not, under the full header', () => {
     const h = [...SERVER_CSV_COLUMNS]
-    const base: Record<string, string> = { name: 'n', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: '22' }
+    const base: Record<string, string> = {
+      name: 'n',
+      zone_name: 'default',
+      connection_type: 'SSH',
+      connection_credential_type: 'STATIC',
+      ip_hostname: 'h',
+      port: '22',
+    }
     const row = (over: Record<string, string>) => h.map((c) => over[c] ?? base[c] ?? '')
     expectSameAnswers(h, [
       row({}),
-      row({ connection_type: 'rdp', connection_credential_type: 'static', port: ' 3389 ', windows_service_installed: 'Yes', labels: 'a, b,,a' }),
+      row({
+        connection_type: 'rdp',
+        connection_credential_type: 'static',
+        port: ' 3389 ',
+        windows_service_installed: 'Yes',
+        labels: 'a, b,,a',
+      }),
       row({ connection_type: 'Telnet', port: '-1', max_simultaneous_sessions: '0', connection_info: '{broken' }),
       row({ port: '22.5', max_simultaneous_users: 'many', use_user_private_key: 'maybe', pool_id: 'not-a-uuid' }),
       row({ zone_name: 'nowhere', assigned_username: 'USER@kasm.local' }),
@@ -56,11 +72,14 @@ describe('csvRowChecker answers as checkServerRow does', () => {
   })
 
   it('for headers that omit optional columns or order them differently', () => {
-    expectSameAnswers(['port', 'ip_hostname', 'connection_credential_type', 'connection_type', 'zone_name', 'name'], [
-      ['22', 'h', 'STATIC', 'SSH', 'default', 'n'],
-      ['', '', '', '', '', ''],
-      ['22', 'h'],
-    ])
+    expectSameAnswers(
+      ['port', 'ip_hostname', 'connection_credential_type', 'connection_type', 'zone_name', 'name'],
+      [
+        ['22', 'h', 'STATIC', 'SSH', 'default', 'n'],
+        ['', '', '', '', '', ''],
+        ['22', 'h'],
+      ],
+    )
     expectSameAnswers(['name', 'labels'], [['n', 'a,b'], ['n']])
   })
 })

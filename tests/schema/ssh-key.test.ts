@@ -27,12 +27,17 @@ function sshKeygen(name: string, ...args: string[]): string {
 function reencrypted(cipher: string, rounds = 16): string {
   const name = `re-${cipher}-${rounds}`
   execFileSync('cp', [join(dir, 'openssh'), join(dir, name)])
-  execFileSync('ssh-keygen', ['-q', '-p', '-f', join(dir, name), '-P', '', '-N', PASS, '-Z', cipher, '-a', String(rounds)], { stdio: 'pipe' })
+  execFileSync('ssh-keygen', ['-q', '-p', '-f', join(dir, name), '-P', '', '-N', PASS, '-Z', cipher, '-a', String(rounds)], {
+    stdio: 'pipe',
+  })
   return readFileSync(join(dir, name), 'utf8')
 }
 
 const pem = (label: string, der: Uint8Array) =>
-  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`
+  `-----BEGIN ${label}-----\n${Buffer.from(der)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END ${label}-----\n`
 
 /** The key as shortened for documentation: a few lines kept at each end, "..." between. */
 function elided(text: string): string {
@@ -181,14 +186,27 @@ describe('checkSshPrivateKey: refused keys', () => {
 
   it('calls a key shortened with "..." corrupt, in every format', async () => {
     const corrupt = refused('corrupt', 'Private key is truncated or corrupt')
-    for (const [k, pass] of [['openssh', null], ['opensshEnc', PASS], ['pemPlain', null], ['pkcs1Aes128', PASS], ['pkcs8', null]] as const) {
+    for (const [k, pass] of [
+      ['openssh', null],
+      ['opensshEnc', PASS],
+      ['pemPlain', null],
+      ['pkcs1Aes128', PASS],
+      ['pkcs8', null],
+    ] as const) {
       expect(await checkSshPrivateKey(elided(keys[k]!), pass), k).toEqual(corrupt)
     }
   })
 
   it('calls a key with lines missing corrupt, telling damage from a wrong passphrase', async () => {
     const corrupt = refused('corrupt', 'Private key is truncated or corrupt')
-    for (const [k, pass] of [['openssh', null], ['opensshEnc', PASS], ['pemPlain', null], ['pkcs8', null], ['pemEnc', PASS], ['pkcs1Aes256', PASS]] as const) {
+    for (const [k, pass] of [
+      ['openssh', null],
+      ['opensshEnc', PASS],
+      ['pemPlain', null],
+      ['pkcs8', null],
+      ['pemEnc', PASS],
+      ['pkcs1Aes256', PASS],
+    ] as const) {
       expect(await checkSshPrivateKey(cutShort(keys[k]!), pass), k).toEqual(corrupt)
     }
     // Legacy CBC still decrypts its first block, so a wrong passphrase is still recognised as such.
@@ -221,7 +239,7 @@ describe('checkSshPrivateKey: refused keys', () => {
 describe('checkSshPrivateKey: never throws', () => {
   /** Small deterministic PRNG so a failure reproduces. */
   function rng(seed: number) {
-    return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
+    return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
   }
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
@@ -249,7 +267,12 @@ describe('checkSshPrivateKey: never throws', () => {
         inputs.push([text.slice(0, at) + ch + text.slice(at + 1), pass])
       }
     }
-    for (const odd of ['-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END RSA PRIVATE KEY-----', '\u0000\uffff', 'x'.repeat(200_000)]) {
+    for (const odd of [
+      '-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----',
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END RSA PRIVATE KEY-----',
+      '\u0000\uffff',
+      'x'.repeat(200_000),
+    ]) {
       inputs.push([odd, null], [odd, PASS])
     }
     for (const [text, pass] of inputs) expectWellFormed(await checkSshPrivateKey(text, pass), JSON.stringify(text.slice(0, 80)))

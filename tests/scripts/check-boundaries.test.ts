@@ -14,7 +14,8 @@ it('refuses imports across rooms and Node globals in Worker code, and allows the
     'edge/src/db/d.ts': "import * as t from '../../../schema/src/tables/index'",
     'bench/b.ts': "import { x } from '../tests/agent/e2e/platform'\nimport { y } from '../tests/support/platform'",
     'schema/src/s.ts': "import type { Deps } from '../../edge/src/deps'",
-    'standalone/src/m.ts': "import { createAgent } from '../../agent/src/agent'\nimport { createEdgeServer } from '../../edge/src/node/index'\nimport { loadConfig } from '../../agent/src/index'",
+    'standalone/src/m.ts':
+      "import { createAgent } from '../../agent/src/agent'\nimport { createEdgeServer } from '../../edge/src/node/index'\nimport { loadConfig } from '../../agent/src/index'",
     // Allowed: the entries, a comment or a message that names a Node global, Node code on Node.
     'edge/src/ok.ts': "import { users } from '#schema'\n// Buffer.from would not run here\nconst m = 'process.env is Node only'",
     'edge/src/node/ok.ts': "import { readFileSync } from 'node:fs'\nconst b = Buffer.from('x')",

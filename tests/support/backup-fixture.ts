@@ -59,7 +59,10 @@ export function harness(db: Db, dataDir: string, clock = testClock()): Harness {
   return h
 }
 export type Harness = {
-  clock: ReturnType<typeof testClock>; db: Db; app: ReturnType<typeof createApp>; config: EdgeConfig
+  clock: ReturnType<typeof testClock>
+  db: Db
+  app: ReturnType<typeof createApp>
+  config: EdgeConfig
   api: (verb: string, body?: Record<string, unknown>, auth?: { token: string } | null) => Promise<{ status: number; body: any }>
   use: (next: Db) => void
 }
@@ -82,22 +85,51 @@ export async function fillOriel(h: Harness) {
   }
   await ok('create_zone', { target_zone: { zone_name: 'eu-west', proxy_port: 443 } })
   const group = (await ok('create_group', { target_group: { name: 'Engineering', priority: 50, description: 'Builds things' } })).group
-  await ok('update_settings_group', { target_group: { group_id: group.group_id }, target_setting: { name: 'max_kasms_per_user', value: '3' } })
-  const ada = (await ok('create_user', { target_user: { username: 'ada@example.com', first_name: 'Ada', password: 'a long password for Ada' } })).user
+  await ok('update_settings_group', {
+    target_group: { group_id: group.group_id },
+    target_setting: { name: 'max_kasms_per_user', value: '3' },
+  })
+  const ada = (
+    await ok('create_user', { target_user: { username: 'ada@example.com', first_name: 'Ada', password: 'a long password for Ada' } })
+  ).user
   await ok('create_user', { target_user: { username: 'grace@example.com', city: 'Arlington' } })
   await ok('add_user_group', { target_user: { user_id: ada.user_id }, target_group: { group_id: group.group_id } })
-  const image = (await ok('create_image', { target_image: {
-    friendly_name: 'Private desktop', name: 'registry.example.com/team/desktop:2', cores: 1, memory: 1_073_741_824,
-    docker_registry: 'registry.example.com', docker_user: 'puller', docker_password: REGISTRY_PASSWORD, categories: ['Development'],
-  } })).image
+  const image = (
+    await ok('create_image', {
+      target_image: {
+        friendly_name: 'Private desktop',
+        name: 'registry.example.com/team/desktop:2',
+        cores: 1,
+        memory: 1_073_741_824,
+        docker_registry: 'registry.example.com',
+        docker_user: 'puller',
+        docker_password: REGISTRY_PASSWORD,
+        categories: ['Development'],
+      },
+    })
+  ).image
   await ok('add_images_group', { target_group: { group_id: group.group_id }, target_image: { image_id: image.image_id } })
   const pool = (await ok('create_server_pool', { target_server_pool: { server_pool_name: 'Desks' } })).server_pool
-  const server = (await ok('create_server', { target_server: {
-    name: 'win-desk-1', zone_name: 'default', connection_type: 'RDP', connection_credential_type: 'STATIC', ip_hostname: 'win1.example',
-    port: 3389, connection_username: 'ops', connection_password: SERVER_PASSWORD, pool_id: pool.server_pool_id, labels: 'windows, desk',
-  } })).server
+  const server = (
+    await ok('create_server', {
+      target_server: {
+        name: 'win-desk-1',
+        zone_name: 'default',
+        connection_type: 'RDP',
+        connection_credential_type: 'STATIC',
+        ip_hostname: 'win1.example',
+        port: 3389,
+        connection_username: 'ops',
+        connection_password: SERVER_PASSWORD,
+        pool_id: pool.server_pool_id,
+        labels: 'windows, desk',
+      },
+    })
+  ).server
   await ok('create_api_key', { target_api_key: { name: 'CI', expires: '2099-01-01T00:00:00Z' } })
-  const agent = await enrolTestAgent(h as unknown as TestContext, await registrationToken(h as unknown as TestContext, admin), { labels: ['ssd'] })
+  const agent = await enrolTestAgent(h as unknown as TestContext, await registrationToken(h as unknown as TestContext, admin), {
+    labels: ['ssd'],
+  })
   const launch = await ok('request_kasm', { image_id: image.image_id }, { token: await seed.tokenFor(uuid(ada.user_id)) })
   const work = (await agent.poll()).body.work.create[0]
   if (work?.registry_auth?.password !== REGISTRY_PASSWORD) throw new Error('the agent did not get the session with its registry password')
@@ -119,7 +151,9 @@ export async function dumpTables(db: Db): Promise<Record<string, string[]>> {
     for (const { name } of await rows<{ name: string }>('select tablename as name from pg_tables where schemaname = current_schema()')) {
       out[name] = (await rows<{ r: string }>(`select t::text as r from "${name}" t`)).map((r) => r.r).sort()
     }
-    for (const s of await rows<{ name: string; v: string | null }>('select sequencename as name, last_value::text as v from pg_sequences where schemaname = current_schema()')) {
+    for (const s of await rows<{ name: string; v: string | null }>(
+      'select sequencename as name, last_value::text as v from pg_sequences where schemaname = current_schema()',
+    )) {
       out[`sequence ${s.name}`] = [String(s.v)]
     }
     return out
@@ -131,7 +165,11 @@ export const secretFiles = (dataDir: string) => ['secrets-key', 'session-secret'
 export const ROOT = resolve(import.meta.dirname, '../..')
 
 /** `npm run <backup|restore> -- <args>` as an admin types it, with Oriel's settings in `env`. */
-export function npmRun(script: 'backup' | 'restore', args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+export function npmRun(
+  script: 'backup' | 'restore',
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done, fail) => {
     const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', ...env } })
     let out = ''

@@ -2,8 +2,20 @@
 // (and do not pay 600,000 PBKDF2 iterations for every user they need).
 import { eq } from 'drizzle-orm'
 import {
-  apiKeyPermissions, apiKeys, authSessions, groupPermissions, groups, groupSettings, images, kasms, userAttributes,
-  userGroups, users, type Db, type NewImage, type Permission,
+  apiKeyPermissions,
+  apiKeys,
+  authSessions,
+  groupPermissions,
+  groups,
+  groupSettings,
+  images,
+  kasms,
+  userAttributes,
+  userGroups,
+  users,
+  type Db,
+  type NewImage,
+  type Permission,
 } from '#schema'
 import { randomToken, sha256Hex } from '../../edge/src/services/auth/bytes'
 import { hashPassword } from '../../edge/src/services/auth/passwords'
@@ -29,10 +41,16 @@ export function builders(db: Db, clock: Clock, sessionSecret: Uint8Array) {
       const passwordHash = o.password ? await (testPasswordHash ??= hashPassword(TEST_PASSWORD)) : null
       const [u] = await db
         .insert(users)
-        .values({ username: o.username ?? `user-${unique()}@example.com`, passwordHash, locked: o.locked ?? false, disabled: o.disabled ?? false })
+        .values({
+          username: o.username ?? `user-${unique()}@example.com`,
+          passwordHash,
+          locked: o.locked ?? false,
+          disabled: o.disabled ?? false,
+        })
         .returning()
       await db.insert(userAttributes).values({ userId: u!.id })
-      for (const name of ['All Users', ...(o.groups ?? [])]) await db.insert(userGroups).values({ userId: u!.id, groupId: await groupId(name) })
+      for (const name of ['All Users', ...(o.groups ?? [])])
+        await db.insert(userGroups).values({ userId: u!.id, groupId: await groupId(name) })
       return u!
     },
     async group(o: { name?: string; priority?: number; permissions?: Permission[]; settings?: Record<string, unknown> } = {}) {
@@ -48,7 +66,10 @@ export function builders(db: Db, clock: Clock, sessionSecret: Uint8Array) {
       await db.insert(userGroups).values({ userId, groupId: gid })
     },
     async image(o: Partial<NewImage> = {}) {
-      const [i] = await db.insert(images).values({ friendlyName: `Desktop ${unique()}`, name: 'oriel/desktop:1.0', ...o }).returning()
+      const [i] = await db
+        .insert(images)
+        .values({ friendlyName: `Desktop ${unique()}`, name: 'oriel/desktop:1.0', ...o })
+        .returning()
       return i!
     },
     async permitImage(gid: string, imageId: string) {
@@ -60,8 +81,12 @@ export function builders(db: Db, clock: Clock, sessionSecret: Uint8Array) {
       const [k] = await db
         .insert(apiKeys)
         .values({
-          name: `key-${unique()}`, apiKey: randomToken(12), secretHash: sha256Hex(secret),
-          readOnly: o.readOnly ?? false, enabled: o.enabled ?? true, expiresAt: o.expiresAt ?? null,
+          name: `key-${unique()}`,
+          apiKey: randomToken(12),
+          secretHash: sha256Hex(secret),
+          readOnly: o.readOnly ?? false,
+          enabled: o.enabled ?? true,
+          expiresAt: o.expiresAt ?? null,
         })
         .returning()
       for (const permission of o.permissions ?? []) await db.insert(apiKeyPermissions).values({ apiKeyId: k!.id, permission })

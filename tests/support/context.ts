@@ -13,8 +13,23 @@ export type Auth = { token: string } | { cookie: string } | { key: { api_key: st
 export type ApiResult = { status: number; body: any; headers: Headers }
 
 export const CLIENT_ADDRESS = '203.0.113.7'
-const COUNTED = ['users', 'user_attributes', 'groups', 'user_groups', 'group_settings', 'group_permissions', 'images',
-  'group_images', 'zones', 'api_keys', 'api_key_permissions', 'kasms', 'auth_sessions', 'servers', 'server_pools'] as const
+const COUNTED = [
+  'users',
+  'user_attributes',
+  'groups',
+  'user_groups',
+  'group_settings',
+  'group_permissions',
+  'images',
+  'group_images',
+  'zones',
+  'api_keys',
+  'api_key_permissions',
+  'kasms',
+  'auth_sessions',
+  'servers',
+  'server_pools',
+] as const
 
 /** `log`: where the edge's log lines go (silent by default). */
 export async function testContext(opts: { log?: Logger } = {}) {

@@ -49,8 +49,51 @@ function addKeyAt(value: unknown, path: Path, key: string, v: unknown): unknown 
 
 export const PROTOTYPE_KEYS = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf']
 const NUL_AND_SURROGATES = ['\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800', `${'é'.repeat(3)}\ud83d`]
-const WRONG_TYPES: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -1e308, 1e308, '', ' ', 'x', '0', 'true', [], [1], {}, { a: 1 }]
-const MALFORMED = ['', '{', '}', '[', '{"a":', '{"a" 1}', "{'a':1}", '{"a":1,}', 'null', '1', '"x"', '[]', 'true', '\uFEFF{}', '{"a":1}{"b":2}', '{"a":1} x', '{"a":"\\x"}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', 'NaN', '{"a":NaN}', '{"a":Infinity}']
+const WRONG_TYPES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  2 ** 31,
+  2 ** 53 + 2,
+  -1e308,
+  1e308,
+  '',
+  ' ',
+  'x',
+  '0',
+  'true',
+  [],
+  [1],
+  {},
+  { a: 1 },
+]
+const MALFORMED = [
+  '',
+  '{',
+  '}',
+  '[',
+  '{"a":',
+  '{"a" 1}',
+  "{'a':1}",
+  '{"a":1,}',
+  'null',
+  '1',
+  '"x"',
+  '[]',
+  'true',
+  '\uFEFF{}',
+  '{"a":1}{"b":2}',
+  '{"a":1} x',
+  '{"a":"\\x"}',
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  'NaN',
+  '{"a":NaN}',
+  '{"a":Infinity}',
+]
 
 const nested = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth)
 const json = (v: unknown) => JSON.stringify(v)
@@ -93,7 +136,10 @@ export function fuzzCases(valid: Record<string, unknown>, rng: Rng, count: numbe
       const depth = rng.pick([33, 200, 5000])
       // Spliced in as text: JSON.stringify of a 5,000-deep value would itself overflow.
       const marker = '"__FUZZ_DEPTH__"'
-      return { label: `${label(s.path)} nested ${depth} deep`, text: json(setAt(valid, s.path, '__FUZZ_DEPTH__')).replace(marker, nested(depth, '{"a":1}')) }
+      return {
+        label: `${label(s.path)} nested ${depth} deep`,
+        text: json(setAt(valid, s.path, '__FUZZ_DEPTH__')).replace(marker, nested(depth, '{"a":1}')),
+      }
     },
     () => {
       const s = rng.pick(spots)

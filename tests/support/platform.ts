@@ -46,15 +46,24 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
   await bootstrap(db, { adminPassword: ADMIN_PASSWORD, userPassword: 'e2e-user-password' })
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   const dashboardDir = join(import.meta.dirname, '../../dist/dashboard')
-  const edge = createEdgeServer({ db, config, clock: systemClock, log: silentLogger, port: 0, hostname: '127.0.0.1', dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined })
+  const edge = createEdgeServer({
+    db,
+    config,
+    clock: systemClock,
+    log: silentLogger,
+    port: 0,
+    hostname: '127.0.0.1',
+    dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined,
+  })
   const { port } = await edge.start()
   const url = `http://127.0.0.1:${port}`
   async function api(verb: string, body: Record<string, unknown>, token?: string) {
-    const send = () => fetch(`${url}/api/public/${verb}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    })
+    const send = () =>
+      fetch(`${url}/api/public/${verb}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      })
     // The edge runs in this test process: after a blocking step (a docker push) its idle keep-alive
     // socket can close just as fetch reuses it. One retry covers that race; anything else still fails.
     const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
@@ -68,15 +77,30 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
 }
 export type Edge = Awaited<ReturnType<typeof startEdge>>
 
-export async function startAgent(edge: Edge, o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] }) {
+export async function startAgent(
+  edge: Edge,
+  o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] },
+) {
   const zones = await edge.api('get_zones', {}, edge.adminToken)
-  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  const reg = await edge.api(
+    'create_registration_token',
+    { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
+    edge.adminToken,
+  )
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const config: Config = {
-    edgeUrl: edge.url, token: reg.body.registration_token.token, dataDir, name: o.name ?? 'e2e-agent',
-    publicUrl: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`, listenHost: '127.0.0.1', listenPort: port, tls: o.tls,
-    dockerSocket: o.socketPath ?? '/var/run/docker.sock', labels: o.labels ?? [], sessionNetwork: o.network,
+    edgeUrl: edge.url,
+    token: reg.body.registration_token.token,
+    dataDir,
+    name: o.name ?? 'e2e-agent',
+    publicUrl: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    listenHost: '127.0.0.1',
+    listenPort: port,
+    tls: o.tls,
+    dockerSocket: o.socketPath ?? '/var/run/docker.sock',
+    labels: o.labels ?? [],
+    sessionNetwork: o.network,
   }
   const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })
   const agent = createAgent({ config, docker, log: agentLog, isolate: isolateSessionBridge })
@@ -90,7 +114,11 @@ export async function startAgent(edge: Edge, o: { network: string; labels?: stri
  */
 export async function startAgentProcess(edge: Edge, o: { network: string; dataDir?: string }) {
   const zones = await edge.api('get_zones', {}, edge.adminToken)
-  const reg = await edge.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, edge.adminToken)
+  const reg = await edge.api(
+    'create_registration_token',
+    { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
+    edge.adminToken,
+  )
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const name = `agent-${process.pid}-${port}`
@@ -98,35 +126,62 @@ export async function startAgentProcess(edge: Edge, o: { network: string; dataDi
     detached: true,
     stdio: 'ignore',
     env: {
-      ...process.env, ORIEL_EDGE_URL: edge.url, ORIEL_AGENT_TOKEN: reg.body.registration_token.token, ORIEL_AGENT_DATA_DIR: dataDir,
-      ORIEL_AGENT_NAME: name, ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ORIEL_AGENT_LISTEN_PORT: String(port), ORIEL_SESSION_NETWORK: o.network,
+      ...process.env,
+      ORIEL_EDGE_URL: edge.url,
+      ORIEL_AGENT_TOKEN: reg.body.registration_token.token,
+      ORIEL_AGENT_DATA_DIR: dataDir,
+      ORIEL_AGENT_NAME: name,
+      ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ORIEL_AGENT_LISTEN_PORT: String(port),
+      ORIEL_SESSION_NETWORK: o.network,
     },
   })
-  const online = async () => ((await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string }[])
-    .find((a) => a.name === name && a.status === 'online')
+  const online = async () =>
+    ((await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string }[]).find(
+      (a) => a.name === name && a.status === 'online',
+    )
   await waitFor(async () => (await online()) !== undefined, 60_000, 'the agent process to enrol')
   const agentId = (await online())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
-  const close = () => new Promise<void>((r) => {
-    if (child.exitCode !== null) return r()
-    child.once('exit', () => r())
-    process.kill(-child.pid!, 'SIGTERM')
-  })
+  const close = () =>
+    new Promise<void>((r) => {
+      if (child.exitCode !== null) return r()
+      child.once('exit', () => r())
+      process.kill(-child.pid!, 'SIGTERM')
+    })
   const docker: DockerPort = createDockerodePort({ socketPath: '/var/run/docker.sock' })
-  return { agent: { close }, agentId, pid: child.pid!, docker, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
+  return {
+    agent: { close },
+    agentId,
+    pid: child.pid!,
+    docker,
+    dataDir,
+    removeData: () => rmSync(dataDir, { recursive: true, force: true }),
+  }
 }
 
 /** A user allowed to launch the reference desktop, with the given group settings. */
 export async function launcherUser(edge: Edge, settings: Record<string, unknown>) {
   const a = edge.adminToken
   const suffix = crypto.randomUUID().slice(0, 8)
-  const group = await edge.api('create_group', { target_group: { name: `e2e-${suffix}`, priority: 100 + Math.floor(Math.random() * 90_000) } }, a)
+  const group = await edge.api(
+    'create_group',
+    { target_group: { name: `e2e-${suffix}`, priority: 100 + Math.floor(Math.random() * 90_000) } },
+    a,
+  )
   const groupId = group.body.group.group_id
   for (const [name, value] of Object.entries(settings)) {
     await edge.api('update_settings_group', { target_group: { group_id: groupId }, target_setting: { name, value } }, a)
   }
   const images = await edge.api('get_images', {}, a)
   let image = images.body.images.find((i: { name: string }) => i.name === IMAGE)
-  if (!image) image = (await edge.api('create_image', { target_image: { friendly_name: 'Debian Desktop', name: IMAGE, cores: 0.5, memory: 768 * 1024 * 1024 } }, a)).body.image
+  if (!image)
+    image = (
+      await edge.api(
+        'create_image',
+        { target_image: { friendly_name: 'Debian Desktop', name: IMAGE, cores: 0.5, memory: 768 * 1024 * 1024 } },
+        a,
+      )
+    ).body.image
   await edge.api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: image.image_id } }, a)
   const username = `e2e-${suffix}@example.com`
   const user = await edge.api('create_user', { target_user: { username, password: 'e2e-user-password' } }, a)

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export type RunningPostgres = {
-  url: (db?: string) => string; port: number; stop: () => void
+  url: (db?: string) => string
+  port: number
+  stop: () => void
   /**
    * pg_ctl on this cluster, keeping its data: a fast restart, a fast stop, or a start after one (fault
    * tests). Asynchronous, so the caller's own request loops keep running through the outage.

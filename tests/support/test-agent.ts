@@ -10,7 +10,11 @@ const GiB = 1024 ** 3
 export async function registrationToken(t: TestContext, admin: { token: string }, zoneName = 'default', expiresInSeconds?: number) {
   const zones = await t.api('get_zones', {}, admin)
   const zone = zones.body.zones.find((z: { zone_name: string }) => z.zone_name === zoneName)
-  const res = await t.api('create_registration_token', { target_registration_token: { zone_id: zone.zone_id, expires_in_seconds: expiresInSeconds } }, admin)
+  const res = await t.api(
+    'create_registration_token',
+    { target_registration_token: { zone_id: zone.zone_id, expires_in_seconds: expiresInSeconds } },
+    admin,
+  )
   return res.body.registration_token.token as string
 }
 
@@ -21,17 +25,38 @@ export async function enrolTestAgent(t: TestContext, token: string, o: { resourc
   const res = await t.app.request('/api/agent/enroll', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token, public_jwk: jwk, public_url: 'http://127.0.0.1:9', name: o.name ?? 'test-agent', resources, labels: o.labels ?? [] }),
+    body: JSON.stringify({
+      token,
+      public_jwk: jwk,
+      public_url: 'http://127.0.0.1:9',
+      name: o.name ?? 'test-agent',
+      resources,
+      labels: o.labels ?? [],
+    }),
   })
   const body = (await res.json()) as { agent_id: string }
   if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(body)}`)
   const nextSeq = sequence(() => t.clock.now().getTime())
   /** A signed call; `tweak` lets tests break one thing at a time. */
-  async function signed(path: string, payload: unknown, tweak: { seq?: number; key?: CryptoKey; kid?: string; body?: string; signedPath?: string; lifetimeS?: number; at?: Date } = {}) {
+  async function signed(
+    path: string,
+    payload: unknown,
+    tweak: { seq?: number; key?: CryptoKey; kid?: string; body?: string; signedPath?: string; lifetimeS?: number; at?: Date } = {},
+  ) {
     const text = JSON.stringify(payload)
-    const auth = await signRequest(tweak.key ?? privateKey, tweak.kid ?? body.agent_id, { method: 'POST', path: tweak.signedPath ?? path, body: text },
-      tweak.seq ?? nextSeq(), tweak.at ?? t.clock.now(), tweak.lifetimeS ?? 30)
-    const res = await t.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: auth }, body: tweak.body ?? text })
+    const auth = await signRequest(
+      tweak.key ?? privateKey,
+      tweak.kid ?? body.agent_id,
+      { method: 'POST', path: tweak.signedPath ?? path, body: text },
+      tweak.seq ?? nextSeq(),
+      tweak.at ?? t.clock.now(),
+      tweak.lifetimeS ?? 30,
+    )
+    const res = await t.app.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: auth },
+      body: tweak.body ?? text,
+    })
     return { status: res.status, body: (await res.json()) as any, auth, text }
   }
   return {

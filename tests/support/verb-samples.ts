@@ -3,8 +3,17 @@
 import type { TestContext } from './context'
 
 export type SampleIds = {
-  userId: string; groupId: string; imageId: string; zoneId: string; kasmId: string; shareId: string; apiKeyId: string
-  serverId: string; poolId: string; tokenId: string; agentId: string
+  userId: string
+  groupId: string
+  imageId: string
+  zoneId: string
+  kasmId: string
+  shareId: string
+  apiKeyId: string
+  serverId: string
+  poolId: string
+  tokenId: string
+  agentId: string
 }
 
 const hex = (uuid: string) => uuid.replaceAll('-', '')
@@ -26,15 +35,34 @@ export async function makeSampleFixtures(t: TestContext, admin: { token: string 
   const { eq } = await import('drizzle-orm')
   await t.db.update(kasms).set({ shareId }).where(eq(kasms.id, kasm.id))
   const zone = (await ok('create_zone', { target_zone: { zone_name: `fuzz-${crypto.randomUUID().slice(0, 8)}` } })).zone
-  const pool = (await ok('create_server_pool', { target_server_pool: { server_pool_name: `pool-${crypto.randomUUID().slice(0, 8)}` } })).server_pool
-  const server = (await ok('create_server', {
-    target_server: { name: 'fuzz-ssh', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'ssh.example.com', port: 22, pool_id: pool.server_pool_id },
-  })).server
+  const pool = (await ok('create_server_pool', { target_server_pool: { server_pool_name: `pool-${crypto.randomUUID().slice(0, 8)}` } }))
+    .server_pool
+  const server = (
+    await ok('create_server', {
+      target_server: {
+        name: 'fuzz-ssh',
+        zone_name: 'default',
+        connection_type: 'SSH',
+        connection_credential_type: 'STATIC',
+        ip_hostname: 'ssh.example.com',
+        port: 22,
+        pool_id: pool.server_pool_id,
+      },
+    })
+  ).server
   const key = (await ok('create_api_key', { target_api_key: { name: 'fuzz key' } })).api_key
   const token = (await ok('create_registration_token', { target_registration_token: { zone_id: zone.zone_id } })).registration_token
   return {
-    userId: hex(user.id), groupId: hex(group.id), imageId: hex(image.id), zoneId: zone.zone_id, kasmId: hex(kasm.id), shareId,
-    apiKeyId: key.api_key_id, serverId: server.server_id, poolId: pool.server_pool_id, tokenId: token.registration_token_id,
+    userId: hex(user.id),
+    groupId: hex(group.id),
+    imageId: hex(image.id),
+    zoneId: zone.zone_id,
+    kasmId: hex(kasm.id),
+    shareId,
+    apiKeyId: key.api_key_id,
+    serverId: server.server_id,
+    poolId: pool.server_pool_id,
+    tokenId: token.registration_token_id,
     agentId: hex(crypto.randomUUID()),
   }
 }
@@ -49,12 +77,16 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     set_password: { current_password: 'not-the-password', new_password: 'a-new-password-1' },
     get_users: {},
     get_user: { target_user: user },
-    create_user: { target_user: { username: `fuzz-${i.userId.slice(0, 6)}@example.com`, first_name: 'Fuzz', password: 'fuzz-password-1', locked: false } },
+    create_user: {
+      target_user: { username: `fuzz-${i.userId.slice(0, 6)}@example.com`, first_name: 'Fuzz', password: 'fuzz-password-1', locked: false },
+    },
     update_user: { target_user: { ...user, first_name: 'F', email: 'f@example.com', city: 'Paris' } },
     delete_user: { target_user: user, force: false },
     logout_user: { target_user: user },
     get_attributes: { target_user: user },
-    update_user_attributes: { target_user_attributes: { ...user, show_tips: true, preferred_timezone: 'UTC', ssh_public_key: '', auto_login_kasm: null } },
+    update_user_attributes: {
+      target_user_attributes: { ...user, show_tips: true, preferred_timezone: 'UTC', ssh_public_key: '', auto_login_kasm: null },
+    },
     update_attributes: { target_user_attributes: { ...user, theme: 'dark' } },
     get_login: { target_user: user },
     assign_user_server: { target_user: user, target_server: { server_id: i.serverId } },
@@ -78,7 +110,16 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     remove_permissions_group: { target_group: group, target_permissions: ['users_view'] },
     get_images: {},
     get_image: { target_image: { image_id: i.imageId } },
-    create_image: { target_image: { friendly_name: 'Fuzz', name: 'oriel/desktop:1.0', cores: 1, memory: 1_073_741_824, run_config: { environment: { A: '1' } }, include_labels: ['x'] } },
+    create_image: {
+      target_image: {
+        friendly_name: 'Fuzz',
+        name: 'oriel/desktop:1.0',
+        cores: 1,
+        memory: 1_073_741_824,
+        run_config: { environment: { A: '1' } },
+        include_labels: ['x'],
+      },
+    },
     update_image: { target_image: { image_id: i.imageId, description: 'd', cores: 2, categories: ['a'] } },
     delete_image: { target_image: { image_id: i.imageId } },
     get_zones: {},
@@ -98,15 +139,41 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     revoke_registration_token: { target_registration_token: { registration_token_id: i.tokenId } },
     get_servers: {},
     get_server: { target_server: { server_id: i.serverId } },
-    create_server: { target_server: { name: 's2', zone_name: 'default', connection_type: 'RDP', connection_credential_type: 'STATIC', ip_hostname: '10.0.0.2', port: 3389, connection_username: 'u', connection_password: 'p', labels: 'a,b' } },
-    update_server: { target_server: { server_id: i.serverId, port: 2222, connection_info: { guac: { type: 'ssh', settings: { 'font-size': '12' } } } } },
+    create_server: {
+      target_server: {
+        name: 's2',
+        zone_name: 'default',
+        connection_type: 'RDP',
+        connection_credential_type: 'STATIC',
+        ip_hostname: '10.0.0.2',
+        port: 3389,
+        connection_username: 'u',
+        connection_password: 'p',
+        labels: 'a,b',
+      },
+    },
+    update_server: {
+      target_server: { server_id: i.serverId, port: 2222, connection_info: { guac: { type: 'ssh', settings: { 'font-size': '12' } } } },
+    },
     delete_server: { target_server: { server_id: i.serverId } },
-    batch_create_server: { servers: [{ name: 's3', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h3', port: 22 }] },
+    batch_create_server: {
+      servers: [
+        { name: 's3', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h3', port: 22 },
+      ],
+    },
     get_server_pools: {},
     create_server_pool: { target_server_pool: { server_pool_name: 'p2', server_pool_type: 'Server', description: 'd' } },
     update_server_pool: { target_server_pool: { server_pool_id: i.poolId, description: 'd2' } },
     delete_server_pool: { target_server_pool: { server_pool_id: i.poolId } },
-    request_kasm: { image_id: i.imageId, user_id: i.userId, enable_sharing: true, environment: { A: 'b' }, client_language: 'en-US', client_timezone: 'Europe/Paris', persistent_profile_mode: 'Enabled' },
+    request_kasm: {
+      image_id: i.imageId,
+      user_id: i.userId,
+      enable_sharing: true,
+      environment: { A: 'b' },
+      client_language: 'en-US',
+      client_timezone: 'Europe/Paris',
+      persistent_profile_mode: 'Enabled',
+    },
     get_kasm_status: { kasm_id: i.kasmId, user_id: i.userId, skip_agent_check: true },
     get_kasms: {},
     destroy_kasm: { kasm_id: i.kasmId, user_id: i.userId },
@@ -119,8 +186,12 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     join_kasm: { share_id: i.shareId },
     // The agent protocol: enrolment with a token that does not exist; the rest are signed, so refused first.
     'agent/enroll': {
-      token: 'not-a-registration-token-0123456789', name: 'fuzz-agent', public_url: 'https://agent.example.com',
-      public_jwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }, resources: { cores: 2, memory_bytes: 1024, gpus: 0 }, labels: ['a'],
+      token: 'not-a-registration-token-0123456789',
+      name: 'fuzz-agent',
+      public_url: 'https://agent.example.com',
+      public_jwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+      resources: { cores: 2, memory_bytes: 1024, gpus: 0 },
+      labels: ['a'],
     },
     'agent/poll': { resources: { cores: 2, memory_bytes: 1024, gpus: 0 }, images: ['oriel/desktop:1.0'], sessions: [] },
     'agent/report': { sessions: [], execs: [] },

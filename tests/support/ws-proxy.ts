@@ -37,9 +37,10 @@ export async function startWsProxy(): Promise<{ port: number; close: () => Promi
   await new Promise((r) => wss.once('listening', r))
   return {
     port: (wss.address() as { port: number }).port,
-    close: () => new Promise<void>((r) => {
-      for (const c of wss.clients) c.terminate()
-      wss.close(() => r())
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate()
+        wss.close(() => r())
+      }),
   }
 }

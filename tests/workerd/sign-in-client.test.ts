@@ -7,15 +7,27 @@ import { TEMPLATE_ADMIN_PASSWORD } from '../support/constants'
 
 const worker = (exports as unknown as { default: { fetch: (req: Request) => Promise<Response> } }).default
 const login = (body: unknown, headers: Record<string, string>, origin = 'http://edge.test') =>
-  worker.fetch(new Request(`${origin}/api/public/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }))
+  worker.fetch(
+    new Request(`${origin}/api/public/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  )
 
 describe('sign-in on the Worker', () => {
   it('counts failures against CF-Connecting-IP, never X-Forwarded-For', async () => {
     for (let i = 0; i < 10; i++) {
-      const res = await login({ username: `spray-${crypto.randomUUID()}@example.com`, password: 'guess' }, { 'CF-Connecting-IP': '192.0.2.50', 'X-Forwarded-For': `198.51.100.${i}` })
+      const res = await login(
+        { username: `spray-${crypto.randomUUID()}@example.com`, password: 'guess' },
+        { 'CF-Connecting-IP': '192.0.2.50', 'X-Forwarded-For': `198.51.100.${i}` },
+      )
       expect(res.status).toBe(401)
     }
-    const blocked = await login({ username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD }, { 'CF-Connecting-IP': '192.0.2.50', 'X-Forwarded-For': '198.51.100.99' })
+    const blocked = await login(
+      { username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD },
+      { 'CF-Connecting-IP': '192.0.2.50', 'X-Forwarded-For': '198.51.100.99' },
+    )
     expect(blocked.status).toBe(429)
   })
 

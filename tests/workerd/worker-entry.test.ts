@@ -6,7 +6,13 @@ import { TEMPLATE_ADMIN_PASSWORD } from '../support/constants'
 
 const worker = (exports as unknown as { default: { fetch: (req: Request) => Promise<Response> } }).default
 const post = (verb: string, body: unknown, headers: Record<string, string> = {}) =>
-  worker.fetch(new Request(`http://edge.test/api/public/${verb}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }))
+  worker.fetch(
+    new Request(`http://edge.test/api/public/${verb}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  )
 
 describe('the Worker', () => {
   it('answers the healthcheck from the database', async () => {
@@ -16,7 +22,11 @@ describe('the Worker', () => {
   })
 
   it('signs in with a hash made on Node and serves an authenticated verb', async () => {
-    const login = await post('login', { username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD }, { 'CF-Connecting-IP': '192.0.2.10' })
+    const login = await post(
+      'login',
+      { username: 'admin@kasm.local', password: TEMPLATE_ADMIN_PASSWORD },
+      { 'CF-Connecting-IP': '192.0.2.10' },
+    )
     expect(login.status).toBe(200)
     const { token } = (await login.json()) as { token: string }
     const users = await post('get_users', {}, { Authorization: `Bearer ${token}` })

@@ -19,8 +19,7 @@ export type SessionFolder = 'Uploads' | 'Downloads' | 'Desktop'
 
 /** Registry credentials as the Engine's X-Registry-Auth header takes them. */
 export type RegistryAuth =
-  | { username: string; password: string; serveraddress?: string }
-  | { identitytoken: string; serveraddress?: string }
+  { username: string; password: string; serveraddress?: string } | { identitytoken: string; serveraddress?: string }
 
 export type ExecOptions = { user?: string; env?: string[]; workdir?: string; privileged?: boolean }
 

@@ -70,8 +70,19 @@ const MAPPERS: Mappers = {
 
 /** Keys whose docker-py value may be a list of strings (ulimits, a list of objects, is left to the schema). */
 const STRING_LIST_KEYS = new Set([
-  'environment', 'volumes', 'devices', 'cap_add', 'cap_drop', 'security_opt', 'entrypoint', 'command',
-  'dns', 'dns_search', 'extra_hosts', 'group_add', 'tmpfs',
+  'environment',
+  'volumes',
+  'devices',
+  'cap_add',
+  'cap_drop',
+  'security_opt',
+  'entrypoint',
+  'command',
+  'dns',
+  'dns_search',
+  'extra_hosts',
+  'group_add',
+  'tmpfs',
 ])
 
 /**

@@ -41,7 +41,8 @@ export function untarFirstFile(tar: Buffer): { name: string; data: Buffer } {
     if (body.length < size) throw new Error('tar stream ends inside an entry')
     offset = bodyStart + Math.ceil(size / BLOCK) * BLOCK
     if (type === 'x') paxPath = parsePax(body).path ?? paxPath
-    else if (type === 'L') paxPath = cString(body) // GNU long name, the other way Go's archive/tar spells one
+    else if (type === 'L')
+      paxPath = cString(body) // GNU long name, the other way Go's archive/tar spells one
     else if (type === 'g') continue
     else if (type === '0' || type === '\0') {
       const prefix = cString(h.subarray(345, 500))

@@ -73,7 +73,11 @@ export function createGateway(opts: GatewayOptions) {
         // or query parameter, never a cookie) is the credential, so any origin may send the request.
         res.setHeader('Access-Control-Allow-Origin', '*')
         if (req.method === 'OPTIONS') {
-          res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, PUT', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' })
+          res.writeHead(204, {
+            'Access-Control-Allow-Methods': 'GET, PUT',
+            'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+            'Access-Control-Max-Age': '600',
+          })
           return void res.end()
         }
         const [, kasmId, name] = files as unknown as [string, string, string]

@@ -21,7 +21,12 @@ export async function verifyEdgeToken(token: string, jwks: { keys: JWK[] }, agen
   }
 }
 
-export async function verifyStreamToken(token: string, jwks: { keys: JWK[] }, agentId: string, kasmId: string): Promise<StreamClaims | null> {
+export async function verifyStreamToken(
+  token: string,
+  jwks: { keys: JWK[] },
+  agentId: string,
+  kasmId: string,
+): Promise<StreamClaims | null> {
   const p = await verifyEdgeToken(token, jwks, agentId, 'stream')
   if (!p || p.kasm_id !== kasmId || typeof p.sub !== 'string' || typeof p.dlp !== 'object' || p.dlp === null) return null
   // Anything but a boolean is a token this agent does not understand: refused, not read as "full control".

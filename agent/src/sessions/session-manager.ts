@@ -22,7 +22,12 @@ const MAX_EXEC_OUTPUT = 65_536
 type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; busy?: boolean; reporting?: Promise<void> }
 
 export type SessionManagerOptions = {
-  docker: DockerPort; facts: HostFacts; identity: Identity; edge: EdgeClient; network: string; log: Logger
+  docker: DockerPort
+  facts: HostFacts
+  identity: Identity
+  edge: EdgeClient
+  network: string
+  log: Logger
   /** Fault injection for tests (crash-point.ts); a no-op unless armed. */
   crashPoint?: CrashPoint
 }
@@ -41,8 +46,9 @@ export function createSessionManager(opts: SessionManagerOptions) {
 
   async function report(s: LocalSession) {
     const { kasm_id, state, container_id, progress, message } = s
-    await opts.edge.report([{ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null }]).catch((err) =>
-      opts.log.warn('report failed; the next poll carries the state', { kasm_id, error: String(err) }))
+    await opts.edge
+      .report([{ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null }])
+      .catch((err) => opts.log.warn('report failed; the next poll carries the state', { kasm_id, error: String(err) }))
   }
   /**
    * Records a transition and reports it without holding up the work: reports of one session go out
@@ -57,13 +63,25 @@ export function createSessionManager(opts: SessionManagerOptions) {
 
   function specOf(w: CreateWork): SessionSpec {
     return {
-      kasmId: w.kasm_id, userId: w.user_id, username: w.username, imageId: w.image_id, image: w.image,
-      cores: w.cores, memoryBytes: w.memory_bytes, gpuCount: w.gpu_count, runConfig: w.run_config,
-      persistentProfilePath: w.persistent_profile_path, volumeMappings: w.volume_mappings,
+      kasmId: w.kasm_id,
+      userId: w.user_id,
+      username: w.username,
+      imageId: w.image_id,
+      image: w.image,
+      cores: w.cores,
+      memoryBytes: w.memory_bytes,
+      gpuCount: w.gpu_count,
+      runConfig: w.run_config,
+      persistentProfilePath: w.persistent_profile_path,
+      volumeMappings: w.volume_mappings,
       // A spec from an edge without launch options launches as before: profile enabled, nothing added.
-      profileMode: w.persistent_profile_mode ?? 'Enabled', environment: w.environment ?? {},
-      clientLanguage: w.client_language ?? null, clientTimezone: w.client_timezone ?? null, kasmUrl: w.kasm_url ?? null,
-      vncPassword: opts.identity.vncPassword(w.kasm_id), agentId: opts.identity.agentId!,
+      profileMode: w.persistent_profile_mode ?? 'Enabled',
+      environment: w.environment ?? {},
+      clientLanguage: w.client_language ?? null,
+      clientTimezone: w.client_timezone ?? null,
+      kasmUrl: w.kasm_url ?? null,
+      vncPassword: opts.identity.vncPassword(w.kasm_id),
+      agentId: opts.identity.agentId!,
     }
   }
 
@@ -127,12 +145,16 @@ export function createSessionManager(opts: SessionManagerOptions) {
     else if (c.state === 'running' || c.state === 'restarting') {
       const address = await opts.docker.sessionAddress(c.containerId, opts.network).catch(() => undefined)
       if (!address) return // reported stopped: resume work restarts it, or fails with the reason
-      const ready = await waitForVnc(address, VNC_PORT, ADOPT_PROBE_MS).then(() => true, () => false)
+      const ready = await waitForVnc(address, VNC_PORT, ADOPT_PROBE_MS).then(
+        () => true,
+        () => false,
+      )
       if (ready) Object.assign(s, { state: 'running', address })
-      else finishInBackground(async () => {
-        await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
-        if (!s.cancelled) await set(s, { state: 'running', progress: 100, message: null, address })
-      })
+      else
+        finishInBackground(async () => {
+          await waitForVnc(address, VNC_PORT, VNC_READY_TIMEOUT_MS)
+          if (!s.cancelled) await set(s, { state: 'running', progress: 100, message: null, address })
+        })
     }
   }
 
@@ -225,10 +247,20 @@ export function createSessionManager(opts: SessionManagerOptions) {
       opts.log.info('adopted sessions', { count: sessions.size })
     },
     snapshot: (): ReportedSession[] =>
-      [...sessions.values()].map(({ kasm_id, state, container_id, progress, message }) => ({ kasm_id, state, container_id: container_id ?? null, progress, message: message ?? null })),
+      [...sessions.values()].map(({ kasm_id, state, container_id, progress, message }) => ({
+        kasm_id,
+        state,
+        container_id: container_id ?? null,
+        progress,
+        message: message ?? null,
+      })),
     apply(work: Work) {
       for (const w of work.create) if (!sessions.has(w.kasm_id)) track(launch(w))
-      for (const [ids, change] of [[work.pause, 'pause'], [work.stop, 'stop'], [work.resume, 'resume']] as const) {
+      for (const [ids, change] of [
+        [work.pause, 'pause'],
+        [work.stop, 'stop'],
+        [work.resume, 'resume'],
+      ] as const) {
         for (const id of ids) track(transition(id, change))
       }
       for (const e of work.exec) if (!execsRunning.has(e.exec_id)) track(runExec(e))

@@ -11,7 +11,7 @@ export const failure = (err: unknown, fallback = 'The request failed') => (err i
 export function useAction(reload: () => Promise<unknown> | void) {
   const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState<string | null>(null)
-  const run = async <T = Record<string, unknown>>(verb: string, body: Record<string, unknown>, done?: string): Promise<T | null> => {
+  const run = async <T = Record<string, unknown>,>(verb: string, body: Record<string, unknown>, done?: string): Promise<T | null> => {
     setError(null)
     setNote(null)
     // Pages show some changes before the edge confirms them; reloading either way puts back what is true.
@@ -35,7 +35,11 @@ export function useAction(reload: () => Promise<unknown> | void) {
 export function Feedback({ error, note }: { error: string | null; note?: string | null }) {
   return (
     <>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       {note && <p role="status">{note}</p>}
     </>
   )

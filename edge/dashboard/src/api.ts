@@ -1,6 +1,10 @@
 /** The dashboard is a client of /api/public only (docs/architecture.md#parts): the sign-in cookie authenticates it. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message)
   }
 }
@@ -18,8 +22,23 @@ export async function api<T = Record<string, unknown>>(verb: string, body: Recor
 }
 
 export type Me = { user_id: string; username: string; is_admin: boolean; permissions: string[] }
-export type Workspace = { image_id: string; friendly_name: string; description: string | null; image_src: string | null; categories: string[]; image_type: string; link_url?: string | null; enabled: boolean }
-export type Stream = { url: string; token: string; files_url: string; expires: string; dlp?: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean } }
+export type Workspace = {
+  image_id: string
+  friendly_name: string
+  description: string | null
+  image_src: string | null
+  categories: string[]
+  image_type: string
+  link_url?: string | null
+  enabled: boolean
+}
+export type Stream = {
+  url: string
+  token: string
+  files_url: string
+  expires: string
+  dlp?: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean }
+}
 export type KasmStatus = {
   operational_status: string
   operational_progress: number

@@ -14,13 +14,29 @@ export function lazyPage<P extends object>(load: () => Promise<FunctionComponent
     const [failed, setFailed] = useState(false)
     useEffect(() => {
       if (Page) return
-      ;(loading ??= load()).then((p) => setPage(() => (loaded = p)), () => {
-        // Forget the failed attempt, so a later visit (after a deploy, or back online) tries again.
-        loading = undefined
-        setFailed(true)
-      })
+      ;(loading ??= load()).then(
+        (p) => setPage(() => (loaded = p)),
+        () => {
+          // Forget the failed attempt, so a later visit (after a deploy, or back online) tries again.
+          loading = undefined
+          setFailed(true)
+        },
+      )
     }, [])
-    if (failed) return <main class="admin"><p role="alert" class="error">Could not load {what}; reload the page to try again.</p></main>
-    return Page ? <Page {...props} /> : <main class="admin"><p>Loading…</p></main>
+    if (failed)
+      return (
+        <main class="admin">
+          <p role="alert" class="error">
+            Could not load {what}; reload the page to try again.
+          </p>
+        </main>
+      )
+    return Page ? (
+      <Page {...props} />
+    ) : (
+      <main class="admin">
+        <p>Loading…</p>
+      </main>
+    )
   }
 }

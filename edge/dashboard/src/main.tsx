@@ -24,13 +24,29 @@ function Admin({ me, section, id }: { me: Me; section: string | undefined; id: s
   const [failed, setFailed] = useState(false)
   useEffect(() => {
     if (mod) return
-    ;(adminModule ??= import('./pages/admin/console')).then((m) => setMod((adminLoaded = m)), () => {
-      adminModule = undefined
-      setFailed(true)
-    })
+    ;(adminModule ??= import('./pages/admin/console')).then(
+      (m) => setMod((adminLoaded = m)),
+      () => {
+        adminModule = undefined
+        setFailed(true)
+      },
+    )
   }, [])
-  if (failed) return <main class="admin"><p role="alert" class="error">Could not load the admin console; reload the page to try again.</p></main>
-  return mod ? <mod.AdminConsole me={me} section={section} id={id} /> : <main class="admin"><p>Loading…</p></main>
+  if (failed)
+    return (
+      <main class="admin">
+        <p role="alert" class="error">
+          Could not load the admin console; reload the page to try again.
+        </p>
+      </main>
+    )
+  return mod ? (
+    <mod.AdminConsole me={me} section={section} id={id} />
+  ) : (
+    <main class="admin">
+      <p>Loading…</p>
+    </main>
+  )
 }
 
 function App() {
@@ -51,15 +67,23 @@ function App() {
   }
   const may = (p: string) => me.permissions.includes('global_admin') || me.permissions.includes(p)
   const body =
-    page === 'session' && id ? <Session kasmId={id} />
-    : page === 'join' && id ? <Join shareId={id} onSignedOut={forget} />
-    : page === 'settings' ? <Settings me={me} />
-    : page === 'admin' ? <Admin me={me} section={id} id={sub} />
-    : <Workspaces />
+    page === 'session' && id ? (
+      <Session kasmId={id} />
+    ) : page === 'join' && id ? (
+      <Join shareId={id} onSignedOut={forget} />
+    ) : page === 'settings' ? (
+      <Settings me={me} />
+    ) : page === 'admin' ? (
+      <Admin me={me} section={id} id={sub} />
+    ) : (
+      <Workspaces />
+    )
   return (
     <>
       <header>
-        <a href="#/workspaces" class="brand">Oriel</a>
+        <a href="#/workspaces" class="brand">
+          Oriel
+        </a>
         {may('users_view') && <a href="#/admin/users">Users</a>}
         {may('groups_view') && <a href="#/admin/groups">Groups</a>}
         {may('images_view') && <a href="#/admin/workspaces">Workspaces</a>}
@@ -68,7 +92,9 @@ function App() {
         {may('zones_view') && <a href="#/admin/zones">Zones</a>}
         {may('servers_view') && <a href="#/admin/servers">Servers</a>}
         {may('devapi_view') && <a href="#/admin/api-keys">API keys</a>}
-        <a href="#/settings" class="who">{me.username}</a>
+        <a href="#/settings" class="who">
+          {me.username}
+        </a>
         <button onClick={signOut}>Sign out</button>
       </header>
       {body}

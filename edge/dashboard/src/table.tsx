@@ -53,31 +53,57 @@ type DataTableProps<T> = {
 }
 
 /** An admin table with sortable headers (aria-sort) and a pager once there is more than one page. */
-export function DataTable<T>({ label, rows, columns, rowKey, initialSort = { column: 0, desc: false }, pageSize = PAGE_SIZE }: DataTableProps<T>) {
+export function DataTable<T>({
+  label,
+  rows,
+  columns,
+  rowKey,
+  initialSort = { column: 0, desc: false },
+  pageSize = PAGE_SIZE,
+}: DataTableProps<T>) {
   const t = useSortedPage(rows, columns, initialSort, pageSize)
   return (
     <>
       <table aria-label={label}>
         <thead>
           <tr>
-            {columns.map((c, i) => c.sort ? (
-              <th key={i} aria-sort={t.sort.column === i ? (t.sort.desc ? 'descending' : 'ascending') : 'none'}>
-                <button type="button" class="sort" onClick={() => t.sortBy(i)}>
-                  {c.label}{t.sort.column === i ? (t.sort.desc ? ' ▼' : ' ▲') : ''}
-                </button>
-              </th>
-            ) : <th key={i}>{c.label}</th>)}
+            {columns.map((c, i) =>
+              c.sort ? (
+                <th key={i} aria-sort={t.sort.column === i ? (t.sort.desc ? 'descending' : 'ascending') : 'none'}>
+                  <button type="button" class="sort" onClick={() => t.sortBy(i)}>
+                    {c.label}
+                    {t.sort.column === i ? (t.sort.desc ? ' ▼' : ' ▲') : ''}
+                  </button>
+                </th>
+              ) : (
+                <th key={i}>{c.label}</th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody>
-          {t.shown.map((row) => <tr key={rowKey(row)}>{columns.map((c, i) => <td key={i} class={c.class}>{c.cell(row)}</td>)}</tr>)}
+          {t.shown.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((c, i) => (
+                <td key={i} class={c.class}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
         </tbody>
       </table>
       {t.pages > 1 && (
         <nav class="pager" aria-label={`${label} pages`}>
-          <button type="button" disabled={t.page === 0} onClick={() => t.setPage(t.page - 1)}>Previous</button>
-          <span>{t.page + 1} / {t.pages}</span>
-          <button type="button" disabled={t.page + 1 >= t.pages} onClick={() => t.setPage(t.page + 1)}>Next</button>
+          <button type="button" disabled={t.page === 0} onClick={() => t.setPage(t.page - 1)}>
+            Previous
+          </button>
+          <span>
+            {t.page + 1} / {t.pages}
+          </span>
+          <button type="button" disabled={t.page + 1 >= t.pages} onClick={() => t.setPage(t.page + 1)}>
+            Next
+          </button>
         </nav>
       )}
     </>

@@ -21,7 +21,8 @@ export const authenticateCaller = createMiddleware<CallerEnv>(async function aut
   const basic = c.req.header('Authorization')?.match(/^Basic\s+(\S+)$/i)?.[1]
   const cookie = getCookie(c, SESSION_COOKIE)
   if (typeof key === 'string' || typeof secret === 'string') {
-    if (typeof key !== 'string' || typeof secret !== 'string') throw new ApiError('unauthenticated', 'Both api_key and api_key_secret are required')
+    if (typeof key !== 'string' || typeof secret !== 'string')
+      throw new ApiError('unauthenticated', 'Both api_key and api_key_secret are required')
     c.set('caller', await callerFromApiKey(deps, key, secret))
   } else if (typeof body?.token === 'string' && typeof body.username === 'string') {
     c.set('caller', await callerFromSessionToken(deps, body.token, body.username))

@@ -40,7 +40,8 @@ export function findBadValue(root: unknown): BadValue | null {
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return { path: pathOf(keys), problem: 'must be a finite number' }
     } else if (value !== null && typeof value === 'object') {
-      if (keys.length >= MAX_JSON_DEPTH) return { path: pathOf(keys.slice(0, 8)), problem: `is nested too deeply (more than ${MAX_JSON_DEPTH} levels)` }
+      if (keys.length >= MAX_JSON_DEPTH)
+        return { path: pathOf(keys.slice(0, 8)), problem: `is nested too deeply (more than ${MAX_JSON_DEPTH} levels)` }
       if (Array.isArray(value)) {
         for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], keys: [...keys, i] })
       } else {
@@ -116,5 +117,4 @@ export const checkRequestBody = (largerBodies: Readonly<Record<string, number>> 
       if (bad) throw ApiError.invalid(`Invalid ${bad.path}: ${bad.problem}`, bad.path)
     }
     await next()
-
   })

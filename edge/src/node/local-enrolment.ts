@@ -11,7 +11,12 @@ export const REFERENCE_IMAGE = 'oriel/desktop:1.0'
 export async function localAgentToken(db: Db): Promise<string> {
   const token = randomToken(40)
   const [zone] = await db.select({ id: zones.id }).from(zones).where(eq(zones.name, DEFAULT_ZONE))
-  await db.insert(registrationTokens).values({ zoneId: zone!.id, tokenHash: sha256Hex(token), description: 'local agent (npm start)', expiresAt: new Date(Date.now() + 600_000) })
+  await db.insert(registrationTokens).values({
+    zoneId: zone!.id,
+    tokenHash: sha256Hex(token),
+    description: 'local agent (npm start)',
+    expiresAt: new Date(Date.now() + 600_000),
+  })
   return token
 }
 
@@ -21,7 +26,14 @@ export async function offerReferenceDesktop(db: Db) {
   if (existing) return
   const [img] = await db
     .insert(images)
-    .values({ name: REFERENCE_IMAGE, friendlyName: 'Debian Desktop', description: 'A desktop with a terminal (built locally from Debian packages)', categories: ['Desktop'], cores: 1, memory: 1_073_741_824 })
+    .values({
+      name: REFERENCE_IMAGE,
+      friendlyName: 'Debian Desktop',
+      description: 'A desktop with a terminal (built locally from Debian packages)',
+      categories: ['Desktop'],
+      cores: 1,
+      memory: 1_073_741_824,
+    })
     .returning()
   await db.insert(groupImages).values({ groupId: await groupIdByName(db, ALL_USERS), imageId: img!.id })
 }

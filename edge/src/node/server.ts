@@ -17,7 +17,13 @@ import { resolveClient, type TrustedProxies } from './trusted-proxies'
 export const MANAGER_TICK_MS = 60_000
 
 export type EdgeServerOptions = {
-  db: Db; config: EdgeConfig; clock: Clock; log: Logger; port: number; hostname: string; dashboardDir?: string
+  db: Db
+  config: EdgeConfig
+  clock: Clock
+  log: Logger
+  port: number
+  hostname: string
+  dashboardDir?: string
   /** Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (ORIEL_TRUSTED_PROXIES); none by default. */
   trustedProxies?: TrustedProxies
 }
@@ -25,12 +31,16 @@ export type EdgeServerOptions = {
 /** The edge on Node: one database handle for the process, the manager tick on a timer. */
 export function createEdgeServer(opts: EdgeServerOptions) {
   // On Node, @hono/node-server passes { incoming } as the bindings: the socket says who is connected.
-  const client = (c: Context<AppEnv>) => resolveClient({
-    peer: (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress,
-    forwardedFor: c.req.header('X-Forwarded-For'),
-    forwardedProto: c.req.header('X-Forwarded-Proto'),
-    urlIsHttps: urlIsHttps(c),
-  }, opts.trustedProxies ?? [])
+  const client = (c: Context<AppEnv>) =>
+    resolveClient(
+      {
+        peer: (c.env as unknown as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress,
+        forwardedFor: c.req.header('X-Forwarded-For'),
+        forwardedProto: c.req.header('X-Forwarded-Proto'),
+        urlIsHttps: urlIsHttps(c),
+      },
+      opts.trustedProxies ?? [],
+    )
   const app = createApp({
     makeDeps: () => ({ deps: { db: opts.db, clock: opts.clock, config: opts.config, log: opts.log } }),
     clientAddress: (c) => client(c).address,

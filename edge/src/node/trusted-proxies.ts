@@ -96,11 +96,15 @@ export function parseRange(text: string): IpRange | undefined {
  * Throws naming the first entry that is neither, so a typo stops the start instead of trusting nothing.
  */
 export function parseTrustedProxies(list: string): TrustedProxies {
-  return list.split(',').map((e) => e.trim()).filter((e) => e !== '').map((entry) => {
-    const range = parseRange(entry)
-    if (!range) throw new Error(`ORIEL_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)`)
-    return range
-  })
+  return list
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+    .map((entry) => {
+      const range = parseRange(entry)
+      if (!range) throw new Error(`ORIEL_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)`)
+      return range
+    })
 }
 
 export function inRange(r: IpRange, b: Uint8Array): boolean {
@@ -142,7 +146,10 @@ export function resolveClient(o: RequestOrigin, trusted: TrustedProxies): { addr
   if (!peer) return { address: o.peer ?? 'unknown', https: o.urlIsHttps }
   if (!isTrusted(trusted, peer)) return { address: formatIp(peer), https: o.urlIsHttps }
   let client = peer
-  const hops = (o.forwardedFor ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')
+  const hops = (o.forwardedFor ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '')
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = parseForwardedEntry(hops[i]!)
     if (!hop) break

@@ -13,6 +13,15 @@ export const healthApi = new Hono<AppEnv>().get('/__healthcheck', async (c) => {
     c.var.deps.log.error('healthcheck: database unreachable', errorFields(err))
     // The API's 503 body and Retry-After, plus the fields monitors already read.
     c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
-    return c.json({ ok: false, database: 'unreachable', error_message: 'The database is unreachable', code: 'unavailable', request_id: c.get('requestId') }, 503)
+    return c.json(
+      {
+        ok: false,
+        database: 'unreachable',
+        error_message: 'The database is unreachable',
+        code: 'unavailable',
+        request_id: c.get('requestId'),
+      },
+      503,
+    )
   }
 })

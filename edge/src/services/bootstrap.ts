@@ -18,10 +18,12 @@ export async function bootstrap(db: Db, opts: BootstrapOptions = {}): Promise<{ 
     { username: 'admin@kasm.local', password: opts.adminPassword, groups: [ALL_USERS, ADMINISTRATORS] },
     { username: 'user@kasm.local', password: opts.userPassword, groups: [ALL_USERS] },
   ]
-  const hashes = await Promise.all(accounts.map(async (a) => {
-    const password = a.password ?? randomToken(20)
-    return { password, hash: await hashPassword(password) }
-  }))
+  const hashes = await Promise.all(
+    accounts.map(async (a) => {
+      const password = a.password ?? randomToken(20)
+      return { password, hash: await hashPassword(password) }
+    }),
+  )
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`)
     await tx.insert(zones).values({ name: DEFAULT_ZONE, description: 'Created at installation' }).onConflictDoNothing()
@@ -31,7 +33,10 @@ export async function bootstrap(db: Db, opts: BootstrapOptions = {}): Promise<{ 
     ]
     const ids = new Map<string, string>()
     for (const g of builtIn) {
-      await tx.insert(groups).values({ name: g.name, priority: g.priority, description: g.description, isSystem: true }).onConflictDoNothing()
+      await tx
+        .insert(groups)
+        .values({ name: g.name, priority: g.priority, description: g.description, isSystem: true })
+        .onConflictDoNothing()
       const [row] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.name, g.name))
       if (!row) throw new Error(`could not create group ${g.name}`)
       ids.set(g.name, row.id)

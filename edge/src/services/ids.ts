@@ -14,7 +14,8 @@ export function newKasmIds(n: number): (i: number) => string {
   const digits = new Uint8Array(32 * n)
   for (let i = 0; i < bytes.length; i++) {
     let b = bytes[i]!
-    if ((i & 15) === 6) b = (b & 0x0f) | 0x40 // version 4
+    if ((i & 15) === 6)
+      b = (b & 0x0f) | 0x40 // version 4
     else if ((i & 15) === 8) b = (b & 0x3f) | 0x80 // RFC 4122 variant
     digits[2 * i] = HEX_DIGITS[b >> 4]!
     digits[2 * i + 1] = HEX_DIGITS[b & 15]!

@@ -28,16 +28,28 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   await db
     .update(agents)
     .set({ status: 'offline' })
-    .where(and(eq(agents.status, 'online'), sql`${agents.lastSeenAt} < ${now.toISOString()}::timestamptz - (${agents.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`))
+    .where(
+      and(
+        eq(agents.status, 'online'),
+        sql`${agents.lastSeenAt} < ${now.toISOString()}::timestamptz - (${agents.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`,
+      ),
+    )
 
   // Keepalive expiry, the session time limit and the start timeout, with the action fixed at launch.
-  const active = await db.select().from(kasms).where(inArray(kasms.status, [...ACTIVE]))
+  const active = await db
+    .select()
+    .from(kasms)
+    .where(inArray(kasms.status, [...ACTIVE]))
   for (const k of active) {
     const rule = dueTimeRule(k, now)
     if (rule === 'start_timeout') {
       const change = afterManagerEvent(k, rule, await startTimeoutReason(db, k))
       // Only if still where it was read: a report of running that arrived meanwhile wins.
-      if (change) await db.update(kasms).set(change).where(and(eq(kasms.id, k.id), eq(kasms.status, k.status)))
+      if (change)
+        await db
+          .update(kasms)
+          .set(change)
+          .where(and(eq(kasms.id, k.id), eq(kasms.status, k.status)))
     } else if (rule) {
       await db.update(kasms).set(afterManagerEvent(k, rule)!).where(eq(kasms.id, k.id))
     }
@@ -52,7 +64,15 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
     await db
       .update(kasms)
       .set(AGENT_GONE.set)
-      .where(and(inArray(kasms.agentId, gone.map((g) => g.id)), inArray(kasms.status, [...AGENT_GONE.from])))
+      .where(
+        and(
+          inArray(
+            kasms.agentId,
+            gone.map((g) => g.id),
+          ),
+          inArray(kasms.status, [...AGENT_GONE.from]),
+        ),
+      )
   }
 }
 
@@ -67,6 +87,7 @@ async function startTimeoutReason(db: Db, k: Kasm): Promise<string | null> {
     const since = agent.lastSeenAt ? ` since ${agent.lastSeenAt.toISOString()}` : ''
     return `Its agent ${agent.name} has been offline${since}, so the session could not start`
   }
-  if (k.status === 'requested') return `Its agent ${agent.name} is online but did not pick up the session within ${START_TIMEOUT_MS / 60_000} minutes`
+  if (k.status === 'requested')
+    return `Its agent ${agent.name} is online but did not pick up the session within ${START_TIMEOUT_MS / 60_000} minutes`
   return null
 }

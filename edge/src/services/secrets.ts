@@ -20,10 +20,14 @@ export type Sealer = (key: Uint8Array, aad: Uint8Array, prefix: string, plains: 
 export function parseKeyRing(text: string | undefined, seal?: Sealer): SecretKeyRing {
   if (!text) throw new Error('SECRETS_KEY is not set')
   const keys = new Map<string, Uint8Array<ArrayBuffer>>()
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kid, b64] = part.split(':')
     const key = base64ToBytes(b64 ?? '')
-    if (!kid || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || key.length !== 32) throw new Error('SECRETS_KEY must be "<key id>:<base64 of 32 bytes>", comma-separated for rotation')
+    if (!kid || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || key.length !== 32)
+      throw new Error('SECRETS_KEY must be "<key id>:<base64 of 32 bytes>", comma-separated for rotation')
     keys.set(kid, key)
   }
   const current = [...keys.keys()][0]
@@ -42,7 +46,11 @@ export async function decryptSecret(ring: SecretKeyRing, blob: string): Promise<
   const [version, kid, iv, data] = blob.split(':')
   const raw = kid ? ring.keys.get(kid) : undefined
   if (version !== 'v1' || !raw || !iv || !data) throw new Error('secret cannot be decrypted with the configured keys')
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: base64ToBytes(iv), additionalData: new TextEncoder().encode(kid) }, await importKey(raw), base64ToBytes(data))
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: base64ToBytes(iv), additionalData: new TextEncoder().encode(kid) },
+    await importKey(raw),
+    base64ToBytes(data),
+  )
   return new TextDecoder().decode(plain)
 }
 
@@ -60,7 +68,11 @@ export async function encryptSecrets(ring: SecretKeyRing, plains: readonly (stri
   return Promise.all(
     plains.map(async (plain, i) => {
       if (plain === null) return null
-      const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: ivs.subarray(i * 12, i * 12 + 12), additionalData: aad }, key, encoder.encode(plain))
+      const data = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv: ivs.subarray(i * 12, i * 12 + 12), additionalData: aad },
+        key,
+        encoder.encode(plain),
+      )
       return `v1:${ring.current}:${bytesToBase64(ivs.subarray(i * 12, i * 12 + 12))}:${bytesToBase64(new Uint8Array(data))}`
     }),
   )

@@ -13,7 +13,8 @@ export const IdSchema = v.pipe(
 )
 
 /** Text a person types: trimmed, non-empty, bounded. */
-export const NameSchema = (max = 255) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`))
+export const NameSchema = (max = 255) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`))
 
 /** Optional free text: null clears it; trimmed; empty becomes null. */
 export const OptionalTextSchema = (max = 1000) =>
@@ -43,7 +44,13 @@ export const DateTimeSchema = v.pipe(
 )
 
 /** An optional date-time as Kasm's clients send it: ISO 8601, null, or Kasm's literal "None" for no date. */
-export const KasmDateTimeSchema = v.optional(v.pipe(v.unknown(), v.transform((x) => (x === 'None' ? null : x)), v.nullable(DateTimeSchema)))
+export const KasmDateTimeSchema = v.optional(
+  v.pipe(
+    v.unknown(),
+    v.transform((x) => (x === 'None' ? null : x)),
+    v.nullable(DateTimeSchema),
+  ),
+)
 
 /**
  * Builds a verb's body schema: its own fields plus optional API credentials. Other keys are ignored,

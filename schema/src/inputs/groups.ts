@@ -34,8 +34,15 @@ export const GroupPermissionsSchema = body({ target_group: TargetGroupRefSchema,
 export const UpdateSettingsGroupSchema = body({
   target_group: TargetGroupRefSchema,
   target_setting: v.pipe(
-    v.object({ name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))), group_setting_id: v.optional(IdSchema), value: v.unknown() }),
-    v.forward(v.partialCheck([['name'], ['group_setting_id']], (t) => t.name !== undefined || t.group_setting_id !== undefined, 'is required'), ['name']),
+    v.object({
+      name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+      group_setting_id: v.optional(IdSchema),
+      value: v.unknown(),
+    }),
+    v.forward(
+      v.partialCheck([['name'], ['group_setting_id']], (t) => t.name !== undefined || t.group_setting_id !== undefined, 'is required'),
+      ['name'],
+    ),
   ),
 })
 

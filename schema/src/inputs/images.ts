@@ -5,7 +5,8 @@ import { body, IdSchema, NameSchema, OptionalTextSchema } from './common'
 import { DockerExecConfigSchema, DockerRunConfigSchema } from './run-config'
 
 /** A Docker reference that names a tag or a digest (Kasm's docs: Workspace Images, Adding Images: without a tag the pull can fail). */
-const DOCKER_REF_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/
+const DOCKER_REF_WITH_TAG =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/
 
 const DockerImageSchema = v.pipe(
   v.string(),
@@ -19,7 +20,10 @@ const ProfilePathSchema = v.pipe(
   v.trim(),
   v.maxLength(1024),
   v.regex(/^(\/|s3:\/\/)/, 'must be an absolute path or an s3:// URL'),
-  v.check((p) => (p.match(/\{[^}]*\}/g) ?? []).every((t) => ['{username}', '{user_id}', '{image_id}'].includes(t)), 'may only use {username}, {user_id} and {image_id}'),
+  v.check(
+    (p) => (p.match(/\{[^}]*\}/g) ?? []).every((t) => ['{username}', '{user_id}', '{image_id}'].includes(t)),
+    'may only use {username}, {user_id} and {image_id}',
+  ),
 )
 const LabelListSchema = v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255))), v.maxLength(100))
 const HttpUrlSchema = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:\/\//, 'must be an http or https URL'))
@@ -51,7 +55,9 @@ const ImageFieldsSchema = {
   image_src: OptionalTextSchema(2048),
   categories: v.optional(orJsonText(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.maxLength(50)), [])),
   cores: v.optional(v.pipe(v.number(), v.minValue(0.1, 'must be at least 0.1'), v.maxValue(1024))),
-  memory: v.optional(v.pipe(v.number(), v.integer('must be a whole number of bytes'), v.minValue(6_291_456, 'must be at least 6 MiB (6291456 bytes)'))),
+  memory: v.optional(
+    v.pipe(v.number(), v.integer('must be a whole number of bytes'), v.minValue(6_291_456, 'must be at least 6 MiB (6291456 bytes)')),
+  ),
   gpu_count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
   run_config: v.optional(orJsonText(DockerRunConfigSchema, {})),
   exec_config: v.optional(orJsonText(DockerExecConfigSchema, {})),

@@ -2,7 +2,11 @@ import * as v from 'valibot'
 import { body, IdSchema } from './common'
 
 /** Kasm's clients send `null` for an optional field they have no value for: the same as leaving it out. */
-const maybe = <S extends v.GenericSchema>(s: S) => v.pipe(v.optional(v.nullable(s)), v.transform((x) => x ?? undefined))
+const maybe = <S extends v.GenericSchema>(s: S) =>
+  v.pipe(
+    v.optional(v.nullable(s)),
+    v.transform((x) => x ?? undefined),
+  )
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -71,8 +75,15 @@ export const GetKasmStatusSchema = body({ kasm_id: IdSchema, user_id: maybe(IdSc
 
 /** Kasm's clients disagree on the name of the share id: both are accepted, one is needed. */
 export const JoinKasmSchema = v.pipe(
-  body({ share_id: maybe(v.pipe(v.string(), v.minLength(1), v.maxLength(48))), shared_id: maybe(v.pipe(v.string(), v.minLength(1), v.maxLength(48))), user_id: maybe(IdSchema) }),
-  v.forward(v.partialCheck([['share_id'], ['shared_id']], (b) => (b.share_id ?? b.shared_id) !== undefined, 'is required'), ['share_id']),
+  body({
+    share_id: maybe(v.pipe(v.string(), v.minLength(1), v.maxLength(48))),
+    shared_id: maybe(v.pipe(v.string(), v.minLength(1), v.maxLength(48))),
+    user_id: maybe(IdSchema),
+  }),
+  v.forward(
+    v.partialCheck([['share_id'], ['shared_id']], (b) => (b.share_id ?? b.shared_id) !== undefined, 'is required'),
+    ['share_id'],
+  ),
 )
 export type JoinKasmInput = v.InferOutput<typeof JoinKasmSchema>
 export const GetKasmsSchema = body({ user_id: maybe(IdSchema) })

@@ -13,17 +13,16 @@ const StringMap = v.record(v.string(), v.string())
 export const DockerRunConfigSchema = v.strictObject({
   environment: v.optional(v.union([StringList, v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))])),
   volumes: v.optional(
-    v.union([
-      StringList,
-      v.record(v.string(), v.strictObject({ bind: v.string(), mode: v.optional(v.picklist(['rw', 'ro'])) })),
-    ]),
+    v.union([StringList, v.record(v.string(), v.strictObject({ bind: v.string(), mode: v.optional(v.picklist(['rw', 'ro'])) }))]),
   ),
   devices: v.optional(StringList),
   cap_add: v.optional(StringList),
   cap_drop: v.optional(StringList),
   sysctls: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
   security_opt: v.optional(StringList),
-  shm_size: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d+[bkmg]?$/i, 'must be a size such as 512m'))])),
+  shm_size: v.optional(
+    v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d+[bkmg]?$/i, 'must be a size such as 512m'))]),
+  ),
   user: v.optional(v.string()),
   hostname: v.optional(v.string()),
   runtime: v.optional(v.string()),

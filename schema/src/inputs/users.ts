@@ -7,7 +7,17 @@ const UserFieldsSchema = {
   phone: OptionalTextSchema(64),
   organization: OptionalTextSchema(255),
   notes: OptionalTextSchema(4000),
-  email: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(255), v.transform((s) => (s === '' ? null : s)), v.nullable(v.pipe(v.string(), v.email('must be an e-mail address')))))),
+  email: v.optional(
+    v.nullable(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.maxLength(255),
+        v.transform((s) => (s === '' ? null : s)),
+        v.nullable(v.pipe(v.string(), v.email('must be an e-mail address'))),
+      ),
+    ),
+  ),
   city: OptionalTextSchema(255),
   state: OptionalTextSchema(255),
   country: OptionalTextSchema(255),
@@ -16,10 +26,7 @@ const UserFieldsSchema = {
 }
 
 /** Usernames are usually e-mail addresses; any printable text without spaces is accepted, as in Kasm. */
-export const UsernameSchema = v.pipe(
-  NameSchema(255),
-  v.regex(/^[^\s]+$/, 'must not contain spaces'),
-)
+export const UsernameSchema = v.pipe(NameSchema(255), v.regex(/^[^\s]+$/, 'must not contain spaces'))
 
 export const TargetUserRefSchema = v.object({ user_id: IdSchema })
 
@@ -55,13 +62,19 @@ const SshPublicKeySchema = v.pipe(
 )
 
 /** A flag sent as null (as Kasm's clients send one they read as unset) leaves it as it is. */
-const unsetIsUnchanged = <S extends v.GenericSchema>(s: S) => v.pipe(v.optional(v.nullable(s)), v.transform((x) => x ?? undefined))
+const unsetIsUnchanged = <S extends v.GenericSchema>(s: S) =>
+  v.pipe(
+    v.optional(v.nullable(s)),
+    v.transform((x) => x ?? undefined),
+  )
 
 export const UpdateUserAttributesSchema = body({
   target_user_attributes: v.object({
     user_id: IdSchema,
     // Kasm's clients send back what get_attributes gave them: "" for no key, null for an unset flag.
-    ssh_public_key: v.optional(v.nullable(v.union([v.literal(''), SshPublicKeySchema], 'must be an OpenSSH public key (e.g. "ssh-ed25519 AAAA… comment") or ""'))),
+    ssh_public_key: v.optional(
+      v.nullable(v.union([v.literal(''), SshPublicKeySchema], 'must be an OpenSSH public key (e.g. "ssh-ed25519 AAAA… comment") or ""')),
+    ),
     default_image: v.optional(v.nullable(IdSchema)),
     theme: unsetIsUnchanged(v.picklist(['light', 'dark', 'auto'], 'must be light, dark or auto')),
     preferred_language: OptionalTextSchema(35),

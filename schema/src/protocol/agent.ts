@@ -72,7 +72,10 @@ export type LaunchSpec = {
   gpu_count: number
   run_config: Record<string, unknown>
   persistent_profile_path: string | null
-  volume_mappings: Record<string, { bind: string; mode?: 'rw' | 'ro'; uid?: number; gid?: number; required?: boolean; skip_check?: boolean }>
+  volume_mappings: Record<
+    string,
+    { bind: string; mode?: 'rw' | 'ro'; uid?: number; gid?: number; required?: boolean; skip_check?: boolean }
+  >
   dlp: DlpFlags
   /** Registry login for the pull; the password stays encrypted until the poll hands it to the agent. */
   registry: { server: string | null; username: string; password_enc: string } | null
@@ -96,7 +99,23 @@ export type CreateWork = Omit<LaunchSpec, 'registry' | 'lifecycle'> & {
   kasm_id: string
   registry_auth: { serveraddress?: string; username: string; password: string } | null
 }
-export type ExecWork = { exec_id: string; kasm_id: string; cmd: string; user?: string; workdir?: string; environment?: Record<string, string>; privileged?: boolean }
+export type ExecWork = {
+  exec_id: string
+  kasm_id: string
+  cmd: string
+  user?: string
+  workdir?: string
+  environment?: Record<string, string>
+  privileged?: boolean
+}
 export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }
-export type Work = { create: CreateWork[]; destroy: string[]; exec: ExecWork[]; pause: string[]; stop: string[]; resume: string[]; screenshot: ScreenshotWork[] }
+export type Work = {
+  create: CreateWork[]
+  destroy: string[]
+  exec: ExecWork[]
+  pause: string[]
+  stop: string[]
+  resume: string[]
+  screenshot: ScreenshotWork[]
+}
 export type PollAnswer = { work: Work; poll_after_ms: number }

@@ -44,7 +44,7 @@ export function readDer(bytes: Uint8Array): DerNode {
 export function readSequence(node: DerNode): DerNode[] {
   if (node.tag !== TAG.SEQUENCE) throw new Error('DER: expected SEQUENCE')
   const items: DerNode[] = []
-  for (let pos = 0; pos < node.value.length; ) {
+  for (let pos = 0; pos < node.value.length;) {
     const next = readTlv(node.value, pos)
     items.push(next.node)
     pos = next.end

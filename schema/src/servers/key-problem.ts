@@ -22,8 +22,7 @@ export const formatProblem = (message = FORMAT_MESSAGE) => new KeyProblem('forma
 export const corruptKey = () => new KeyProblem('corrupt', 'Private key is truncated or corrupt')
 export const wrongPassphrase = () => new KeyProblem('passphrase_wrong', 'Passphrase does not decrypt the private key')
 export const notRsa = (kind: string) => new KeyProblem('format', `Private key must be RSA, not ${kind}`)
-export const unsupportedCipher = (cipher: string) =>
-  new KeyProblem('format', `Private key encryption ${cipher} is not supported, use AES`)
+export const unsupportedCipher = (cipher: string) => new KeyProblem('format', `Private key encryption ${cipher} is not supported, use AES`)
 
 /**
  * The passphrase bytes (UTF-8, as ssh-keygen and OpenSSL read them) for an encrypted key. An empty

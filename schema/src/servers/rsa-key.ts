@@ -69,10 +69,17 @@ export const bitLength = (n: bigint) => (n === 0n ? 0 : n.toString(2).length)
 export function checkRsaArithmetic(k: RsaPrivateKey): void {
   const { n, e, d, p, q } = k
   const sane =
-    p > 1n && q > 1n && e > 1n && e % 2n === 1n && d > 0n && d < n &&
+    p > 1n &&
+    q > 1n &&
+    e > 1n &&
+    e % 2n === 1n &&
+    d > 0n &&
+    d < n &&
     p * q === n &&
-    (e * d) % (p - 1n) === 1n && (e * d) % (q - 1n) === 1n &&
-    k.dp === d % (p - 1n) && k.dq === d % (q - 1n) &&
+    (e * d) % (p - 1n) === 1n &&
+    (e * d) % (q - 1n) === 1n &&
+    k.dp === d % (p - 1n) &&
+    k.dq === d % (q - 1n) &&
     (k.qi * q) % p === 1n
   if (!sane) throw corruptKey()
 }

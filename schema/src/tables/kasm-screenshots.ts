@@ -9,7 +9,9 @@ export const kasmScreenshots = pgTable('kasm_screenshots', {
     .notNull()
     .references(() => kasms.id, { onDelete: 'cascade' }),
   width: integer().notNull(),
-  status: text({ enum: ['pending', 'done', 'error'] }).notNull().default('pending'),
+  status: text({ enum: ['pending', 'done', 'error'] })
+    .notNull()
+    .default('pending'),
   /** Base64 JPEG; rows are deleted by the manager tick once read or stale. */
   jpegBase64: text(),
   error: text(),

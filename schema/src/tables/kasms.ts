@@ -9,7 +9,15 @@ import { zones } from './zones'
 
 /** Session states (DESIGN §5). */
 export const KASM_STATES = [
-  'requested', 'provisioning', 'starting', 'running', 'paused', 'stopped', 'deleting', 'deleted', 'error',
+  'requested',
+  'provisioning',
+  'starting',
+  'running',
+  'paused',
+  'stopped',
+  'deleting',
+  'deleted',
+  'error',
 ] as const
 export type KasmState = (typeof KASM_STATES)[number]
 
@@ -45,7 +53,13 @@ export const kasms = pgTable(
     keepaliveAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
-  (t) => [index('kasms_user_idx').on(t.userId), index('kasms_status_idx').on(t.status), index('kasms_agent_idx').on(t.agentId),
-    uniqueIndex('kasms_share_id_uq').on(t.shareId).where(sql`${t.shareId} is not null`)],
+  (t) => [
+    index('kasms_user_idx').on(t.userId),
+    index('kasms_status_idx').on(t.status),
+    index('kasms_agent_idx').on(t.agentId),
+    uniqueIndex('kasms_share_id_uq')
+      .on(t.shareId)
+      .where(sql`${t.shareId} is not null`),
+  ],
 )
 export type Kasm = typeof kasms.$inferSelect

@@ -2,7 +2,6 @@ import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
 import { SERVER_POOL_TYPES } from '../server-types'
 
-
 export const serverPools = pgTable(
   'server_pools',
   {

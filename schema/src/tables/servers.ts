@@ -43,8 +43,12 @@ export const servers = pgTable(
   // a user's assigned servers on every call.
   (t) => [
     index('servers_zone_idx').on(t.zoneId),
-    index('servers_pool_idx').on(t.poolId).where(sql`${t.poolId} is not null`),
-    index('servers_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
+    index('servers_pool_idx')
+      .on(t.poolId)
+      .where(sql`${t.poolId} is not null`),
+    index('servers_assigned_user_idx')
+      .on(t.assignedUserId)
+      .where(sql`${t.assignedUserId} is not null`),
   ],
 )
 export type Server = typeof servers.$inferSelect

@@ -11,11 +11,21 @@ import { aSessionSpec } from './docker-env'
 
 const MiB = 1024 ** 2
 const spec = aSessionSpec({
-  kasmId: 'k-1', userId: 'u-1', username: 'alice', imageId: 'i-1', agentId: 'a-1',
-  cores: 1.5, memoryBytes: 2048 * MiB, vncPassword: 'pw',
+  kasmId: 'k-1',
+  userId: 'u-1',
+  username: 'alice',
+  imageId: 'i-1',
+  agentId: 'a-1',
+  cores: 1.5,
+  memoryBytes: 2048 * MiB,
+  vncPassword: 'pw',
 })
 const ourLabels = {
-  'oriel.kasm_id': 'k-1', 'oriel.user_id': 'u-1', 'oriel.image_id': 'i-1', 'oriel.agent_id': 'a-1', 'oriel.managed': 'true',
+  'oriel.kasm_id': 'k-1',
+  'oriel.user_id': 'u-1',
+  'oriel.image_id': 'i-1',
+  'oriel.agent_id': 'a-1',
+  'oriel.managed': 'true',
 }
 
 describe('containerCreateOptions', () => {
@@ -61,7 +71,12 @@ describe('containerCreateOptions', () => {
   it('maps gpuCount and privileged to a device request and Privileged', () => {
     const body = containerCreateOptions({ ...spec, gpuCount: 2, runConfig: { privileged: true } }, { network: 'n' })
     expect(body.HostConfig).toEqual({
-      NetworkMode: 'n', Init: true, ShmSize: 512 * MiB, NanoCpus: 1_500_000_000, Memory: 2048 * MiB, MemorySwap: 2048 * MiB,
+      NetworkMode: 'n',
+      Init: true,
+      ShmSize: 512 * MiB,
+      NanoCpus: 1_500_000_000,
+      Memory: 2048 * MiB,
+      MemorySwap: 2048 * MiB,
       DeviceRequests: [{ Driver: 'nvidia', Count: 2, Capabilities: [['gpu']] }],
       Privileged: true,
     })
@@ -169,20 +184,28 @@ describe('containerCreateOptions', () => {
 })
 
 describe('launch options', () => {
-  const envOf = (body: { Env?: string[] }) => Object.fromEntries((body.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))
+  const envOf = (body: { Env?: string[] }) =>
+    Object.fromEntries((body.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))
   const create = (more: Partial<typeof spec>) => containerCreateOptions({ ...spec, ...more }, { network: 'n' })
 
   it('layers the workspace’s variables, the launch’s named options, the launch’s environment, then the agent’s', () => {
     const body = create({
-      runConfig: { environment: { SHARED: 'workspace', ONLY_WORKSPACE: '1', LANG: 'C.UTF-8', TZ: 'UTC', KASM_URL: 'https://workspace.example/' } },
+      runConfig: {
+        environment: { SHARED: 'workspace', ONLY_WORKSPACE: '1', LANG: 'C.UTF-8', TZ: 'UTC', KASM_URL: 'https://workspace.example/' },
+      },
       clientLanguage: 'pt_BR',
       clientTimezone: 'Europe/Paris',
       kasmUrl: 'https://launch.example/start',
       environment: { SHARED: 'launch', ONLY_LAUNCH: 'a=b c', VNC_PW: 'stolen' },
     })
     expect(envOf(body)).toEqual({
-      SHARED: 'launch', ONLY_WORKSPACE: '1', ONLY_LAUNCH: 'a=b c',
-      LANG: 'pt_BR.UTF-8', LANGUAGE: 'pt_BR:pt', LC_ALL: 'pt_BR.UTF-8', TZ: 'Europe/Paris',
+      SHARED: 'launch',
+      ONLY_WORKSPACE: '1',
+      ONLY_LAUNCH: 'a=b c',
+      LANG: 'pt_BR.UTF-8',
+      LANGUAGE: 'pt_BR:pt',
+      LC_ALL: 'pt_BR.UTF-8',
+      TZ: 'Europe/Paris',
       KASM_URL: 'https://launch.example/start',
       // Whatever the launch sends, the session's VNC password is the agent's.
       VNC_PW: 'pw',
@@ -209,7 +232,8 @@ describe('launch options', () => {
   })
 
   it('binds the profile when Enabled or Reset, and leaves it out when Disabled', () => {
-    const binds = (profileMode: typeof spec.profileMode) => create({ persistentProfilePath: '/p/{username}', profileMode }).HostConfig?.Binds
+    const binds = (profileMode: typeof spec.profileMode) =>
+      create({ persistentProfilePath: '/p/{username}', profileMode }).HostConfig?.Binds
     expect(binds('Enabled')).toEqual(['/p/alice:/home/kasm-user:rw'])
     expect(binds('Reset')).toEqual(['/p/alice:/home/kasm-user:rw'])
     expect(binds('Disabled')).toBeUndefined()

@@ -26,8 +26,9 @@ describe('prepareProfileDir', () => {
   it('refuses a profile folder that is a symlink (chown would follow it)', async () => {
     mkdirSync(join(root, 'target'))
     symlinkSync(join(root, 'target'), join(root, 'p', 'eve'))
-    await expect(prepareProfileDir(aSessionSpec({ username: 'eve', persistentProfilePath: join(root, 'p', '{username}') })))
-      .rejects.toThrow(/symlink/)
+    await expect(
+      prepareProfileDir(aSessionSpec({ username: 'eve', persistentProfilePath: join(root, 'p', '{username}') })),
+    ).rejects.toThrow(/symlink/)
     expect(statSync(join(root, 'target')).uid).toBe(0)
   })
 })

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
 import { isolateSessionBridge, isolationChain, removeIsolation } from '../../../agent/src/docker/isolation'
 import {
-  aSessionSpec, bridgeAddresses, DOCKER_SETUP_TIMEOUT_MS, DOCKER_SOCKET, prepareDocker, rfbBanner, tcpFromSession, uniqueId,
+  aSessionSpec,
+  bridgeAddresses,
+  DOCKER_SETUP_TIMEOUT_MS,
+  DOCKER_SOCKET,
+  prepareDocker,
+  rfbBanner,
+  tcpFromSession,
+  uniqueId,
 } from './docker-env'
 
 const run = promisify(execFile)

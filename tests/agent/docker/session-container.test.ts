@@ -6,7 +6,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
 import {
-  aSessionSpec, DOCKER_SETUP_TIMEOUT_MS, DOCKER_SOCKET, DESKTOP_IMAGE, dockerCli, prepareDocker, rfbBanner, uniqueId,
+  aSessionSpec,
+  DOCKER_SETUP_TIMEOUT_MS,
+  DOCKER_SOCKET,
+  DESKTOP_IMAGE,
+  dockerCli,
+  prepareDocker,
+  rfbBanner,
+  uniqueId,
 } from './docker-env'
 
 const MiB = 1024 ** 2
@@ -45,16 +52,26 @@ describe('a session container', () => {
 
   it('gets the requested CPU, memory, our labels and an init process', async () => {
     const [info] = JSON.parse(await dockerCli('inspect', session.containerId)) as {
-      HostConfig: Record<string, unknown>; Config: { Labels: Record<string, string> }
+      HostConfig: Record<string, unknown>
+      Config: { Labels: Record<string, string> }
     }[]
     expect(info!.HostConfig).toMatchObject({
-      NanoCpus: 500_000_000, Memory: 768 * MiB, MemorySwap: 768 * MiB, Init: true, ShmSize: 512 * MiB, NetworkMode: network,
+      NanoCpus: 500_000_000,
+      Memory: 768 * MiB,
+      MemorySwap: 768 * MiB,
+      Init: true,
+      ShmSize: 512 * MiB,
+      NetworkMode: network,
     })
     // Nothing published on the host: the agent reaches the session on its container IP.
     expect(info!.HostConfig.PortBindings ?? {}).toEqual({})
     expect(info!.Config.Labels).toMatchObject({
-      'oriel.kasm_id': session.spec.kasmId, 'oriel.user_id': 'user-1', 'oriel.image_id': 'image-1',
-      'oriel.agent_id': agentId, 'oriel.managed': 'true', 'oriel.workspace': 'desktop',
+      'oriel.kasm_id': session.spec.kasmId,
+      'oriel.user_id': 'user-1',
+      'oriel.image_id': 'image-1',
+      'oriel.agent_id': agentId,
+      'oriel.managed': 'true',
+      'oriel.workspace': 'desktop',
     })
   })
 
@@ -114,7 +131,9 @@ describe('managed containers', () => {
     expect(managed.map((c) => c.containerId)).not.toContain(otherAgent.containerId)
     expect(managed.map((c) => c.containerId)).not.toContain(stranger)
     expect(managed.find((c) => c.containerId === ours.containerId)).toMatchObject({
-      kasmId: ours.spec.kasmId, state: 'running', labels: expect.objectContaining({ 'oriel.managed': 'true' }),
+      kasmId: ours.spec.kasmId,
+      state: 'running',
+      labels: expect.objectContaining({ 'oriel.managed': 'true' }),
     })
 
     await docker.remove(ours.containerId)

@@ -48,17 +48,30 @@ describe('client→server parser', () => {
     const events: RelayEvent[] = []
     const out = run(scanner(false, newState(), events), split(stream))
     expect(out.equals(cat(...messages.filter((m) => !m.upOnly).map((m) => m.bytes)))).toBe(true)
-    expect(events.map((e) => (e.type === 'clipboard-blocked' ? e.form : e.type))).toEqual(['text', 'extended', 'extended', 'extended', 'text'])
+    expect(events.map((e) => (e.type === 'clipboard-blocked' ? e.form : e.type))).toEqual([
+      'text',
+      'extended',
+      'extended',
+      'extended',
+      'text',
+    ])
   })
 
   it.each(CHUNKINGS)('on a view-only connection, drops every message that acts on the desktop and passes the rest (%s)', (_, split) => {
     const events: RelayEvent[] = []
-    const out = run(clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true, onEvent: (e) => events.push(e) }), split(stream))
+    const out = run(
+      clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true, onEvent: (e) => events.push(e) }),
+      split(stream),
+    )
     expect(out.equals(cat(...messages.filter((m) => !m.input).map((m) => m.bytes)))).toBe(true)
     expect(events).toEqual(messages.filter((m) => m.input).map((m) => ({ type: 'input-dropped', message: m.input })))
     // Audio control shares the QEMU type byte with key events and still passes whole.
-    expect(run(clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true }), split(cat(client.qemuKey(), client.qemuAudio(2), client.key(1)))))
-      .toEqual(client.qemuAudio(2))
+    expect(
+      run(
+        clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true }),
+        split(cat(client.qemuKey(), client.qemuAudio(2), client.key(1))),
+      ),
+    ).toEqual(client.qemuAudio(2))
   })
 
   it('narrows SetEncodings to what the server parser can frame, keeping the client order', () => {
@@ -103,7 +116,8 @@ describe('client→server parser', () => {
     expect(() => scanner(true).push(cat([6, 0, 0, 0], s32(-(2 ** 31))))).toThrow(/extended clipboard/)
     expect(() => scanner(true).push(cat([6, 0, 0, 0], s32(-3)))).toThrow(/extended clipboard/)
     const viewOnly = () => clientMessageScanner({ state: newState(), clipboardUp: true, viewOnly: true })
-    for (const length of [-(2 ** 31), -3, 10 * 1024 * 1024 + 1]) expect(() => viewOnly().push(cat([6, 0, 0, 0], s32(length)))).toThrow(/cut text/)
+    for (const length of [-(2 ** 31), -3, 10 * 1024 * 1024 + 1])
+      expect(() => viewOnly().push(cat([6, 0, 0, 0], s32(length)))).toThrow(/cut text/)
     expect(() => scanner(true).push(cat([2, 0], [0x08, 0x00]))).toThrow(/SetEncodings/)
     expect(() => scanner(true).push(cat([248, 0, 0, 0], u32(0), [65]))).toThrow(/fence/)
     expect(() => scanner(true).push(client.setPixelFormat(cat([24], PF32.subarray(1))))).toThrow(/bits per pixel/)

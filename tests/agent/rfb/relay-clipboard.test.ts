@@ -39,8 +39,7 @@ async function eventually(read: () => Promise<string | null>, want: string, ms =
   return got
 }
 
-const isClipboardMessage = (m: ServerMsg) =>
-  m.type === 'cut-text' || (m.type === 'ext-clipboard' && !(m.flags & ClipFlag.caps))
+const isClipboardMessage = (m: ServerMsg) => m.type === 'cut-text' || (m.type === 'ext-clipboard' && !(m.flags & ClipFlag.caps))
 
 describe('clipboard up (browser → desktop)', () => {
   it('when allowed, ClientCutText reaches both X selections', async () => {
@@ -75,10 +74,12 @@ describe('clipboard up (browser → desktop)', () => {
     await roundTrip(legacy)
     await roundTrip(extended)
     const blocked = relay.logs.filter((l) => l.msg === 'rfb clipboard blocked').map((l) => l.fields)
-    expect(blocked).toEqual(expect.arrayContaining([
-      { direction: 'up', form: 'text' },
-      { direction: 'up', form: 'extended' },
-    ]))
+    expect(blocked).toEqual(
+      expect.arrayContaining([
+        { direction: 'up', form: 'text' },
+        { direction: 'up', form: 'extended' },
+      ]),
+    )
   })
 })
 

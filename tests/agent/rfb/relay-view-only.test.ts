@@ -41,12 +41,17 @@ describe('view-only relay', () => {
     try {
       const viewer = await connect({ viewOnly: true })
       await roundTrip(viewer)
-      viewer.send(cat(
-        pointer(201, 202, 1), pointer(201, 202, 0),
-        key(KEY.v, true), key(KEY.v, false),
-        qemuKey(KEY.q, 0x10, true), qemuKey(KEY.q, 0x10, false),
-        cutText('from-the-viewer'),
-      ))
+      viewer.send(
+        cat(
+          pointer(201, 202, 1),
+          pointer(201, 202, 0),
+          key(KEY.v, true),
+          key(KEY.v, false),
+          qemuKey(KEY.q, 0x10, true),
+          qemuKey(KEY.q, 0x10, false),
+          cutText('from-the-viewer'),
+        ),
+      )
       await roundTrip(viewer) // answered, so the relay has dealt with everything sent before it
 
       // The owner, connected at the same time, does reach the desktop: the watch sees real input.

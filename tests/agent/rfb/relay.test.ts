@@ -15,7 +15,15 @@ const open = async (opts: { up: boolean; down: boolean; password?: string } = { 
   return c
 }
 
-const RGB565 = { bitsPerPixel: 16, depth: 16, trueColour: true, redMax: 31, greenMax: 63, blueMax: 31, shifts: [11, 5, 0] as [number, number, number] }
+const RGB565 = {
+  bitsPerPixel: 16,
+  depth: 16,
+  trueColour: true,
+  redMax: 31,
+  greenMax: 63,
+  blueMax: 31,
+  shifts: [11, 5, 0] as [number, number, number],
+}
 
 describe('RFB relay with TigerVNC', () => {
   it.each([
@@ -27,8 +35,23 @@ describe('RFB relay with TigerVNC', () => {
     expect(init).toMatchObject({ width: 640, height: 480, pf: { bitsPerPixel: 32, depth: 24, trueColour: true } })
     // Hextile, JPEG and TightPNG first: TigerVNC would pick Hextile if it saw it, and the relay cannot frame it.
     c.setEncodings([
-      Enc.Hextile, Enc.JPEG, Enc.TightPNG, preferred, Enc.Tight, Enc.ZRLE, Enc.CopyRect, Enc.Raw, Pseudo.CompressLevel6, Pseudo.QualityLevel6,
-      Enc.DesktopSize, Enc.LastRect, Enc.Cursor, Pseudo.QemuKey, Pseudo.ExtDesktopSize, Pseudo.Fence, Pseudo.ContinuousUpdates,
+      Enc.Hextile,
+      Enc.JPEG,
+      Enc.TightPNG,
+      preferred,
+      Enc.Tight,
+      Enc.ZRLE,
+      Enc.CopyRect,
+      Enc.Raw,
+      Pseudo.CompressLevel6,
+      Pseudo.QualityLevel6,
+      Enc.DesktopSize,
+      Enc.LastRect,
+      Enc.Cursor,
+      Pseudo.QemuKey,
+      Pseudo.ExtDesktopSize,
+      Pseudo.Fence,
+      Pseudo.ContinuousUpdates,
     ])
     c.requestUpdate(false)
     const rects = await waitForFullScreen(c, 0)

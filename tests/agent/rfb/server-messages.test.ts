@@ -59,7 +59,14 @@ describe('server→client parser', () => {
 
   it('sizes Raw, Cursor and Tight pixels by the current pixel format', () => {
     // At 16 bpp a 2x2 Raw rect is 8 bytes and a Tight pixel is 2 bytes; read at 32 bpp this would desync.
-    const at16 = cat(server.update([rect(0, 0, 2, 2, 0, filler(8)), rect(0, 0, 1, 1, 7, cat([0x80], filler(2))), rect(0, 0, 2, 1, -239, filler(2 * 2 + 1))]), server.bell())
+    const at16 = cat(
+      server.update([
+        rect(0, 0, 2, 2, 0, filler(8)),
+        rect(0, 0, 1, 1, 7, cat([0x80], filler(2))),
+        rect(0, 0, 2, 1, -239, filler(2 * 2 + 1)),
+      ]),
+      server.bell(),
+    )
     const msg = cat(at16, server.cutText('x'))
     expect(run(scanner(false, state(PF16)), CHUNKINGS[1]![1](msg))).toEqual(at16)
     // Parsed with the wrong (32 bpp) format, the boundaries are lost: it fails or misses the cut text.

@@ -16,14 +16,23 @@ export const launchChromium = () =>
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 
 /** Registers a browser for the file (the dashboard is built first if missing). */
 export function useBrowser() {
   const holder = {} as { context: BrowserContext }
   beforeAll(async () => {
-    if (!existsSync(join(import.meta.dirname, '../../../dist/dashboard/index.html'))) execFileSync('npm', ['run', 'build:dashboard'], { stdio: 'pipe' })
+    if (!existsSync(join(import.meta.dirname, '../../../dist/dashboard/index.html')))
+      execFileSync('npm', ['run', 'build:dashboard'], { stdio: 'pipe' })
     mkdirSync(SHOTS, { recursive: true })
     holder.context = await launchChromium()
   }, 900_000)

@@ -61,7 +61,11 @@ describe('the admin flow', () => {
     await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
     const kasmId = page.url().split('/').pop()!
     // xclip keeps owning the selection in the background, as an application that copied would.
-    await edge.api('exec_command_kasm', { kasm_id: kasmId, exec_config: { cmd: 'printf copied-inside | DISPLAY=:1 xclip -selection clipboard -i >/dev/null 2>&1 &' } }, user.token)
+    await edge.api(
+      'exec_command_kasm',
+      { kasm_id: kasmId, exec_config: { cmd: 'printf copied-inside | DISPLAY=:1 xclip -selection clipboard -i >/dev/null 2>&1 &' } },
+      user.token,
+    )
     await expect.poll(() => page.getByLabel('Clipboard from the session').inputValue(), { timeout: 15_000 }).toBe('copied-inside')
     await page.getByRole('button', { name: 'Delete session' }).click()
     await page.close()
@@ -87,9 +91,14 @@ describe('admin pages', () => {
     await page.getByLabel('Docker Run Config (JSON)').fill('{"cap_add": ["NET_ADMIN"], "shm_size": "1g"}')
     await page.getByRole('button', { name: 'Create workspace' }).click()
     await page.getByRole('cell', { name }).waitFor()
-    const saved = (await edge.api('get_images', {}, edge.adminToken)).body.images.find((i: { friendly_name: string }) => i.friendly_name === name)
+    const saved = (await edge.api('get_images', {}, edge.adminToken)).body.images.find(
+      (i: { friendly_name: string }) => i.friendly_name === name,
+    )
     expect(saved.run_config).toEqual({ cap_add: ['NET_ADMIN'], shm_size: '1g' })
-    await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Edit' }).click()
+    await page
+      .getByRole('row', { name: new RegExp(name) })
+      .getByRole('button', { name: 'Edit' })
+      .click()
     await page.getByLabel('GPUs').fill('x')
     await expect.poll(() => page.locator('form .error').allTextContents()).not.toEqual([])
     expect(await page.getByRole('button', { name: 'Save workspace' }).isDisabled()).toBe(true)
@@ -97,10 +106,14 @@ describe('admin pages', () => {
     await page.getByLabel('Only agents with labels (comma-separated)').fill('ssd, eu')
     await page.getByLabel('Zone').selectOption({ label: 'default' })
     await page.getByRole('button', { name: 'Save workspace' }).click()
-    await expect.poll(async () => {
-      const now = (await edge.api('get_images', {}, edge.adminToken)).body.images.find((i: { friendly_name: string }) => i.friendly_name === name)
-      return [now.include_labels, now.restrict_to_zone, now.zone_id !== null, now.run_config]
-    }).toEqual([['ssd', 'eu'], true, true, { cap_add: ['NET_ADMIN'], shm_size: '1g' }])
+    await expect
+      .poll(async () => {
+        const now = (await edge.api('get_images', {}, edge.adminToken)).body.images.find(
+          (i: { friendly_name: string }) => i.friendly_name === name,
+        )
+        return [now.include_labels, now.restrict_to_zone, now.zone_id !== null, now.run_config]
+      })
+      .toEqual([['ssd', 'eu'], true, true, { cap_add: ['NET_ADMIN'], shm_size: '1g' }])
     await page.screenshot({ path: join(SHOTS, 'admin-workspaces.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'Agents' }).click()
@@ -115,7 +128,11 @@ describe('admin pages', () => {
     await page.getByRole('cell', { name: user.username }).waitFor()
     await page.screenshot({ path: join(SHOTS, 'admin-sessions.png') })
     await page.getByRole('button', { name: 'Destroy' }).click()
-    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: running.body.kasm_id }, user.token)).status === 404, 30_000, 'the session to end')
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: running.body.kasm_id }, user.token)).status === 404,
+      30_000,
+      'the session to end',
+    )
     await page.close()
   }, 180_000)
 })
@@ -129,7 +146,10 @@ describe('zones and API keys', () => {
     await page.getByLabel('Zone name').fill(zone)
     await page.getByRole('button', { name: 'Create zone' }).click()
     await page.getByRole('cell', { name: zone, exact: true }).waitFor()
-    await page.getByRole('row', { name: new RegExp(zone) }).getByRole('button', { name: 'New registration token' }).click()
+    await page
+      .getByRole('row', { name: new RegExp(zone) })
+      .getByRole('button', { name: 'New registration token' })
+      .click()
     const token = await page.getByRole('status').locator('code').last().textContent()
     expect(token).toMatch(/^[A-Za-z0-9]{40}$/)
     await page.screenshot({ path: join(SHOTS, 'admin-zones.png'), fullPage: true })
@@ -141,7 +161,12 @@ describe('zones and API keys', () => {
     await codes.nth(1).waitFor()
     const [key, secret] = [await codes.nth(0).textContent(), await codes.nth(1).textContent()]
     expect(secret).toMatch(/^[A-Za-z0-9]{32}$/)
-    const call = () => fetch(`${edge.url}/api/public/get_users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ api_key: key, api_key_secret: secret }) })
+    const call = () =>
+      fetch(`${edge.url}/api/public/get_users`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ api_key: key, api_key_secret: secret }),
+      })
     expect((await call()).status).toBe(403)
     const row = page.getByRole('row', { name: /reporting/ })
     await row.getByText('none', { exact: true }).click() // the permissions list
@@ -160,14 +185,19 @@ describe('users and groups', () => {
     const busy = await launcherUser(edge, {})
     const kasm = (await edge.api('request_kasm', { image_id: busy.imageId }, busy.token)).body
     await waitRunning(edge, busy.token, kasm.kasm_id)
-    const idle = (await edge.api('create_user', { target_user: { username: `idle-${crypto.randomUUID().slice(0, 6)}@example.com` } }, edge.adminToken)).body.user
+    const idle = (
+      await edge.api('create_user', { target_user: { username: `idle-${crypto.randomUUID().slice(0, 6)}@example.com` } }, edge.adminToken)
+    ).body.user
     const page = await adminPage(browser, edge)
     await page.getByRole('link', { name: 'Users' }).click()
     const dialogs: string[] = []
     page.on('dialog', (d) => void (dialogs.push(d.message()), d.accept()))
     for (const username of [busy.username, idle.username]) {
       await page.getByLabel('Filter users').fill(username)
-      await page.getByRole('row', { name: new RegExp(username) }).getByRole('button', { name: 'Delete' }).click()
+      await page
+        .getByRole('row', { name: new RegExp(username) })
+        .getByRole('button', { name: 'Delete' })
+        .click()
       await expect.poll(() => page.getByRole('row', { name: new RegExp(username) }).count()).toBe(0)
     }
     expect(dialogs).toEqual([
@@ -183,7 +213,9 @@ describe('users and groups', () => {
 
   it("edits a group's name, description and priority, checked as you type", async () => {
     const name = `Editors ${crypto.randomUUID().slice(0, 6)}`
-    const group = (await edge.api('create_group', { target_group: { name, priority: 400 + Math.floor(Math.random() * 50_000) } }, edge.adminToken)).body.group
+    const group = (
+      await edge.api('create_group', { target_group: { name, priority: 400 + Math.floor(Math.random() * 50_000) } }, edge.adminToken)
+    ).body.group
     const page = await adminPage(browser, edge)
     await page.goto(`${edge.url}/#/admin/groups/${group.group_id}`)
     const details = page.getByRole('form', { name: 'Group details' })
@@ -196,7 +228,9 @@ describe('users and groups', () => {
     await details.getByLabel('Description').fill('Edits things')
     await details.getByRole('button', { name: 'Save group' }).click()
     await page.getByRole('heading', { name: `Group: ${name} (renamed)` }).waitFor()
-    const saved = (await edge.api('get_groups', {}, edge.adminToken)).body.groups.find((g: { group_id: string }) => g.group_id === group.group_id)
+    const saved = (await edge.api('get_groups', {}, edge.adminToken)).body.groups.find(
+      (g: { group_id: string }) => g.group_id === group.group_id,
+    )
     expect(saved).toMatchObject({ name: `${name} (renamed)`, description: 'Edits things', priority })
     await page.close()
   })
@@ -208,7 +242,10 @@ describe('zone settings', () => {
     const zone = (await edge.api('create_zone', { target_zone: { zone_name: zoneName } }, edge.adminToken)).body.zone
     const page = await adminPage(browser, edge)
     await page.getByRole('link', { name: 'Zones' }).click()
-    await page.getByRole('row', { name: new RegExp(zoneName) }).getByRole('button', { name: 'Edit' }).click()
+    await page
+      .getByRole('row', { name: new RegExp(zoneName) })
+      .getByRole('button', { name: 'Edit' })
+      .click()
     const form = page.getByRole('form', { name: `Edit zone ${zoneName}` })
     await form.getByLabel('Proxy port').fill('70000')
     await form.locator('.error').first().waitFor()
@@ -219,9 +256,24 @@ describe('zone settings', () => {
     await form.getByLabel('Load balancing').selectOption('most_load')
     await form.getByLabel('Search other zones when this one is full').check()
     await form.getByRole('button', { name: 'Save zone' }).click()
-    await expect.poll(() => page.getByRole('row', { name: new RegExp(zoneName) }).getByRole('cell').nth(1).textContent()).toBe('Frankfurt racks')
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: new RegExp(zoneName) })
+          .getByRole('cell')
+          .nth(1)
+          .textContent(),
+      )
+      .toBe('Frankfurt racks')
     const saved = (await edge.api('get_zones', {}, edge.adminToken)).body.zones.find((z: { zone_id: string }) => z.zone_id === zone.zone_id)
-    expect(saved).toMatchObject({ description: 'Frankfurt racks', proxy_port: 8443, proxy_hostname: 'proxy.fra.example', load_balancing_strategy: 'most_load', search_alternate_zones: true, proxy_connections: false })
+    expect(saved).toMatchObject({
+      description: 'Frankfurt racks',
+      proxy_port: 8443,
+      proxy_hostname: 'proxy.fra.example',
+      load_balancing_strategy: 'most_load',
+      search_alternate_zones: true,
+      proxy_connections: false,
+    })
     await page.close()
   })
 })

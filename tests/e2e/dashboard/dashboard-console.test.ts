@@ -22,7 +22,9 @@ describe('a user’s page', () => {
   it('edits names and notes (checked as typed), then adds and removes a group; the list shows the new name', async () => {
     const username = `ada-${suffix()}@example.com`
     const user = (await api('create_user', { target_user: { username, password: 'ada-password-1' } })).body.user
-    const group = (await api('create_group', { target_group: { name: `Analysts ${suffix()}`, priority: 300 + Math.floor(Math.random() * 50_000) } })).body.group
+    const group = (
+      await api('create_group', { target_group: { name: `Analysts ${suffix()}`, priority: 300 + Math.floor(Math.random() * 50_000) } })
+    ).body.group
     const page = await asAdmin()
     await page.getByRole('link', { name: 'Users' }).click()
     await page.getByRole('link', { name: username }).click()
@@ -38,7 +40,13 @@ describe('a user’s page', () => {
     await page.getByRole('button', { name: 'Save user' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved')
     const saved = (await api('get_user', { target_user: { user_id: user.user_id } })).body.user
-    expect(saved).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', organization: 'Analytical Engines', notes: 'Writes the first programs.\n<b>not bold</b>', phone: null })
+    expect(saved).toMatchObject({
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      organization: 'Analytical Engines',
+      notes: 'Writes the first programs.\n<b>not bold</b>',
+      phone: null,
+    })
 
     await page.getByLabel('Add to group').selectOption({ label: group.name })
     await page.getByRole('button', { name: 'Add to group' }).click()
@@ -49,10 +57,20 @@ describe('a user’s page', () => {
     await page.getByRole('button', { name: `Remove from ${group.name}` }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toBe(`Removed from ${group.name}`)
     await expect.poll(() => page.getByRole('region', { name: 'Groups' }).getByRole('link', { name: group.name }).count()).toBe(0)
-    expect((await api('get_user', { target_user: { user_id: user.user_id } })).body.user.groups.map((g: { name: string }) => g.name)).toEqual(['All Users'])
+    expect(
+      (await api('get_user', { target_user: { user_id: user.user_id } })).body.user.groups.map((g: { name: string }) => g.name),
+    ).toEqual(['All Users'])
 
     await page.getByRole('link', { name: '← All users' }).click()
-    await expect.poll(() => page.getByRole('row', { name: new RegExp(username) }).getByRole('cell').nth(1).textContent()).toBe('Ada Lovelace')
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: new RegExp(username) })
+          .getByRole('cell')
+          .nth(1)
+          .textContent(),
+      )
+      .toBe('Ada Lovelace')
     await page.close()
   })
 })
@@ -60,15 +78,25 @@ describe('a user’s page', () => {
 describe('a group’s workspaces', () => {
   it('lists what the group permits and removes one; it disappears and can be permitted again', async () => {
     const user = await launcherUser(edge, {})
-    const groupId = (await api('get_user', { target_user: { user_id: user.userId } })).body.user.groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id
-    const extra = (await api('create_image', { target_image: { friendly_name: `Notes ${suffix()}`, name: 'oriel/desktop:1.0', enabled: false } })).body.image
+    const groupId = (await api('get_user', { target_user: { user_id: user.userId } })).body.user.groups.find((g: { name: string }) =>
+      g.name.startsWith('e2e-'),
+    ).group_id
+    const extra = (
+      await api('create_image', { target_image: { friendly_name: `Notes ${suffix()}`, name: 'oriel/desktop:1.0', enabled: false } })
+    ).body.image
     await api('add_images_group', { target_group: { group_id: groupId }, target_image: { image_id: extra.image_id } })
     const page = await asAdmin()
     await page.goto(`${edge.url}/#/admin/groups/${groupId}`)
     const table = page.getByRole('table', { name: 'Permitted workspaces' })
     await table.getByRole('row', { name: new RegExp(extra.friendly_name) }).waitFor()
     expect(await column(page, 'Permitted workspaces', 1)).toEqual(ascending(['Debian Desktop', extra.friendly_name]))
-    expect(await table.getByRole('row', { name: new RegExp(extra.friendly_name) }).getByRole('cell').nth(2).textContent()).toBe('disabled')
+    expect(
+      await table
+        .getByRole('row', { name: new RegExp(extra.friendly_name) })
+        .getByRole('cell')
+        .nth(2)
+        .textContent(),
+    ).toBe('disabled')
     await page.screenshot({ path: join(SHOTS, 'admin-group-workspaces.png'), fullPage: true })
     await page.getByRole('button', { name: `Remove ${extra.friendly_name}` }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toBe(`Withdrew ${extra.friendly_name}`)
@@ -82,8 +110,13 @@ describe('a group’s workspaces', () => {
   })
 
   it('opens for an admin without users_view: members say why they are not listed, the rest works', async () => {
-    const editors = (await api('create_group', { target_group: { name: `Group editors ${suffix()}`, priority: 600 + Math.floor(Math.random() * 50_000) } })).body.group
-    await api('add_permissions_group', { target_group: { group_id: editors.group_id }, target_permissions: ['groups_view', 'groups_modify'] })
+    const editors = (
+      await api('create_group', { target_group: { name: `Group editors ${suffix()}`, priority: 600 + Math.floor(Math.random() * 50_000) } })
+    ).body.group
+    await api('add_permissions_group', {
+      target_group: { group_id: editors.group_id },
+      target_permissions: ['groups_view', 'groups_modify'],
+    })
     const username = `editor-${suffix()}@example.com`
     const editor = (await api('create_user', { target_user: { username, password: 'editor-password-1' } })).body.user
     await api('add_user_group', { target_user: { user_id: editor.user_id }, target_group: { group_id: editors.group_id } })
@@ -142,7 +175,11 @@ describe('agents', () => {
       await expect.poll(() => page.getByRole('status').textContent()).toBe(`Deleted ${doomedName}`)
       expect(dialogs).toEqual([`Delete agent ${doomedName}?`, `Delete agent ${doomedName}? Its 1 session(s) will end.`])
       await expect.poll(() => row.count()).toBe(0)
-      await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasm.kasm_id }, user.token)).status === 404, 30_000, 'the session to end')
+      await waitFor(
+        async () => (await edge.api('get_kasm_status', { kasm_id: kasm.kasm_id }, user.token)).status === 404,
+        30_000,
+        'the session to end',
+      )
       await api('update_agent', { target_agent: { agent_id: agent.agentId, memory_override: null, gpus_override: null, labels: [] } })
       await page.close()
     } finally {
@@ -158,14 +195,20 @@ describe('API keys after creation', () => {
   it('turns read-only on (writes are refused), disables, and changes the expiry', async () => {
     const name = `ops-${suffix()}`
     const made = (await api('create_api_key', { target_api_key: { name } })).body.api_key
-    await api('set_api_key_permissions', { target_api_key: { api_key_id: made.api_key_id }, target_permissions: ['groups_view', 'groups_create'] })
-    const asKey = (verb: string, body: Record<string, unknown>) => edge.api(verb, { api_key: made.api_key, api_key_secret: made.api_key_secret, ...body })
+    await api('set_api_key_permissions', {
+      target_api_key: { api_key_id: made.api_key_id },
+      target_permissions: ['groups_view', 'groups_create'],
+    })
+    const asKey = (verb: string, body: Record<string, unknown>) =>
+      edge.api(verb, { api_key: made.api_key, api_key_secret: made.api_key_secret, ...body })
     const page = await asAdmin()
     await page.getByRole('link', { name: 'API keys' }).click()
     const row = page.getByRole('row', { name: new RegExp(name) })
     await row.getByRole('button', { name: 'Make read only' }).click()
     await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('read only')
-    const write = await asKey('create_group', { target_group: { name: `By key ${suffix()}`, priority: 60_000 + Math.floor(Math.random() * 30_000) } })
+    const write = await asKey('create_group', {
+      target_group: { name: `By key ${suffix()}`, priority: 60_000 + Math.floor(Math.random() * 30_000) },
+    })
     expect([write.status, write.body.error_message]).toEqual([403, 'Unauthorized: this API key is read-only'])
     expect((await asKey('get_groups', {})).status).toBe(200)
     await row.getByRole('button', { name: 'Disable' }).click()
@@ -181,7 +224,9 @@ describe('API keys after creation', () => {
     const expected = await page.evaluate(() => new Date('2031-05-06T07:08').toISOString())
     const expiry = async () => (await api('get_api_keys', {})).body.api_keys.find((k: { name: string }) => k.name === name).expires
     await expect.poll(expiry).toBe(expected)
-    await expect.poll(() => row.locator('summary').first().textContent()).toBe(await page.evaluate((iso) => new Date(iso).toLocaleString(), expected))
+    await expect
+      .poll(() => row.locator('summary').first().textContent())
+      .toBe(await page.evaluate((iso) => new Date(iso).toLocaleString(), expected))
     await page.screenshot({ path: join(SHOTS, 'admin-api-keys-edit.png'), fullPage: true })
     await row.locator('summary').first().click()
     await row.getByRole('button', { name: 'Never expires' }).click()
@@ -194,7 +239,9 @@ describe('sorting and paging', () => {
   it('every admin table sorts by its headers; the groups table pages by 20', async () => {
     const tag = `pg-${suffix()}`
     for (let i = 0; i < 25; i++) {
-      await api('create_group', { target_group: { name: `${tag}-${String(i).padStart(2, '0')}`, priority: 70_000 + i * 7 + Math.floor(Math.random() * 7) } })
+      await api('create_group', {
+        target_group: { name: `${tag}-${String(i).padStart(2, '0')}`, priority: 70_000 + i * 7 + Math.floor(Math.random() * 7) },
+      })
     }
     const page = await asAdmin()
     await page.getByRole('link', { name: 'Groups' }).click()
@@ -221,7 +268,13 @@ describe('sorting and paging', () => {
     await page.screenshot({ path: join(SHOTS, 'admin-groups-paged.png'), fullPage: true })
 
     // The same table on the other pages: a click sorts by that column.
-    for (const [link, table, header, index] of [['Workspaces', 'Workspaces', 'Name', 1], ['Agents', 'Agents', 'Name', 1], ['Zones', 'Zones', 'Zone', 1], ['API keys', 'API keys', 'Name', 1], ['Users', 'Users', 'Username', 1]] as const) {
+    for (const [link, table, header, index] of [
+      ['Workspaces', 'Workspaces', 'Name', 1],
+      ['Agents', 'Agents', 'Name', 1],
+      ['Zones', 'Zones', 'Zone', 1],
+      ['API keys', 'API keys', 'Name', 1],
+      ['Users', 'Users', 'Username', 1],
+    ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click()
       const t = page.getByRole('table', { name: table, exact: true })
       await t.locator('tbody tr').first().waitFor()

@@ -36,7 +36,8 @@ async function serversPage() {
   await page.getByRole('heading', { name: 'Servers', exact: true }).waitFor()
   return page
 }
-const serverNames = (page: Page) => page.getByRole('table', { name: 'Servers', exact: true }).locator('tbody tr td:first-child').allTextContents()
+const serverNames = (page: Page) =>
+  page.getByRole('table', { name: 'Servers', exact: true }).locator('tbody tr td:first-child').allTextContents()
 const status = (page: Page) => page.getByRole('status').first().textContent()
 const problems = (page: Page, field: string) => page.locator(`#server-${field}-errors .error`).allTextContents()
 const listServers = async () => (await api('get_servers', {})).body.servers as Record<string, any>[]
@@ -71,7 +72,16 @@ describe('the servers page', () => {
     await expect.poll(() => status(page)).toBe('Created Build box')
     await expect.poll(() => serverNames(page)).toEqual(['Build box'])
     let saved = (await listServers()).find((s) => s.name === 'Build box')!
-    expect(saved).toMatchObject({ connection_type: 'KasmVNC', port: 6901, pool_name: 'Windows desks', assigned_username: 'user@kasm.local', connection_username: 'kasm_user', connection_password_set: true, labels: ['build', 'linux'], enabled: true })
+    expect(saved).toMatchObject({
+      connection_type: 'KasmVNC',
+      port: 6901,
+      pool_name: 'Windows desks',
+      assigned_username: 'user@kasm.local',
+      connection_username: 'kasm_user',
+      connection_password_set: true,
+      labels: ['build', 'linux'],
+      enabled: true,
+    })
 
     // Editing: the stored password is only "set"; a change elsewhere keeps it.
     await page.getByRole('button', { name: 'Edit Build box' }).click()
@@ -93,11 +103,38 @@ describe('the servers page', () => {
     await edit.getByRole('button', { name: 'Save server' }).click()
     await edit.waitFor({ state: 'detached' })
     saved = (await listServers()).find((s) => s.name === 'Build box')!
-    expect(saved).toMatchObject({ connection_type: 'RDP', connection_credential_type: 'SSO_USERNAME', sso_username_domain: 'acme.local', connection_username: null, connection_password_set: false })
+    expect(saved).toMatchObject({
+      connection_type: 'RDP',
+      connection_credential_type: 'SSO_USERNAME',
+      sso_username_domain: 'acme.local',
+      connection_username: null,
+      connection_password_set: false,
+    })
 
     await api('create_zone', { target_zone: { zone_name: 'lab' } })
-    await api('create_server', { target_server: { name: 'Lab shell', zone_name: 'lab', connection_type: 'SSH', connection_credential_type: 'SSO_USERNAME', ip_hostname: 'shell.lab', port: 22, labels: ['lab'] } })
-    await api('create_server', { target_server: { name: 'Temp desk', zone_name: 'default', connection_type: 'VNC', connection_credential_type: 'STATIC', ip_hostname: '10.0.0.9', port: 5900, connection_username: 'u', connection_password: 'p' } })
+    await api('create_server', {
+      target_server: {
+        name: 'Lab shell',
+        zone_name: 'lab',
+        connection_type: 'SSH',
+        connection_credential_type: 'SSO_USERNAME',
+        ip_hostname: 'shell.lab',
+        port: 22,
+        labels: ['lab'],
+      },
+    })
+    await api('create_server', {
+      target_server: {
+        name: 'Temp desk',
+        zone_name: 'default',
+        connection_type: 'VNC',
+        connection_credential_type: 'STATIC',
+        ip_hostname: '10.0.0.9',
+        port: 5900,
+        connection_username: 'u',
+        connection_password: 'p',
+      },
+    })
     await page.getByRole('link', { name: 'Zones' }).click()
     await page.getByRole('link', { name: 'Servers' }).click()
     await expect.poll(() => serverNames(page)).toEqual(['Build box', 'Lab shell', 'Temp desk'])
@@ -114,7 +151,15 @@ describe('the servers page', () => {
     await page.getByRole('button', { name: 'Disable Build box' }).click()
     await expect.poll(() => status(page)).toBe('Disabled Build box')
     // The note shows when the edge answers; the table follows once the list is reloaded.
-    await expect.poll(() => page.getByRole('row', { name: /Build box/ }).getByRole('cell').nth(7).textContent()).toBe('disabled')
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /Build box/ })
+          .getByRole('cell')
+          .nth(7)
+          .textContent(),
+      )
+      .toBe('disabled')
     page.once('dialog', (d) => void d.accept())
     await page.getByRole('button', { name: 'Delete Temp desk' }).click()
     await expect.poll(() => status(page)).toBe('Deleted Temp desk')
@@ -126,10 +171,20 @@ describe('the servers page', () => {
     await pools.getByLabel('New name for Windows desks').fill('Desks')
     await pools.getByRole('button', { name: 'Save name' }).click()
     await expect.poll(() => pools.getByRole('status').textContent()).toBe('Renamed to Desks')
-    await expect.poll(() => page.getByRole('row', { name: /Build box/ }).getByRole('cell').nth(4).textContent()).toBe('Desks')
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row', { name: /Build box/ })
+          .getByRole('cell')
+          .nth(4)
+          .textContent(),
+      )
+      .toBe('Desks')
     page.once('dialog', (d) => void d.accept())
     await pools.getByRole('button', { name: 'Delete Desks' }).click()
-    await expect.poll(() => pools.getByRole('alert').textContent()).toBe('The pool still has servers or workspaces; move or delete them first')
+    await expect
+      .poll(() => pools.getByRole('alert').textContent())
+      .toBe('The pool still has servers or workspaces; move or delete them first')
     await pools.getByLabel('Pool name').fill('Spare')
     await pools.getByLabel('Pool type').selectOption('Docker Agent')
     await pools.getByRole('button', { name: 'Create pool' }).click()
@@ -156,7 +211,11 @@ describe('an SSH server’s key', () => {
     await expect.poll(() => page.locator('.server-form .error').count()).toBe(0)
     await form.getByRole('button', { name: 'Create server' }).click()
     await expect.poll(() => status(page)).toBe('Created Key box')
-    expect((await listServers()).find((s) => s.name === 'Key box')).toMatchObject({ private_key_set: true, passphrase_set: true, connection_password_set: false })
+    expect((await listServers()).find((s) => s.name === 'Key box')).toMatchObject({
+      private_key_set: true,
+      passphrase_set: true,
+      connection_password_set: false,
+    })
 
     await page.getByRole('button', { name: 'Edit Key box' }).click()
     const edit = page.getByRole('form', { name: 'Edit server Key box' })
@@ -170,7 +229,11 @@ describe('an SSH server’s key', () => {
     await expect.poll(() => page.locator('.server-form .error').count()).toBe(0)
     await edit.getByRole('button', { name: 'Save server' }).click()
     await edit.waitFor({ state: 'detached' })
-    expect((await listServers()).find((s) => s.name === 'Key box')).toMatchObject({ private_key_set: false, passphrase_set: false, connection_username: 'ops' })
+    expect((await listServers()).find((s) => s.name === 'Key box')).toMatchObject({
+      private_key_set: false,
+      passphrase_set: false,
+      connection_username: 'ops',
+    })
     await page.close()
   })
 })
@@ -207,17 +270,34 @@ async function upload(page: Page, path: string) {
   await page.getByLabel('CSV file', { exact: true }).setInputFiles(path)
   await page.getByRole('button', { name: 'Import', exact: true }).click()
 }
-const invalidColumns = (page: Page, row: number) => page.locator(`tr[data-row="${row}"] td.invalid`).evaluateAll((tds) => tds.map((td) => td.getAttribute('data-column')))
+const invalidColumns = (page: Page, row: number) =>
+  page.locator(`tr[data-row="${row}"] td.invalid`).evaluateAll((tds) => tds.map((td) => td.getAttribute('data-column')))
 
 describe('the Import Servers wizard', () => {
   it("shows the seed's invalid rows with marked cells and issues, exports the edge's report, then imports a valid file", async () => {
-    const pool = (await api('create_server_pool', { target_server_pool: { server_pool_name: 'Seed pool', server_pool_type: 'Server' } })).body.server_pool
+    const pool = (await api('create_server_pool', { target_server_pool: { server_pool_name: 'Seed pool', server_pool_type: 'Server' } }))
+      .body.server_pool
     const page = await serversPage()
     await page.getByRole('button', { name: 'Import servers' }).click()
     await upload(page, file('seed-invalid.csv', SEED_INVALID_ROWS))
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('3 of 3 rows have errors; nothing was imported')
-    expect(await invalidColumns(page, 1)).toEqual(['name', 'zone_name', 'connection_type', 'connection_credential_type', 'ip_hostname', 'port'])
-    expect(await invalidColumns(page, 2)).toEqual(['zone_name', 'connection_type', 'connection_credential_type', 'port', 'connection_info', 'max_simultaneous_sessions', 'max_simultaneous_users'])
+    expect(await invalidColumns(page, 1)).toEqual([
+      'name',
+      'zone_name',
+      'connection_type',
+      'connection_credential_type',
+      'ip_hostname',
+      'port',
+    ])
+    expect(await invalidColumns(page, 2)).toEqual([
+      'zone_name',
+      'connection_type',
+      'connection_credential_type',
+      'port',
+      'connection_info',
+      'max_simultaneous_sessions',
+      'max_simultaneous_users',
+    ])
     expect(await invalidColumns(page, 3)).toEqual(['pool_id', 'assigned_username'])
     expect(await page.locator('tr[data-row="2"] td[data-column="port"]').textContent()).toBe('-1')
 
@@ -231,7 +311,9 @@ describe('the Import Servers wizard', () => {
     expect(download.suggestedFilename()).toBe('seed-invalid-error-report.csv')
     const exported = readFileSync((await download.path())!, 'utf8')
     const direct = await fetch(`${edge.url}/api/public/batch_create_server`, {
-      method: 'POST', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${edge.adminToken}` }, body: SEED_INVALID_ROWS,
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${edge.adminToken}` },
+      body: SEED_INVALID_ROWS,
     })
     expect(exported).toBe(((await direct.json()) as { error_report_csv: string }).error_report_csv)
     expect(exported).toBe(SEED_ERROR_REPORT)
@@ -242,12 +324,17 @@ describe('the Import Servers wizard', () => {
     await page.locator('tr[data-row="1"] [data-row-issue]').waitFor()
     expect(await page.locator('tr[data-row="1"] td[data-column="name"]').textContent()).toBe('<b>short</b>')
     expect(await page.locator('.import-errors b').count()).toBe(0)
-    await upload(page, file('latin1.csv', Buffer.concat([Buffer.from(`${header}\n`), Buffer.from('Caf\xe9,default,RDP,STATIC,h,1,,,,,,,,,,,,,\n', 'latin1')])))
+    await upload(
+      page,
+      file(
+        'latin1.csv',
+        Buffer.concat([Buffer.from(`${header}\n`), Buffer.from('Caf\xe9,default,RDP,STATIC,h,1,,,,,,,,,,,,,\n', 'latin1')]),
+      ),
+    )
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('The file is not valid UTF-8: invalid bytes on line 2')
     expect((await listServers()).filter((s) => ['test_server', '<b>short</b>', 'Café'].includes(s.name))).toEqual([])
 
-    const valid = SEED_VALID_SAMPLE
-      .replace('SuperPassword1!,,,,,,,', 'SuperPassword1!,,,,,,,,')
+    const valid = SEED_VALID_SAMPLE.replace('SuperPassword1!,,,,,,,', 'SuperPassword1!,,,,,,,,')
       .replace('00001111-2222-3333-4444-5555-666677778888', pool.server_pool_id)
       .replace('vnc_pass,,,,,,,', 'vnc_pass,,,,,,,,')
       .replace('22,,bob@local', `22,${pool.server_pool_id},user@kasm.local`)
@@ -262,11 +349,22 @@ describe('the Import Servers wizard', () => {
     release()
     await expect.poll(() => page.locator('.import-summary').textContent()).toBe('Created 5 servers')
     const imported = page.getByRole('table', { name: 'Imported servers' }).locator('tbody tr td:first-child')
-    expect((await imported.allTextContents()).sort()).toEqual(['KasmVNC Server', 'Personal SSH Server', 'RDP Server 1', 'Shared SSH Server', 'VNC Server'])
+    expect((await imported.allTextContents()).sort()).toEqual([
+      'KasmVNC Server',
+      'Personal SSH Server',
+      'RDP Server 1',
+      'Shared SSH Server',
+      'VNC Server',
+    ])
     await page.screenshot({ path: join(SHOTS, 'servers-import-success.png'), fullPage: true })
-    await expect.poll(async () => (await serverNames(page)).filter((n) => n.endsWith('Server') || n === 'RDP Server 1').sort())
+    await expect
+      .poll(async () => (await serverNames(page)).filter((n) => n.endsWith('Server') || n === 'RDP Server 1').sort())
       .toEqual(['KasmVNC Server', 'Personal SSH Server', 'RDP Server 1', 'Shared SSH Server', 'VNC Server'])
-    expect((await listServers()).find((s) => s.name === 'Shared SSH Server')).toMatchObject({ private_key_set: true, passphrase_set: true, labels: ['shared', 'production'] })
+    expect((await listServers()).find((s) => s.name === 'Shared SSH Server')).toMatchObject({
+      private_key_set: true,
+      passphrase_set: true,
+      labels: ['shared', 'production'],
+    })
     await page.close()
   })
 })

@@ -33,8 +33,16 @@ describe('the dashboard', () => {
     const kasmId = page.url().split('/').pop()!
     await page.getByRole('button', { name: 'Delete session' }).click()
     await page.getByRole('button', { name: 'Launch Debian Desktop' }).waitFor()
-    await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404, 30_000, 'the session to end')
-    await waitFor(async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId.replaceAll('-', '') !== kasmId), 30_000, 'the container to go')
+    await waitFor(
+      async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404,
+      30_000,
+      'the session to end',
+    )
+    await waitFor(
+      async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId.replaceAll('-', '') !== kasmId),
+      30_000,
+      'the container to go',
+    )
     await page.close()
   }, 180_000)
 
@@ -63,7 +71,9 @@ describe('the dashboard', () => {
     await signIn(page, edge, allowed.username, allowed.password)
     await page.getByRole('button', { name: 'Launch Debian Desktop' }).click()
     await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 60_000 })
-    await page.getByLabel('Upload files').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('from the browser') })
+    await page
+      .getByLabel('Upload files')
+      .setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('from the browser') })
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Uploaded report.txt to Uploads')
     const kasmId = page.url().split('/').pop()!
     const read = await edge.api('exec_command_kasm', { kasm_id: kasmId, exec_config: { cmd: 'cat ~/Uploads/report.txt' } }, allowed.token)
@@ -114,9 +124,20 @@ describe('server-supplied text', () => {
   it('is rendered as text, never as HTML; admins reset passwords and sort users', async () => {
     const user = await launcherUser(edge, {})
     const hostile = '<img src=x onerror="document.title=\'pwned\'"><b>Bold</b>'
-    const img = await edge.api('create_image', { target_image: { friendly_name: hostile, name: 'oriel/desktop:1.0', description: '<script>alert(1)</script>' } }, edge.adminToken)
+    const img = await edge.api(
+      'create_image',
+      { target_image: { friendly_name: hostile, name: 'oriel/desktop:1.0', description: '<script>alert(1)</script>' } },
+      edge.adminToken,
+    )
     const groups = (await edge.api('get_user', { target_user: { user_id: user.userId } }, edge.adminToken)).body.user.groups
-    await edge.api('add_images_group', { target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id }, target_image: { image_id: img.body.image.image_id } }, edge.adminToken)
+    await edge.api(
+      'add_images_group',
+      {
+        target_group: { group_id: groups.find((g: { name: string }) => g.name.startsWith('e2e-')).group_id },
+        target_image: { image_id: img.body.image.image_id },
+      },
+      edge.adminToken,
+    )
     const page = await browser.context.newPage()
     await signIn(page, edge, user.username, user.password)
     await page.getByText(hostile).waitFor()
@@ -129,7 +150,10 @@ describe('server-supplied text', () => {
     await page.getByRole('button', { name: 'Username' }).click()
     await expect.poll(() => page.locator('th[aria-sort="descending"]').count()).toBe(1)
     page.once('dialog', (d) => void d.accept('reset-by-admin-1'))
-    await page.getByRole('row', { name: new RegExp(user.username) }).getByRole('button', { name: 'Reset password' }).click()
+    await page
+      .getByRole('row', { name: new RegExp(user.username) })
+      .getByRole('button', { name: 'Reset password' })
+      .click()
     await expect.poll(async () => (await edge.api('login', { username: user.username, password: 'reset-by-admin-1' })).status).toBe(200)
     await edge.api('delete_image', { target_image: { image_id: img.body.image.image_id } }, edge.adminToken)
     await page.close()

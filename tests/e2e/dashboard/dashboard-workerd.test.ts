@@ -46,26 +46,58 @@ beforeAll(async () => {
     EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY,
     SECRETS_KEY: TEST_SECRETS_KEY,
   }
-  writeFileSync(join(dir, 'worker.env'), Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join('\n'))
+  writeFileSync(
+    join(dir, 'worker.env'),
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n'),
+  )
   const [port, inspector] = [await freePort(), await freePort()]
-  child = spawn(join(ROOT, 'node_modules/.bin/wrangler'), [
-    'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-    '--env-file', join(dir, 'worker.env'), '--persist-to', join(dir, 'state'), '--show-interactive-dev-session=false',
-  ], {
-    cwd: ROOT,
-    detached: true, // its own process group, so workerd goes with it
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true',
-      XDG_CONFIG_HOME: join(dir, 'config'), WRANGLER_LOG_PATH: join(dir, 'logs'), CI: '1',
+  child = spawn(
+    join(ROOT, 'node_modules/.bin/wrangler'),
+    [
+      'dev',
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspector),
+      '--env-file',
+      join(dir, 'worker.env'),
+      '--persist-to',
+      join(dir, 'state'),
+      '--show-interactive-dev-session=false',
+    ],
+    {
+      cwd: ROOT,
+      detached: true, // its own process group, so workerd goes with it
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        WRANGLER_HIDE_BANNER: 'true',
+        XDG_CONFIG_HOME: join(dir, 'config'),
+        WRANGLER_LOG_PATH: join(dir, 'logs'),
+        CI: '1',
+      },
     },
-  })
+  )
   for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => void (worker.log += b.toString()))
   worker.url = `http://127.0.0.1:${port}`
-  await waitFor(async () => {
-    if (child?.exitCode !== null) throw new Error(`wrangler dev exited (${child?.exitCode}):\n${worker.log}`)
-    return fetch(worker.url).then((r) => r.ok, () => false)
-  }, START_TIMEOUT_MS, `wrangler dev to serve ${worker.url}`)
+  await waitFor(
+    async () => {
+      if (child?.exitCode !== null) throw new Error(`wrangler dev exited (${child?.exitCode}):\n${worker.log}`)
+      return fetch(worker.url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    },
+    START_TIMEOUT_MS,
+    `wrangler dev to serve ${worker.url}`,
+  )
 }, START_TIMEOUT_MS + 30_000)
 
 afterAll(async () => {
@@ -95,7 +127,15 @@ describe('the dashboard on the Workers build (wrangler dev, workerd)', () => {
     const login = await call('login', { username: ADMIN, password: TEMPLATE_ADMIN_PASSWORD })
     expect(login.status).toBe(200)
     const name = `Workers Desktop ${crypto.randomUUID().slice(0, 6)}`
-    expect((await call('create_image', { target_image: { friendly_name: name, name: 'oriel/desktop:1.0', description: 'Served by workerd' } }, login.body.token)).status).toBe(200)
+    expect(
+      (
+        await call(
+          'create_image',
+          { target_image: { friendly_name: name, name: 'oriel/desktop:1.0', description: 'Served by workerd' } },
+          login.body.token,
+        )
+      ).status,
+    ).toBe(200)
 
     const page = await browser.context.newPage()
     const scripts: string[] = []

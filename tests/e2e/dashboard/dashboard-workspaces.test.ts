@@ -33,7 +33,13 @@ describe('the workspace form', () => {
     await exec.fill(JSON.stringify(execConfig))
     await page.getByRole('button', { name: 'Create workspace' }).click()
     await page.getByRole('cell', { name, exact: true }).waitFor()
-    const images = async () => (await api('get_images', {})).body.images as { friendly_name: string; image_type: string; exec_config: unknown; link_url: string | null }[]
+    const images = async () =>
+      (await api('get_images', {})).body.images as {
+        friendly_name: string
+        image_type: string
+        exec_config: unknown
+        link_url: string | null
+      }[]
     expect((await images()).find((i) => i.friendly_name === name)?.exec_config).toEqual(execConfig)
 
     const link = `Wiki ${suffix()}`
@@ -50,7 +56,10 @@ describe('the workspace form', () => {
     const row = page.getByRole('row', { name: new RegExp(link) })
     await row.waitFor()
     expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['Link', 'https://wiki.example.com/start']))
-    expect((await images()).find((i) => i.friendly_name === link)).toMatchObject({ image_type: 'Link', link_url: 'https://wiki.example.com/start' })
+    expect((await images()).find((i) => i.friendly_name === link)).toMatchObject({
+      image_type: 'Link',
+      link_url: 'https://wiki.example.com/start',
+    })
     await row.getByRole('button', { name: 'Edit' }).click()
     expect(await page.getByLabel('Workspace type').inputValue()).toBe('Link')
     expect(await page.getByLabel('Link URL').inputValue()).toBe('https://wiki.example.com/start')
@@ -62,9 +71,24 @@ describe('the workspace form', () => {
   })
 
   it('points a Server workspace at a server chosen from the list, and a Server Pool one at a Server pool', async () => {
-    const server = (await api('create_server', { target_server: { name: `Bastion ${suffix()}`, zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'bastion.example', port: 22 } })).body.server
-    const pool = (await api('create_server_pool', { target_server_pool: { server_pool_name: `Desks ${suffix()}`, server_pool_type: 'Server' } })).body.server_pool
-    const agentPool = (await api('create_server_pool', { target_server_pool: { server_pool_name: `Agents ${suffix()}`, server_pool_type: 'Docker Agent' } })).body.server_pool
+    const server = (
+      await api('create_server', {
+        target_server: {
+          name: `Bastion ${suffix()}`,
+          zone_name: 'default',
+          connection_type: 'SSH',
+          connection_credential_type: 'STATIC',
+          ip_hostname: 'bastion.example',
+          port: 22,
+        },
+      })
+    ).body.server
+    const pool = (
+      await api('create_server_pool', { target_server_pool: { server_pool_name: `Desks ${suffix()}`, server_pool_type: 'Server' } })
+    ).body.server_pool
+    const agentPool = (
+      await api('create_server_pool', { target_server_pool: { server_pool_name: `Agents ${suffix()}`, server_pool_type: 'Docker Agent' } })
+    ).body.server_pool
     const page = await asAdmin()
     await page.getByRole('link', { name: 'Workspaces' }).click()
     const name = `SSH ${suffix()}`

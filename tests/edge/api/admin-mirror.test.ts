@@ -30,12 +30,20 @@ describe('/api/admin and the UI form of authentication', () => {
     const b = await t.seed.user()
     const login = await post('/api/admin/login', { username: a.username, password: TEST_PASSWORD })
     const before = await t.counts()
-    expect((await post('/api/admin/get_user', { username: b.username, token: login.body.token, target_user: { user_id: a.id } })).status).toBe(401)
+    expect(
+      (await post('/api/admin/get_user', { username: b.username, token: login.body.token, target_user: { user_id: a.id } })).status,
+    ).toBe(401)
     expect((await post('/api/admin/get_users', { username: a.username, token: login.body.token })).status).toBe(403)
-    expect((await post('/api/admin/get_user', { username: a.username, token: login.body.token, target_user: { user_id: a.id } })).status).toBe(200)
+    expect(
+      (await post('/api/admin/get_user', { username: a.username, token: login.body.token, target_user: { user_id: a.id } })).status,
+    ).toBe(200)
     await post('/api/admin/logout', { username: a.username, token: login.body.token })
-    expect((await post('/api/admin/get_user', { username: a.username, token: login.body.token, target_user: { user_id: a.id } })).status).toBe(401)
-    expect((await post('/api/admin/get_user', { username: a.username, token: 'not-a-token', target_user: { user_id: a.id } })).status).toBe(401)
+    expect(
+      (await post('/api/admin/get_user', { username: a.username, token: login.body.token, target_user: { user_id: a.id } })).status,
+    ).toBe(401)
+    expect((await post('/api/admin/get_user', { username: a.username, token: 'not-a-token', target_user: { user_id: a.id } })).status).toBe(
+      401,
+    )
     expect((await t.counts()).users).toBe(before.users)
   })
 })
@@ -43,7 +51,11 @@ describe('/api/admin and the UI form of authentication', () => {
 describe('HTTP Basic with an API key (Kasm’s next API)', () => {
   const basic = (pair: string) => `Basic ${btoa(pair)}`
   const get = async (authorization: string) => {
-    const res = await t.app.request('/api/public/get_users', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: authorization }, body: '{}' })
+    const res = await t.app.request('/api/public/get_users', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: authorization },
+      body: '{}',
+    })
     return { status: res.status, challenge: res.headers.get('WWW-Authenticate'), body: (await res.json()) as any }
   }
 

@@ -39,7 +39,9 @@ describe('enrolment', () => {
     expect((await t.api('get_agents', {}, me)).status).toBe(403)
     expect((await t.api('get_registration_tokens', {}, me)).status).toBe(403)
     const zones = await t.api('get_zones', {}, admin)
-    expect((await t.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, me)).status).toBe(403)
+    expect(
+      (await t.api('create_registration_token', { target_registration_token: { zone_id: zones.body.zones[0].zone_id } }, me)).status,
+    ).toBe(403)
   })
 })
 
@@ -62,7 +64,11 @@ describe('signed requests', () => {
       unknown_kid: await a.signed('/api/agent/poll', payload, { kid: crypto.randomUUID() }),
     }
     for (const [name, r] of Object.entries(attempts)) expect([name, r.status]).toEqual([name, 401])
-    const unsigned = await t.app.request('/api/agent/poll', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
+    const unsigned = await t.app.request('/api/agent/poll', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(payload),
+    })
     expect(unsigned.status).toBe(401)
     const after = await agentRow(a.id)
     expect(after.lastSeq).toBe(accepted.lastSeq)
@@ -72,7 +78,11 @@ describe('signed requests', () => {
   it('the exact same signed request twice: the second is refused', async () => {
     const a = await enrolTestAgent(t, await registrationToken(t, admin))
     const first = await a.poll()
-    const again = await t.app.request('/api/agent/poll', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: first.auth }, body: first.text })
+    const again = await t.app.request('/api/agent/poll', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: first.auth },
+      body: first.text,
+    })
     expect(first.status).toBe(200)
     expect(again.status).toBe(401)
   })
@@ -82,7 +92,11 @@ describe('agent administration', () => {
   it('update_agent sets overrides, draining and labels; placement follows them', async () => {
     await t.db.execute('update agents set enabled = false')
     const a = await enrolTestAgent(t, await registrationToken(t, admin), { resources: { cores: 1, memory_bytes: 1024 ** 3, gpus: 0 } })
-    const res = await t.api('update_agent', { target_agent: { agent_id: a.id, cores_override: 8, memory_override: 16 * 1024 ** 3, labels: ['big'] } }, admin)
+    const res = await t.api(
+      'update_agent',
+      { target_agent: { agent_id: a.id, cores_override: 8, memory_override: 16 * 1024 ** 3, labels: ['big'] } },
+      admin,
+    )
     expect(res.body.agent).toMatchObject({ cores_override: 8, memory_override: 16 * 1024 ** 3, labels: ['big'], cores: 1 })
     const g = await t.seed.group()
     const img = await t.seed.image({ cores: 4, memory: 4 * 1024 ** 3, includeLabels: ['big'] })
@@ -91,7 +105,11 @@ describe('agent administration', () => {
     const token = await t.seed.tokenFor(u.id)
     expect((await t.api('request_kasm', { image_id: img.id }, { token })).status).toBe(200)
     await t.api('update_agent', { target_agent: { agent_id: a.id, draining: true } }, admin)
-    const drained = await t.api('request_kasm', { image_id: img.id }, { token: await t.seed.tokenFor((await t.seed.user({ groups: [g.name] })).id) })
+    const drained = await t.api(
+      'request_kasm',
+      { image_id: img.id },
+      { token: await t.seed.tokenFor((await t.seed.user({ groups: [g.name] })).id) },
+    )
     expect(drained.status).toBe(503)
     expect((await t.api('update_agent', { target_agent: { agent_id: crypto.randomUUID(), enabled: false } }, admin)).status).toBe(404)
     const me = await t.seed.plainUser()

@@ -26,7 +26,9 @@ describe('API keys', () => {
   it('updates (read-only, disable) and deletes a key, which then stops working', async () => {
     const k = await t.seed.apiKey({ permissions: ['users_view', 'users_create'] })
     const key = { api_key: k.api_key, api_key_secret: k.api_key_secret }
-    expect((await t.api('update_api_key', { target_api_key: { api_key_id: k.id, read_only: true } }, admin)).body.api_key.read_only).toBe(true)
+    expect((await t.api('update_api_key', { target_api_key: { api_key_id: k.id, read_only: true } }, admin)).body.api_key.read_only).toBe(
+      true,
+    )
     expect((await t.api('create_user', { target_user: { username: 'ro@example.com' } }, { key })).status).toBe(403)
     expect((await t.api('update_api_key', { target_api_key: { api_key_id: k.id, enabled: false } }, admin)).status).toBe(200)
     expect((await t.api('get_users', {}, { key })).status).toBe(401)
@@ -47,10 +49,22 @@ describe('API keys', () => {
     const after = await t.counts()
     const unknown = await t.api('set_api_key_permissions', { target_api_key: { api_key_id: k.id }, target_permissions: ['root'] }, admin)
     expect(unknown.status).toBe(400)
-    const esc = await t.api('set_api_key_permissions', { target_api_key: { api_key_id: k.id }, target_permissions: ['global_admin'] }, { key: manager })
+    const esc = await t.api(
+      'set_api_key_permissions',
+      { target_api_key: { api_key_id: k.id }, target_permissions: ['global_admin'] },
+      { key: manager },
+    )
     expect(esc.status).toBe(403)
     expect(await t.counts()).toEqual(after)
-    expect((await t.api('set_api_key_permissions', { target_api_key: { api_key_id: k.id }, target_permissions: ['users_view'] }, { key: manager })).status).toBe(200)
+    expect(
+      (
+        await t.api(
+          'set_api_key_permissions',
+          { target_api_key: { api_key_id: k.id }, target_permissions: ['users_view'] },
+          { key: manager },
+        )
+      ).status,
+    ).toBe(200)
   })
 
   it('needs the devapi_* permissions', async () => {

@@ -106,12 +106,18 @@ describe('login', () => {
   })
 
   it('answers a body that is not JSON, or lacks fields, with 400 naming the problem', async () => {
-    const res = await t.app.request('/api/public/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":' })
+    const res = await t.app.request('/api/public/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"username":',
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error_message: string }).error_message).toBe('Malformed JSON in request body')
     const { token } = await t.seed.admin()
     const authed = await t.app.request('/api/public/create_user', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: `oriel_session=${token}` }, body: '{"target_user": {',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `oriel_session=${token}` },
+      body: '{"target_user": {',
     })
     expect(authed.status).toBe(400)
     expect(((await authed.json()) as { error_message: string }).error_message).toBe('Malformed JSON in request body')
@@ -164,7 +170,9 @@ describe('what an admin sees, and unblocking', () => {
     expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(429)
     // Changing another field leaves the counters alone; locked:false clears them.
     const modifier = await t.seed.apiKey({ permissions: ['users_modify', 'users_view'] })
-    expect((await t.api('update_user', { target_user: { user_id: u.id, notes: 'x' } }, { key: modifier })).body.user.failed_pw_attempts).toBe(3)
+    expect(
+      (await t.api('update_user', { target_user: { user_id: u.id, notes: 'x' } }, { key: modifier })).body.user.failed_pw_attempts,
+    ).toBe(3)
     expect((await t.api('update_user', { target_user: { user_id: u.id, locked: false } }, { key: modifier })).status).toBe(200)
     expect((await t.api('login', { username: u.username, password: TEST_PASSWORD })).status).toBe(200)
     expect((await t.api('login', { username: bystander.username, password: TEST_PASSWORD })).status).toBe(429)

@@ -6,7 +6,8 @@ import { kid } from '../../support/builders'
 import { useTestContext } from '../../support/context'
 
 const { t, admin } = useTestContext()
-const links = async () => Number(((await t.db.execute(sql`select count(*)::int as n from login_links`)) as unknown as { rows: { n: number }[] }).rows[0]!.n)
+const links = async () =>
+  Number(((await t.db.execute(sql`select count(*)::int as n from login_links`)) as unknown as { rows: { n: number }[] }).rows[0]!.n)
 
 describe('get_login', () => {
   it('needs users_auth_session, and users_modify_admin for a Global Admin; a locked user gets none; nothing is made on refusal', async () => {
@@ -38,8 +39,27 @@ describe('get_login', () => {
 
 describe('assign_user_server / unassign_user_server', () => {
   async function server(inPool: boolean) {
-    const pool = inPool ? (await t.api('create_server_pool', { target_server_pool: { server_pool_name: `p-${crypto.randomUUID().slice(0, 6)}` } }, admin)).body.server_pool.server_pool_id : null
-    return (await t.api('create_server', { target_server: { name: `s-${crypto.randomUUID().slice(0, 6)}`, zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: 22, pool_id: pool } }, admin)).body.server.server_id as string
+    const pool = inPool
+      ? (await t.api('create_server_pool', { target_server_pool: { server_pool_name: `p-${crypto.randomUUID().slice(0, 6)}` } }, admin))
+          .body.server_pool.server_pool_id
+      : null
+    return (
+      await t.api(
+        'create_server',
+        {
+          target_server: {
+            name: `s-${crypto.randomUUID().slice(0, 6)}`,
+            zone_name: 'default',
+            connection_type: 'SSH',
+            connection_credential_type: 'STATIC',
+            ip_hostname: 'h',
+            port: 22,
+            pool_id: pool,
+          },
+        },
+        admin,
+      )
+    ).body.server.server_id as string
   }
   const body = (userId: string, serverId: string) => ({ target_user: { user_id: kid(userId) }, target_server: { server_id: serverId } })
 
@@ -48,7 +68,9 @@ describe('assign_user_server / unassign_user_server', () => {
     const pooled = await server(true)
     const loose = await server(false)
     for (const permissions of [['servers_modify'], ['users_modify']] as const) {
-      expect((await t.api('assign_user_server', body(a.id, pooled), { key: await t.seed.apiKey({ permissions: [...permissions] }) })).status).toBe(403)
+      expect(
+        (await t.api('assign_user_server', body(a.id, pooled), { key: await t.seed.apiKey({ permissions: [...permissions] }) })).status,
+      ).toBe(403)
     }
     const noPool = await t.api('assign_user_server', body(a.id, loose), admin)
     expect(noPool.status).toBe(400)
@@ -60,7 +82,8 @@ describe('assign_user_server / unassign_user_server', () => {
     expect((await t.api('unassign_user_server', body(a.id, crypto.randomUUID()), admin)).status).toBe(404)
     expect((await t.api('get_server', { target_server: { server_id: pooled } }, admin)).body.server.assigned_username).toBe(a.username)
     // get_user names the server only to holders of servers_view (Kasm's rule) and to the user themself.
-    const read = async (auth: Parameters<typeof t.api>[2]) => (await t.api('get_user', { target_user: { user_id: kid(a.id) } }, auth)).body.user
+    const read = async (auth: Parameters<typeof t.api>[2]) =>
+      (await t.api('get_user', { target_user: { user_id: kid(a.id) } }, auth)).body.user
     expect(await read({ key: await t.seed.apiKey({ permissions: ['users_view'] }) })).not.toHaveProperty('assigned_servers')
     expect((await read({ key: await t.seed.apiKey({ permissions: ['users_view', 'servers_view'] }) })).assigned_servers).toEqual([pooled])
     expect((await read({ token: await t.seed.tokenFor(a.id) })).assigned_servers).toEqual([pooled])
@@ -81,14 +104,33 @@ describe('get_image and get_users_group', () => {
     expect(seen.body.image.image_id).toBe(kid(mine.id))
     expect(seen.body.image).not.toHaveProperty('run_config')
     expect((await t.api('get_image', { target_image: { image_id: kid(other.id) } }, { token })).status).toBe(404)
-    expect((await t.api('get_image', { target_image: { image_id: kid(other.id) } }, admin)).body.image).toMatchObject({ image_id: kid(other.id), name: 'oriel/desktop:1.0' })
+    expect((await t.api('get_image', { target_image: { image_id: kid(other.id) } }, admin)).body.image).toMatchObject({
+      image_id: kid(other.id),
+      name: 'oriel/desktop:1.0',
+    })
     expect((await t.api('get_image', { target_image: { image_id: kid(mine.id) } }, admin)).body.image.run_config).toEqual({ hostname: 'h' })
   })
 
   it('get_users_group needs groups_view and users_view', async () => {
     const g = await t.seed.group()
-    expect((await t.api('get_users_group', { target_group: { group_id: kid(g.id) } }, { key: await t.seed.apiKey({ permissions: ['groups_view'] }) })).status).toBe(403)
-    expect((await t.api('get_users_group', { target_group: { group_id: kid(g.id) } }, { key: await t.seed.apiKey({ permissions: ['groups_view', 'users_view'] }) })).status).toBe(200)
+    expect(
+      (
+        await t.api(
+          'get_users_group',
+          { target_group: { group_id: kid(g.id) } },
+          { key: await t.seed.apiKey({ permissions: ['groups_view'] }) },
+        )
+      ).status,
+    ).toBe(403)
+    expect(
+      (
+        await t.api(
+          'get_users_group',
+          { target_group: { group_id: kid(g.id) } },
+          { key: await t.seed.apiKey({ permissions: ['groups_view', 'users_view'] }) },
+        )
+      ).status,
+    ).toBe(200)
     expect((await t.api('get_users_group', { target_group: { group_id: crypto.randomUUID() } }, admin)).status).toBe(404)
   })
 })
@@ -100,7 +142,9 @@ describe('get_kasm_status’s deep link', () => {
     const boss = await t.seed.user({ groups: ['Administrators'] })
     const kasm = await t.seed.kasm(owner.id, image.id)
     const bossKasm = await t.seed.kasm(boss.id, image.id)
-    const hash = async (id: string) => ((await t.db.execute(sql`select session_token_hash as h from kasms where id = ${id}`)) as unknown as { rows: { h: string | null }[] }).rows[0]!.h
+    const hash = async (id: string) =>
+      ((await t.db.execute(sql`select session_token_hash as h from kasms where id = ${id}`)) as unknown as { rows: { h: string | null }[] })
+        .rows[0]!.h
     const viewer = await t.seed.apiKey({ permissions: ['sessions_view'] })
     const before = await hash(kasm.id)
     const seen = await t.api('get_kasm_status', { kasm_id: kid(kasm.id) }, { key: viewer })
@@ -108,11 +152,17 @@ describe('get_kasm_status’s deep link', () => {
     expect(seen.body).not.toHaveProperty('kasm_url')
     expect(await hash(kasm.id)).toBe(before)
     const actor = await t.seed.apiKey({ permissions: ['sessions_view', 'user', 'users_auth_session'] })
-    expect((await t.api('get_kasm_status', { kasm_id: kid(kasm.id), user_id: kid(owner.id) }, { key: actor })).body.kasm_url).toMatch(/^\/#\/connect\/kasm\//)
+    expect((await t.api('get_kasm_status', { kasm_id: kid(kasm.id), user_id: kid(owner.id) }, { key: actor })).body.kasm_url).toMatch(
+      /^\/#\/connect\/kasm\//,
+    )
     expect(await hash(kasm.id)).not.toBe(before)
     // A Global Admin's session: a link would sign in as them, which takes users_modify_admin too.
-    expect((await t.api('get_kasm_status', { kasm_id: kid(bossKasm.id), user_id: kid(boss.id) }, { key: actor })).body).not.toHaveProperty('kasm_url')
-    expect((await t.api('get_kasm_status', { kasm_id: kid(kasm.id) }, { token: await t.seed.tokenFor(owner.id) })).body.kasm_url).toMatch(/^\/#\/connect\/kasm\//)
+    expect((await t.api('get_kasm_status', { kasm_id: kid(bossKasm.id), user_id: kid(boss.id) }, { key: actor })).body).not.toHaveProperty(
+      'kasm_url',
+    )
+    expect((await t.api('get_kasm_status', { kasm_id: kid(kasm.id) }, { token: await t.seed.tokenFor(owner.id) })).body.kasm_url).toMatch(
+      /^\/#\/connect\/kasm\//,
+    )
   })
 })
 

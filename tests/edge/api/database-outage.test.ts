@@ -25,18 +25,31 @@ const expectUnavailable = async (res: Response, what: string) => {
 describe('a database that does not answer', () => {
   it('answers every public verb, the healthcheck and an agent enrolment with 503 and Retry-After', { timeout: 120_000 }, async () => {
     const down = await unreachableDb()
-    const app = createApp({ makeDeps: () => ({ deps: { db: down.db, clock: t.clock, config: t.config, log: silentLogger } }), clientAddress: () => '203.0.113.9' })
-    const verbs = [...new Set(app.routes.filter((r) => r.method === 'POST' && r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)))]
+    const app = createApp({
+      makeDeps: () => ({ deps: { db: down.db, clock: t.clock, config: t.config, log: silentLogger } }),
+      clientAddress: () => '203.0.113.9',
+    })
+    const verbs = [
+      ...new Set(
+        app.routes.filter((r) => r.method === 'POST' && r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)),
+      ),
+    ]
     const samples = sampleBodies(ids)
     expect(verbs.length).toBeGreaterThan(50)
     for (const verb of verbs) {
       const res = await app.request(`/api/public/${verb}`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` }, body: JSON.stringify(samples[verb] ?? {}),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify(samples[verb] ?? {}),
       })
       await expectUnavailable(res, verb)
     }
     await expectUnavailable(await app.request('/api/__healthcheck'), 'healthcheck')
-    const enrol = await app.request('/api/agent/enroll', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(samples['agent/enroll']) })
+    const enrol = await app.request('/api/agent/enroll', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(samples['agent/enroll']),
+    })
     await expectUnavailable(enrol, 'agent/enroll')
     await down.close()
   })

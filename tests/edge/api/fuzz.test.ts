@@ -17,10 +17,12 @@ beforeAll(async () => {
   ids = await makeSampleFixtures(t, admin)
   // Every public verb, and the agent protocol's routes as `agent/<route>` (enrol needs no signature).
   const posts = t.app.routes.filter((r) => r.method === 'POST')
-  verbs = [...new Set([
-    ...posts.filter((r) => r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)),
-    ...posts.filter((r) => r.path.startsWith('/api/agent/')).map((r) => r.path.slice('/api/'.length)),
-  ])].sort()
+  verbs = [
+    ...new Set([
+      ...posts.filter((r) => r.path.startsWith('/api/public/')).map((r) => r.path.slice('/api/public/'.length)),
+      ...posts.filter((r) => r.path.startsWith('/api/agent/')).map((r) => r.path.slice('/api/'.length)),
+    ]),
+  ].sort()
 })
 
 /**
@@ -29,7 +31,9 @@ beforeAll(async () => {
  */
 async function snapshotQuery(): Promise<() => Promise<string>> {
   const tables = (await t.db.execute(sql`select table_name::text as name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'login_throttles' order by 1`)) as unknown as { rows: { name: string }[] }
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'login_throttles' order by 1`)) as unknown as {
+    rows: { name: string }[]
+  }
   const parts = tables.rows.map(({ name }) => `(select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from "${name}" x)`)
   const query = sql.raw(`select ${parts.join(" || ',' || ")} as d`)
   return async () => ((await t.db.execute(query)) as unknown as { rows: { d: string }[] }).rows[0]!.d

@@ -59,15 +59,23 @@ describe('membership', () => {
   it('adds and removes users; every user stays in All Users', async () => {
     const u = await t.seed.user()
     const g = await t.seed.group({ name: 'Team A' })
-    expect((await t.api('add_user_group', { target_user: { user_id: kid(u.id) }, target_group: { group_id: kid(g.id) } }, admin)).status).toBe(200)
+    expect(
+      (await t.api('add_user_group', { target_user: { user_id: kid(u.id) }, target_group: { group_id: kid(g.id) } }, admin)).status,
+    ).toBe(200)
     let got = await t.api('get_user', { target_user: { user_id: u.id } }, admin)
     expect(got.body.user.groups.map((x: { name: string }) => x.name)).toContain('Team A')
     expect((await t.api('remove_user_group', { target_user: { user_id: u.id }, target_group: { group_id: g.id } }, admin)).status).toBe(200)
     got = await t.api('get_user', { target_user: { user_id: u.id } }, admin)
     expect(got.body.user.groups.map((x: { name: string }) => x.name)).toEqual(['All Users'])
-    const all = await t.api('remove_user_group', { target_user: { user_id: u.id }, target_group: { group_id: await t.seed.groupId('All Users') } }, admin)
+    const all = await t.api(
+      'remove_user_group',
+      { target_user: { user_id: u.id }, target_group: { group_id: await t.seed.groupId('All Users') } },
+      admin,
+    )
     expect(all.status).toBe(409)
-    expect((await t.api('add_user_group', { target_user: { user_id: crypto.randomUUID() }, target_group: { group_id: g.id } }, admin)).status).toBe(404)
+    expect(
+      (await t.api('add_user_group', { target_user: { user_id: crypto.randomUUID() }, target_group: { group_id: g.id } }, admin)).status,
+    ).toBe(404)
   })
 
   it('a groups_modify holder cannot put anyone (themself included) into a group with more power', async () => {
@@ -81,14 +89,20 @@ describe('membership', () => {
     expect(res.body.error_message).toMatch(/global_admin/)
     expect(await t.counts()).toEqual(before)
     const plain = await t.seed.group()
-    expect((await t.api('add_user_group', { target_user: { user_id: u.id }, target_group: { group_id: plain.id } }, { token })).status).toBe(200)
+    expect(
+      (await t.api('add_user_group', { target_user: { user_id: u.id }, target_group: { group_id: plain.id } }, { token })).status,
+    ).toBe(200)
   })
 })
 
 describe('permissions of groups', () => {
   it('grants and withdraws permissions; unknown names are 400; no one grants what they lack', async () => {
     const g = await t.seed.group()
-    const add = await t.api('add_permissions_group', { target_group: { group_id: g.id }, target_permissions: ['users_view', 'images_view'] }, admin)
+    const add = await t.api(
+      'add_permissions_group',
+      { target_group: { group_id: g.id }, target_permissions: ['users_view', 'images_view'] },
+      admin,
+    )
     expect(add.body.permissions).toEqual(['images_view', 'users_view'])
     const bad = await t.api('add_permissions_group', { target_group: { group_id: g.id }, target_permissions: ['fly'] }, admin)
     expect([bad.status, bad.body.field]).toEqual([400, 'target_permissions.0'])
@@ -116,25 +130,63 @@ describe('group settings', () => {
 
   it('sets, validates and removes a setting', async () => {
     const g = await t.seed.group()
-    const set = await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'allow_kasm_clipboard_down', value: false } }, admin)
+    const set = await t.api(
+      'update_settings_group',
+      { target_group: { group_id: g.id }, target_setting: { name: 'allow_kasm_clipboard_down', value: false } },
+      admin,
+    )
     expect(set.status).toBe(200)
     const before = await t.counts()
-    const wrongType = await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'max_kasms_per_user', value: 'lots' } }, admin)
+    const wrongType = await t.api(
+      'update_settings_group',
+      { target_group: { group_id: g.id }, target_setting: { name: 'max_kasms_per_user', value: 'lots' } },
+      admin,
+    )
     expect([wrongType.status, wrongType.body.field]).toEqual([400, 'target_setting.value'])
-    const unknown = await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'warp_drive', value: true } }, admin)
+    const unknown = await t.api(
+      'update_settings_group',
+      { target_group: { group_id: g.id }, target_setting: { name: 'warp_drive', value: true } },
+      admin,
+    )
     expect([unknown.status, unknown.body.field]).toEqual([400, 'target_setting.name'])
-    const badAction = await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'keepalive_expiration_action', value: 'explode' } }, admin)
+    const badAction = await t.api(
+      'update_settings_group',
+      { target_group: { group_id: g.id }, target_setting: { name: 'keepalive_expiration_action', value: 'explode' } },
+      admin,
+    )
     expect(badAction.status).toBe(400)
     expect(await t.counts()).toEqual(before)
-    const rm = await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'allow_kasm_clipboard_down', value: null } }, admin)
+    const rm = await t.api(
+      'update_settings_group',
+      { target_group: { group_id: g.id }, target_setting: { name: 'allow_kasm_clipboard_down', value: null } },
+      admin,
+    )
     expect(rm.body.settings.find((s: { name: string }) => s.name === 'allow_kasm_clipboard_down').is_set).toBe(false)
     const me = await t.seed.plainUser()
-    expect((await t.api('update_settings_group', { target_group: { group_id: g.id }, target_setting: { name: 'max_kasms_per_user', value: 9 } }, me)).status).toBe(403)
+    expect(
+      (
+        await t.api(
+          'update_settings_group',
+          { target_group: { group_id: g.id }, target_setting: { name: 'max_kasms_per_user', value: 9 } },
+          me,
+        )
+      ).status,
+    ).toBe(403)
   })
 
   it('resolves as Kasm does: the lowest priority number wins; volume mappings merge', async () => {
-    const strict = await t.seed.group({ priority: 10, settings: { allow_kasm_clipboard_down: false, volume_mapping: { '/srv/a': { bind: '/home/a', mode: 'ro' } } } })
-    const loose = await t.seed.group({ priority: 20, settings: { allow_kasm_clipboard_down: true, max_kasms_per_user: 5, volume_mapping: { '/srv/a': { bind: '/elsewhere' }, '/srv/b': { bind: '/home/b' } } } })
+    const strict = await t.seed.group({
+      priority: 10,
+      settings: { allow_kasm_clipboard_down: false, volume_mapping: { '/srv/a': { bind: '/home/a', mode: 'ro' } } },
+    })
+    const loose = await t.seed.group({
+      priority: 20,
+      settings: {
+        allow_kasm_clipboard_down: true,
+        max_kasms_per_user: 5,
+        volume_mapping: { '/srv/a': { bind: '/elsewhere' }, '/srv/b': { bind: '/home/b' } },
+      },
+    })
     const u = await t.seed.user({ groups: [strict.name, loose.name] })
     const s = await resolveUserSettings(t.db, u.id)
     expect(s.allow_kasm_clipboard_down).toBe(false)
@@ -153,12 +205,23 @@ describe('workspaces of groups', () => {
     const u = await t.seed.user({ groups: [g.name] })
     const token = await t.seed.tokenFor(u.id)
     expect((await t.api('get_images', {}, { token })).body.images).toEqual([])
-    expect((await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, admin)).status).toBe(200)
-    expect((await t.api('get_images', {}, { token })).body.images.map((i: { friendly_name: string }) => i.friendly_name)).toEqual(['Chosen'])
-    expect((await t.api('remove_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, admin)).status).toBe(200)
+    expect((await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, admin)).status).toBe(
+      200,
+    )
+    expect((await t.api('get_images', {}, { token })).body.images.map((i: { friendly_name: string }) => i.friendly_name)).toEqual([
+      'Chosen',
+    ])
+    expect(
+      (await t.api('remove_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, admin)).status,
+    ).toBe(200)
     expect((await t.api('get_images', {}, { token })).body.images).toEqual([])
-    expect((await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: crypto.randomUUID() } }, admin)).status).toBe(404)
-    expect((await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, { token })).status).toBe(403)
+    expect(
+      (await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: crypto.randomUUID() } }, admin))
+        .status,
+    ).toBe(404)
+    expect(
+      (await t.api('add_images_group', { target_group: { group_id: g.id }, target_image: { image_id: img.id } }, { token })).status,
+    ).toBe(403)
   })
 })
 

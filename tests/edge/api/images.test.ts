@@ -36,7 +36,11 @@ describe('workspaces', () => {
     expect(res.body.field).toBe('target_image.run_config.network_mode')
     expect(res.body.error_message).toBe('Invalid target_image.run_config.network_mode: is not a known field')
     // The same key sent as Kasm's JSON text is refused the same way.
-    const asText = await t.api('create_image', { target_image: { ...desktop, run_config: JSON.stringify({ network_mode: 'host' }) } }, admin)
+    const asText = await t.api(
+      'create_image',
+      { target_image: { ...desktop, run_config: JSON.stringify({ network_mode: 'host' }) } },
+      admin,
+    )
     expect([asText.status, asText.body.field]).toEqual([400, 'target_image.run_config.network_mode'])
     expect(await t.counts()).toEqual(before)
   })
@@ -93,7 +97,9 @@ describe('workspaces', () => {
     await t.seed.kasm(u.id, img.id)
     const res = await t.api('delete_image', { target_image: { image_id: img.id } }, admin)
     expect(res.status).toBe(409)
-    expect((await t.api('get_images', {}, admin)).body.images.some((i: { image_id: string }) => i.image_id === img.id.replaceAll('-', ''))).toBe(true)
+    expect(
+      (await t.api('get_images', {}, admin)).body.images.some((i: { image_id: string }) => i.image_id === img.id.replaceAll('-', '')),
+    ).toBe(true)
   })
 })
 
@@ -109,13 +115,27 @@ describe('Docker Run Config list forms', () => {
 describe('registry credentials', () => {
   it('are write-only, encrypted at rest, and removable', async () => {
     const { sql } = await import('drizzle-orm')
-    const made = await t.api('create_image', { target_image: { friendly_name: 'Private', name: 'registry.example.com/team/desktop:2', docker_registry: 'registry.example.com', docker_user: 'puller', docker_password: 'hunter2-registry' } }, admin)
+    const made = await t.api(
+      'create_image',
+      {
+        target_image: {
+          friendly_name: 'Private',
+          name: 'registry.example.com/team/desktop:2',
+          docker_registry: 'registry.example.com',
+          docker_user: 'puller',
+          docker_password: 'hunter2-registry',
+        },
+      },
+      admin,
+    )
     expect(made.status).toBe(200)
     expect(made.body.image).toMatchObject({ docker_user: 'puller', docker_password_set: true })
     expect(JSON.stringify(made.body)).not.toContain('hunter2')
     expect(JSON.stringify((await t.api('get_images', {}, admin)).body)).not.toContain('hunter2')
     const id = made.body.image.image_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
-    const row = (await t.db.execute(sql`select docker_password_enc from images where id = ${id}`)) as unknown as { rows: { docker_password_enc: string }[] }
+    const row = (await t.db.execute(sql`select docker_password_enc from images where id = ${id}`)) as unknown as {
+      rows: { docker_password_enc: string }[]
+    }
     expect(row.rows[0]!.docker_password_enc).toMatch(/^v1:test1:/)
     expect(row.rows[0]!.docker_password_enc).not.toContain('hunter2')
     const cleared = await t.api('update_image', { target_image: { image_id: made.body.image.image_id, docker_password: null } }, admin)

@@ -41,19 +41,34 @@ describe('a starting session its agent holds stopped', () => {
     // The agent restarted and found the container created or exited: it reports it stopped.
     const poll = await agent.poll([{ kasm_id: s.id, state: 'stopped', container_id: 'c1', progress: 100 }])
     expect(poll.body.work).toMatchObject({ resume: [s.id], create: [], destroy: [] })
-    expect(await s.status()).toMatchObject({ operational_status: edgeState, operational_message: 'Starting the desktop again after an interruption' })
+    expect(await s.status()).toMatchObject({
+      operational_status: edgeState,
+      operational_message: 'Starting the desktop again after an interruption',
+    })
     await agent.report([{ kasm_id: s.id, state: 'running', container_id: 'c1' }])
     expect((await s.status()).operational_status).toBe('running')
-    expect((await agent.poll([{ kasm_id: s.id, state: 'running', container_id: 'c1' }])).body.work).toMatchObject({ resume: [], create: [], destroy: [] })
+    expect((await agent.poll([{ kasm_id: s.id, state: 'running', container_id: 'c1' }])).body.work).toMatchObject({
+      resume: [],
+      create: [],
+      destroy: [],
+    })
   })
 
   it('held paused is resumed too; a failed restart ends in error with the agent’s reason, and is removed', async () => {
     const agent = await onlyAgent()
     const s = await launch(agent)
     expect((await agent.poll([{ kasm_id: s.id, state: 'paused', container_id: 'c1' }])).body.work.resume).toEqual([s.id])
-    await agent.report([{ kasm_id: s.id, state: 'error', container_id: 'c1', message: 'The session could not resume: no space left on device' }])
-    expect(await s.status()).toMatchObject({ operational_status: 'error', operational_message: 'The session could not resume: no space left on device' })
-    expect((await agent.poll([{ kasm_id: s.id, state: 'error', container_id: 'c1' }])).body.work).toMatchObject({ resume: [], destroy: [s.id] })
+    await agent.report([
+      { kasm_id: s.id, state: 'error', container_id: 'c1', message: 'The session could not resume: no space left on device' },
+    ])
+    expect(await s.status()).toMatchObject({
+      operational_status: 'error',
+      operational_message: 'The session could not resume: no space left on device',
+    })
+    expect((await agent.poll([{ kasm_id: s.id, state: 'error', container_id: 'c1' }])).body.work).toMatchObject({
+      resume: [],
+      destroy: [s.id],
+    })
   })
 })
 
@@ -93,7 +108,10 @@ describe('the start timeout', () => {
       await agent.poll([{ kasm_id: pulling.id, state: 'provisioning', progress: 20 }])
     }
     await runManagerTick(t.db, t.clock)
-    expect(await idle.status()).toMatchObject({ operational_status: 'error', operational_message: 'Its agent busy-agent is online but did not pick up the session within 5 minutes' })
+    expect(await idle.status()).toMatchObject({
+      operational_status: 'error',
+      operational_message: 'Its agent busy-agent is online but did not pick up the session within 5 minutes',
+    })
     expect((await pulling.status()).operational_status).toBe('provisioning')
   })
 
@@ -103,6 +121,9 @@ describe('the start timeout', () => {
     await t.db.execute(`update kasms set agent_id = null where id = '${s.id}'`)
     t.clock.advance(START_TIMEOUT_MS + 1000)
     await runManagerTick(t.db, t.clock)
-    expect(await s.status()).toMatchObject({ operational_status: 'error', operational_message: 'Its agent was removed before the session started' })
+    expect(await s.status()).toMatchObject({
+      operational_status: 'error',
+      operational_message: 'Its agent was removed before the session started',
+    })
   })
 })

@@ -11,7 +11,9 @@ let agent: TestAgent | undefined
 
 /** One agent for the file, big enough for every session it launches. */
 async function theAgent(): Promise<TestAgent> {
-  return (agent ??= await enrolTestAgent(t, await registrationToken(t, admin), { resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } }))
+  return (agent ??= await enrolTestAgent(t, await registrationToken(t, admin), {
+    resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 },
+  }))
 }
 
 /** A user whose groups allow sharing (plus `settings`), with a shared session, running unless told otherwise. */
@@ -27,7 +29,14 @@ async function sharedSession(settings: Record<string, unknown> = {}, o: { runnin
   expect(req.body.share_id).toMatch(/^[a-z0-9]{24}$/)
   const work = (await a.poll()).body.work.create.find((w: { kasm_id: string }) => kid(w.kasm_id) === req.body.kasm_id)
   if (o.running ?? true) await a.report([{ kasm_id: work.kasm_id, state: 'running', container_id: 'c1' }])
-  return { owner, auth, image, kasmId: req.body.kasm_id as string, shareId: req.body.share_id as string, sessionToken: req.body.session_token as string }
+  return {
+    owner,
+    auth,
+    image,
+    kasmId: req.body.kasm_id as string,
+    shareId: req.body.share_id as string,
+    sessionToken: req.body.session_token as string,
+  }
 }
 
 const viewer = async (groups: string[] = []) => {
@@ -52,14 +61,22 @@ describe('join_kasm', () => {
         user: { username: s.owner.username },
         image: { image_id: kid(s.image.id), friendly_name: s.image.friendlyName, name: 'oriel/desktop:1.0', image_src: 'img/desktop.png' },
         view_only: true,
-        client_settings: { allow_kasm_clipboard_up: false, allow_kasm_clipboard_down: false, allow_kasm_uploads: false, allow_kasm_downloads: false },
+        client_settings: {
+          allow_kasm_clipboard_up: false,
+          allow_kasm_clipboard_down: false,
+          allow_kasm_uploads: false,
+          allow_kasm_downloads: false,
+        },
         operational_status: 'running',
       },
     })
     expect(Date.parse(res.body.current_time)).not.toBeNaN()
     const claims = decodeJwt(res.body.kasm.stream.token)
     expect(claims).toMatchObject({
-      typ: 'stream', sub: v.user.id, aud: (await theAgent()).id, view_only: true,
+      typ: 'stream',
+      sub: v.user.id,
+      aud: (await theAgent()).id,
+      view_only: true,
       dlp: { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false },
     })
     expect(kid(claims.kasm_id as string)).toBe(s.kasmId)
@@ -83,7 +100,12 @@ describe('join_kasm', () => {
     const res = await t.api('join_kasm', { share_id: s.shareId }, v.auth)
     expect(res.status).toBe(200)
     expect(res.body.kasm.view_only).toBe(false)
-    expect(res.body.kasm.client_settings).toEqual({ allow_kasm_clipboard_up: true, allow_kasm_clipboard_down: false, allow_kasm_uploads: true, allow_kasm_downloads: true })
+    expect(res.body.kasm.client_settings).toEqual({
+      allow_kasm_clipboard_up: true,
+      allow_kasm_clipboard_down: false,
+      allow_kasm_uploads: true,
+      allow_kasm_downloads: true,
+    })
     const claims = decodeJwt(res.body.kasm.stream.token)
     expect(claims.view_only).toBeUndefined()
     expect(claims).toMatchObject({ sub: v.user.id, dlp: { clipboard_up: true, clipboard_down: false, uploads: true, downloads: true } })

@@ -37,7 +37,10 @@ beforeAll(async () => {
 
 /** Launches as a Kasm client does, and lets the test agent report the session running. */
 async function launch(extra = '') {
-  const res = await replay('request_kasm', `{${creds()}, "user_id": "${kid(owner.id)}", "image_id": "${kid(image.id)}", "enable_sharing": true${extra}}`)
+  const res = await replay(
+    'request_kasm',
+    `{${creds()}, "user_id": "${kid(owner.id)}", "image_id": "${kid(image.id)}", "enable_sharing": true${extra}}`,
+  )
   expect(res.status, JSON.stringify(res.body)).toBe(200)
   const work = (await agent.poll()).body.work.create.find((w: { kasm_id: string }) => kid(w.kasm_id) === res.body.kasm_id)
   await agent.report([{ kasm_id: work.kasm_id, state: 'running' }])
@@ -46,7 +49,9 @@ async function launch(extra = '') {
 
 describe("Kasm's clients, session verbs", () => {
   it('request_kasm with every optional field Kasm documents answers as Kasm does', async () => {
-    const body = await launch(`, "kasm_url": "https://www.kasmweb.com", "environment": {"MY_VAR": "1", "LEVEL": 2}, "client_language": "en-US", "client_timezone": "America/New_York", "connection_info": null, "egress_gateway_id": null, "persistent_profile_mode": "Enabled", "rdp_client_type": null, "server_id": null`)
+    const body = await launch(
+      `, "kasm_url": "https://www.kasmweb.com", "environment": {"MY_VAR": "1", "LEVEL": 2}, "client_language": "en-US", "client_timezone": "America/New_York", "connection_info": null, "egress_gateway_id": null, "persistent_profile_mode": "Enabled", "rdp_client_type": null, "server_id": null`,
+    )
     const { agentKasmId: _, ...answer } = body
     expect(Object.keys(answer).sort()).toEqual(['kasm_id', 'kasm_url', 'session_token', 'share_id', 'status', 'user_id', 'username'])
     expect(body).toMatchObject({ status: 'starting', user_id: kid(owner.id), username: owner.username })
@@ -70,7 +75,10 @@ describe("Kasm's clients, session verbs", () => {
     const text = `{${creds()}, "kasm_id": "${launched.kasm_id}", "user_id": "${kid(owner.id)}", "skip_agent_check": true}`
     const res = await replay('get_kasm_status', text)
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ operational_status: 'running', kasm: { kasm_id: launched.kasm_id, user_id: kid(owner.id), share_id: launched.share_id } })
+    expect(res.body).toMatchObject({
+      operational_status: 'running',
+      kasm: { kasm_id: launched.kasm_id, user_id: kid(owner.id), share_id: launched.share_id },
+    })
     expect(res.body.current_time).toMatch(ISO)
     expect(res.body.kasm_url).toMatch(new RegExp(`^/#/connect/kasm/${launched.kasm_id}/${kid(owner.id)}/[A-Za-z0-9]{32}$`))
     expect(res.body.kasm_url).not.toBe(launched.kasm_url)
@@ -90,10 +98,24 @@ describe("Kasm's clients, session verbs", () => {
     for (const name of ['share_id', 'shared_id']) {
       const res = await replay('join_kasm', `{${creds()}, "${name}": "${launched.share_id}", "user_id": "${kid(viewer.id)}"}`)
       expect(res.status, JSON.stringify(res.body)).toBe(200)
-      expect(res.body).toMatchObject({ user_id: kid(viewer.id), kasm_url: `/#/join/${launched.share_id}`, kasm: { kasm_id: launched.kasm_id, share_id: launched.share_id, user: { username: owner.username } } })
+      expect(res.body).toMatchObject({
+        user_id: kid(viewer.id),
+        kasm_url: `/#/join/${launched.share_id}`,
+        kasm: { kasm_id: launched.kasm_id, share_id: launched.share_id, user: { username: owner.username } },
+      })
       // Kasm's connection fields: the test agent's public URL is http://127.0.0.1:9.
-      expect(res.body.kasm).toMatchObject({ hostname: '127.0.0.1', host: '127.0.0.1', port: 9, port_map: { vnc: { port: 9, path: `kasm/${launched.agentKasmId}/vnc` } } })
-      expect(res.body.kasm.client_settings).toEqual({ allow_kasm_clipboard_up: false, allow_kasm_clipboard_down: false, allow_kasm_uploads: false, allow_kasm_downloads: false })
+      expect(res.body.kasm).toMatchObject({
+        hostname: '127.0.0.1',
+        host: '127.0.0.1',
+        port: 9,
+        port_map: { vnc: { port: 9, path: `kasm/${launched.agentKasmId}/vnc` } },
+      })
+      expect(res.body.kasm.client_settings).toEqual({
+        allow_kasm_clipboard_up: false,
+        allow_kasm_clipboard_down: false,
+        allow_kasm_uploads: false,
+        allow_kasm_downloads: false,
+      })
       expect(res.body.current_time).toMatch(ISO)
     }
   })
@@ -115,7 +137,10 @@ describe("Kasm's clients, session verbs", () => {
 
   it('exec_command_kasm with Kasm’s exec_config answers with the session and the time', async () => {
     const launched = await launch()
-    const pending = replay('exec_command_kasm', `{${creds()}, "kasm_id": "${launched.kasm_id}", "user_id": "${kid(owner.id)}", "exec_config": {"cmd": "bash -c 'echo hi'", "environment": {"A": "1"}, "workdir": "/tmp", "privileged": false, "user": "root"}}`)
+    const pending = replay(
+      'exec_command_kasm',
+      `{${creds()}, "kasm_id": "${launched.kasm_id}", "user_id": "${kid(owner.id)}", "exec_config": {"cmd": "bash -c 'echo hi'", "environment": {"A": "1"}, "workdir": "/tmp", "privileged": false, "user": "root"}}`,
+    )
     // Play the agent: take the exec from the poll and report its result.
     let exec: { exec_id: string } | undefined
     for (let i = 0; !exec && i < 50; i++) {

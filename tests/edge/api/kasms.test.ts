@@ -39,7 +39,10 @@ describe('request_kasm', () => {
     expect(starting.body.operational_status).toBe('requested')
     expect(starting.body.kasm.stream).toBeUndefined()
     await agent.report([{ kasm_id: work.kasm_id, state: 'starting', progress: 60, message: 'Starting the desktop' }])
-    expect((await t.api('get_kasm_status', { kasm_id: kasmId }, auth)).body).toMatchObject({ operational_status: 'starting', operational_progress: 60 })
+    expect((await t.api('get_kasm_status', { kasm_id: kasmId }, auth)).body).toMatchObject({
+      operational_status: 'starting',
+      operational_progress: 60,
+    })
     await agent.report([{ kasm_id: work.kasm_id, state: 'running', container_id: 'c1' }])
     const running = await t.api('get_kasm_status', { kasm_id: kasmId }, auth)
     expect(running.body.operational_status).toBe('running')
@@ -49,7 +52,14 @@ describe('request_kasm', () => {
     const { payload } = await jwtVerify(stream.token, createLocalJWKSet(jwks), { audience: agent.id, issuer: 'oriel-edge' })
     expect(payload).toMatchObject({ typ: 'stream', kasm_id: work.kasm_id, sub: user.id, dlp: { clipboard_down: false } })
     // A running session is not handed out again; destroy asks the agent to remove it.
-    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work).toMatchObject({ create: [], destroy: [], exec: [], pause: [], stop: [], resume: [] })
+    expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work).toMatchObject({
+      create: [],
+      destroy: [],
+      exec: [],
+      pause: [],
+      stop: [],
+      resume: [],
+    })
     expect((await t.api('destroy_kasm', { kasm_id: kasmId }, auth)).status).toBe(200)
     expect((await agent.poll([{ kasm_id: work.kasm_id, state: 'running' }])).body.work.destroy).toEqual([work.kasm_id])
     await agent.report([{ kasm_id: work.kasm_id, state: 'deleted' }])
@@ -113,7 +123,10 @@ describe('request_kasm', () => {
     expect(placed.filter((p) => p === kid(a.id))).toHaveLength(2)
     expect(placed.filter((p) => p === kid(b.id))).toHaveLength(2)
     const zone = await t.api('create_zone', { target_zone: { zone_name: `z-${crypto.randomUUID().slice(0, 6)}` } }, admin)
-    const zoned = await launcher({}, { cores: 1, restrictToZone: true, zoneId: zone.body.zone.zone_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5') })
+    const zoned = await launcher(
+      {},
+      { cores: 1, restrictToZone: true, zoneId: zone.body.zone.zone_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5') },
+    )
     const r = await t.api('request_kasm', { image_id: zoned.image.id }, zoned.auth)
     expect(r.status).toBe(503)
     expect(r.body.error_message).toMatch(/zone this workspace is restricted to/)
@@ -141,7 +154,11 @@ describe('registry credentials at launch', () => {
   it('reach the session’s agent decrypted in its create work, and nobody else', async () => {
     const agent = await onlyAgent({ resources: { cores: 64, memory_bytes: 64 * GiB, gpus: 0 } })
     const { image, auth } = await launcher()
-    await t.api('update_image', { target_image: { image_id: image.id, docker_registry: '127.0.0.1:5000', docker_user: 'puller', docker_password: 'pull-secret' } }, admin)
+    await t.api(
+      'update_image',
+      { target_image: { image_id: image.id, docker_registry: '127.0.0.1:5000', docker_user: 'puller', docker_password: 'pull-secret' } },
+      admin,
+    )
     const req = await t.api('request_kasm', { image_id: image.id }, auth)
     expect(JSON.stringify(req.body)).not.toContain('pull-secret')
     const work = (await agent.poll()).body.work.create[0]
@@ -215,7 +232,10 @@ describe('keepalive and the manager tick', () => {
     const work = (await agent.poll()).body.work.create as { kasm_id: string }[]
     // Both were requested at the same (test clock) instant, so the work's order is not theirs.
     const [wa, wb] = [a, b].map((r) => work.find((w) => w.kasm_id.replaceAll('-', '') === r.body.kasm_id))
-    const running = [{ kasm_id: wa!.kasm_id, state: 'running' }, { kasm_id: wb!.kasm_id, state: 'running' }]
+    const running = [
+      { kasm_id: wa!.kasm_id, state: 'running' },
+      { kasm_id: wb!.kasm_id, state: 'running' },
+    ]
     await agent.report(running)
     await t.api('destroy_kasm', { kasm_id: b.body.kasm_id }, auth)
     // Still listed: the container is still there, so the session is still being deleted.
@@ -287,4 +307,3 @@ describe('get_kasms', () => {
     expect((await t.api('get_kasms', {})).status).toBe(401)
   })
 })
-

@@ -32,8 +32,11 @@ async function launchWork(l: Awaited<ReturnType<typeof launcher>>, options: Reco
   const work = (await agent.poll()).body.work.create.find((w: { kasm_id: string }) => kid(w.kasm_id) === res.body.kasm_id)
   const [row] = await t.db.select({ spec: kasms.launchSpec }).from(kasms).where(eq(kasms.id, work.kasm_id))
   expect(row!.spec).toMatchObject({
-    environment: work.environment, client_language: work.client_language, client_timezone: work.client_timezone,
-    persistent_profile_mode: work.persistent_profile_mode, kasm_url: work.kasm_url,
+    environment: work.environment,
+    client_language: work.client_language,
+    client_timezone: work.client_timezone,
+    persistent_profile_mode: work.persistent_profile_mode,
+    kasm_url: work.kasm_url,
   })
   return { kasmId: res.body.kasm_id as string, work }
 }
@@ -65,11 +68,25 @@ describe('request_kasm launch options', () => {
   it('takes the user’s preferred language and time zone when the request names none, and the request’s over them', async () => {
     const l = await launcher()
     await setPreferences(l.user.id, 'de-DE', 'Europe/Berlin')
-    expect((await launchWork(l)).work).toMatchObject({ client_language: 'de-DE', client_timezone: 'Europe/Berlin', environment: {}, kasm_url: null })
+    expect((await launchWork(l)).work).toMatchObject({
+      client_language: 'de-DE',
+      client_timezone: 'Europe/Berlin',
+      environment: {},
+      kasm_url: null,
+    })
     // null is Kasm's way of leaving a field out.
-    expect((await launchWork(l, { client_language: null, client_timezone: null })).work).toMatchObject({ client_language: 'de-DE', client_timezone: 'Europe/Berlin' })
-    expect((await launchWork(l, { client_language: 'fr-CA' })).work).toMatchObject({ client_language: 'fr-CA', client_timezone: 'Europe/Berlin' })
-    expect((await launchWork(l, { client_timezone: 'Asia/Tokyo' })).work).toMatchObject({ client_language: 'de-DE', client_timezone: 'Asia/Tokyo' })
+    expect((await launchWork(l, { client_language: null, client_timezone: null })).work).toMatchObject({
+      client_language: 'de-DE',
+      client_timezone: 'Europe/Berlin',
+    })
+    expect((await launchWork(l, { client_language: 'fr-CA' })).work).toMatchObject({
+      client_language: 'fr-CA',
+      client_timezone: 'Europe/Berlin',
+    })
+    expect((await launchWork(l, { client_timezone: 'Asia/Tokyo' })).work).toMatchObject({
+      client_language: 'de-DE',
+      client_timezone: 'Asia/Tokyo',
+    })
   })
 
   it('launches without a language or time zone when neither the request nor the user has a usable one', async () => {
@@ -86,7 +103,9 @@ describe('request_kasm launch options', () => {
     const disabled = await launchWork(withProfile, { persistent_profile_mode: 'Disabled' })
     expect(disabled.work.persistent_profile_mode).toBe('Disabled')
     // The session says which mode it launched with.
-    expect((await t.api('get_kasm_status', { kasm_id: disabled.kasmId }, withProfile.auth)).body.kasm.persistent_profile_mode).toBe('Disabled')
+    expect((await t.api('get_kasm_status', { kasm_id: disabled.kasmId }, withProfile.auth)).body.kasm.persistent_profile_mode).toBe(
+      'Disabled',
+    )
     const listed = (await t.api('get_kasms', {}, withProfile.auth)).body.kasms
     expect(listed.find((k: { kasm_id: string }) => k.kasm_id === disabled.kasmId).persistent_profile_mode).toBe('Disabled')
     // No profile path, or a group that forbids profiles: the mode is accepted and nothing applies.
@@ -95,7 +114,10 @@ describe('request_kasm launch options', () => {
     expect(noProfile.work).toMatchObject({ persistent_profile_path: null, persistent_profile_mode: null })
     expect((await t.api('get_kasm_status', { kasm_id: noProfile.kasmId }, none.auth)).body.kasm.persistent_profile_mode).toBeNull()
     const forbidden = await launcher({ allow_persistent_profile: false }, { persistentProfilePath: '/profiles/{username}' })
-    expect((await launchWork(forbidden, { persistent_profile_mode: 'Reset' })).work).toMatchObject({ persistent_profile_path: null, persistent_profile_mode: null })
+    expect((await launchWork(forbidden, { persistent_profile_mode: 'Reset' })).work).toMatchObject({
+      persistent_profile_path: null,
+      persistent_profile_mode: null,
+    })
   })
 
   it('refuses bad values with a 400 naming the field, and changes nothing', async () => {

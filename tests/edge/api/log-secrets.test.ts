@@ -7,7 +7,10 @@ import { TEST_PASSWORD } from '../../support/builders'
 import { useTestContext } from '../../support/context'
 
 const lines: string[] = []
-const capture = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => void lines.push(JSON.stringify({ level, msg, ...fields }))
+const capture =
+  (level: string) =>
+  (msg: string, fields: Record<string, unknown> = {}) =>
+    void lines.push(JSON.stringify({ level, msg, ...fields }))
 const log: Logger = { info: capture('info'), warn: capture('warn'), error: capture('error') }
 const { t, admin } = useTestContext({ log })
 
@@ -18,7 +21,8 @@ const SHA256_HEX = /[0-9a-f]{64}/
 async function logged(run: () => Promise<void>): Promise<string> {
   lines.length = 0
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-    vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))))
+    vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
+  )
   try {
     await run()
   } finally {

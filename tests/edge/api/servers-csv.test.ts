@@ -15,9 +15,11 @@ async function importCsv(csv: string) {
 /** The file itself as the request body, as the dashboard's wizard sends it. */
 async function postFile(bytes: Uint8Array<ArrayBuffer>) {
   const res = await t.app.request('/api/public/batch_create_server', {
-    method: 'POST', headers: { 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${admin.token}` }, body: bytes,
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${admin.token}` },
+    body: bytes,
   })
-  return { status: res.status, body: await res.json() as any }
+  return { status: res.status, body: (await res.json()) as any }
 }
 const names = async () => ((await t.api('get_servers', {}, admin)).body.servers as { name: string }[]).map((s) => s.name)
 
@@ -26,7 +28,11 @@ describe('CSV formatting (seed 004)', () => {
     const csv = `${HEADER}\n"a,b",default,KasmVNC,STATIC,10.0.0.1,6901,kasm_user,"p,w",\n"line\nbreak",default,KasmVNC,STATIC,10.0.0.1,6901,kasm_user,pw,""\n"12""34",default,KasmVNC,STATIC,10.0.0.1,6901,kasm_user,pw,"x,y"\n`
     const res = await importCsv(csv)
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body.servers.map((s: { name: string; labels: string[] }) => [s.name, s.labels])).toEqual([['a,b', []], ['line\nbreak', []], ['12"34', ['x', 'y']]])
+    expect(res.body.servers.map((s: { name: string; labels: string[] }) => [s.name, s.labels])).toEqual([
+      ['a,b', []],
+      ['line\nbreak', []],
+      ['12"34', ['x', 'y']],
+    ])
   })
 
   it('accepts a byte-order mark, CRLF line endings and no trailing newline', async () => {
@@ -36,8 +42,17 @@ describe('CSV formatting (seed 004)', () => {
   })
 
   it('lets optional columns be left out and applies their defaults', async () => {
-    const res = await importCsv('name,zone_name,connection_type,connection_credential_type,ip_hostname,port\nbare,default,SSH,STATIC,h.example,22')
-    expect(res.body.servers[0]).toMatchObject({ pool_id: null, max_simultaneous_sessions: 1, max_simultaneous_users: 1, use_user_private_key: false, windows_service_installed: false, labels: [] })
+    const res = await importCsv(
+      'name,zone_name,connection_type,connection_credential_type,ip_hostname,port\nbare,default,SSH,STATIC,h.example,22',
+    )
+    expect(res.body.servers[0]).toMatchObject({
+      pool_id: null,
+      max_simultaneous_sessions: 1,
+      max_simultaneous_users: 1,
+      use_user_private_key: false,
+      windows_service_installed: false,
+      labels: [],
+    })
   })
 
   it('refuses ragged rows, naming each, and imports none of the file', async () => {
@@ -54,7 +69,10 @@ describe('CSV formatting (seed 004)', () => {
     ['', 'The file is empty: a header row is required'],
     [HEADER, 'The file has a header row but no records'],
     [`${HEADER},name\n${row('x')},x`, 'The header row names the column name twice'],
-    [`${HEADER},colour\n${row('x')},red`, 'Unknown column: colour. The columns are: name, zone_name, connection_type, connection_credential_type, ip_hostname, port, pool_id, assigned_username, windows_service_installed, connection_username, connection_password, sso_username_domain, passphrase, private_key, use_user_private_key, connection_info, max_simultaneous_sessions, max_simultaneous_users, labels'],
+    [
+      `${HEADER},colour\n${row('x')},red`,
+      'Unknown column: colour. The columns are: name, zone_name, connection_type, connection_credential_type, ip_hostname, port, pool_id, assigned_username, windows_service_installed, connection_username, connection_password, sso_username_domain, passphrase, private_key, use_user_private_key, connection_info, max_simultaneous_sessions, max_simultaneous_users, labels',
+    ],
     ['name,zone_name,connection_type,ip_hostname\nx,default,SSH,h', 'Missing required columns: connection_credential_type, port'],
   ])('refuses the file %j: %s', async (csv, message) => {
     const res = await importCsv(csv)
@@ -64,7 +82,8 @@ describe('CSV formatting (seed 004)', () => {
   it('reports the same mistake on every row that makes it', async () => {
     const bad = 'twin,mars,SSH,STATIC,h,-5,,,'
     const res = await importCsv(`${HEADER}\n${bad}\n${row('fine')}\n${bad}\n${bad}`)
-    const issues = '(zone_name) Required resource does not exist [Zone(mars) does not exist]; (port) Value is too small [Input should be greater than or equal to 0]'
+    const issues =
+      '(zone_name) Required resource does not exist [Zone(mars) does not exist]; (port) Value is too small [Input should be greater than or equal to 0]'
     expect(res.body.rows).toEqual([1, 3, 4].map((n) => ({ row: n, issues })))
   })
 
@@ -100,12 +119,32 @@ describe('CSV formatting (seed 004)', () => {
   })
 
   it('refuses a file that is not UTF-8, naming the line, in both body forms', async () => {
-    const latin1 = Uint8Array.from([...new TextEncoder().encode(`${HEADER}\n${row('ok')}\n`), 0x63, 0x61, 0x66, 0xe9, ...new TextEncoder().encode(',default,KasmVNC,STATIC,10.0.0.1,6901,u,p,\n')])
+    const latin1 = Uint8Array.from([
+      ...new TextEncoder().encode(`${HEADER}\n${row('ok')}\n`),
+      0x63,
+      0x61,
+      0x66,
+      0xe9,
+      ...new TextEncoder().encode(',default,KasmVNC,STATIC,10.0.0.1,6901,u,p,\n'),
+    ])
     const before = await t.counts()
     const raw = await postFile(latin1)
-    expect([raw.status, raw.body.error_message, raw.body.field]).toEqual([400, 'The file is not valid UTF-8: invalid bytes on line 3', 'csv'])
-    const json = new Uint8Array([...new TextEncoder().encode('{"csv": "'), ...new TextEncoder().encode(`${HEADER}\\n${row('ok')}\\n`), 0xe9, ...new TextEncoder().encode('"}')])
-    const res = await t.app.request('/api/public/batch_create_server', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` }, body: json })
+    expect([raw.status, raw.body.error_message, raw.body.field]).toEqual([
+      400,
+      'The file is not valid UTF-8: invalid bytes on line 3',
+      'csv',
+    ])
+    const json = new Uint8Array([
+      ...new TextEncoder().encode('{"csv": "'),
+      ...new TextEncoder().encode(`${HEADER}\\n${row('ok')}\\n`),
+      0xe9,
+      ...new TextEncoder().encode('"}'),
+    ])
+    const res = await t.app.request('/api/public/batch_create_server', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` },
+      body: json,
+    })
     expect([res.status, ((await res.json()) as any).error_message]).toEqual([400, 'The file is not valid UTF-8: invalid bytes on line 3'])
     expect(await t.counts()).toEqual(before)
     const good = await postFile(new TextEncoder().encode(`${HEADER}\n${row('café')}\n`))
@@ -116,23 +155,70 @@ describe('CSV formatting (seed 004)', () => {
 
 describe('batch_create_server with a servers list', () => {
   it('takes the same columns as JSON values and applies the same rules', async () => {
-    const res = await t.api('batch_create_server', { servers: [
-      { name: 'json-1', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h1', port: 22, labels: ['a', 'b'] },
-      { name: 'json-2', zone_name: 'default', connection_type: 'RDP', connection_credential_type: 'PROMPT_USER', ip_hostname: 'h2', port: '3389', windows_service_installed: true },
-    ] }, admin)
+    const res = await t.api(
+      'batch_create_server',
+      {
+        servers: [
+          {
+            name: 'json-1',
+            zone_name: 'default',
+            connection_type: 'SSH',
+            connection_credential_type: 'STATIC',
+            ip_hostname: 'h1',
+            port: 22,
+            labels: ['a', 'b'],
+          },
+          {
+            name: 'json-2',
+            zone_name: 'default',
+            connection_type: 'RDP',
+            connection_credential_type: 'PROMPT_USER',
+            ip_hostname: 'h2',
+            port: '3389',
+            windows_service_installed: true,
+          },
+        ],
+      },
+      admin,
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body.servers.map((s: { labels: string[]; port: number }) => [s.labels, s.port])).toEqual([[['a', 'b'], 22], [[], 3389]])
+    expect(res.body.servers.map((s: { labels: string[]; port: number }) => [s.labels, s.port])).toEqual([
+      [['a', 'b'], 22],
+      [[], 3389],
+    ])
   })
 
   it('refuses unknown fields and bad rows with a report, importing nothing', async () => {
     const before = await t.counts()
-    const res = await t.api('batch_create_server', { servers: [
-      { name: 'fine', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: 22 },
-      { name: 'bad', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: 22, enabled: false, colour: 'red' },
-    ] }, admin)
+    const res = await t.api(
+      'batch_create_server',
+      {
+        servers: [
+          { name: 'fine', zone_name: 'default', connection_type: 'SSH', connection_credential_type: 'STATIC', ip_hostname: 'h', port: 22 },
+          {
+            name: 'bad',
+            zone_name: 'default',
+            connection_type: 'SSH',
+            connection_credential_type: 'STATIC',
+            ip_hostname: 'h',
+            port: 22,
+            enabled: false,
+            colour: 'red',
+          },
+        ],
+      },
+      admin,
+    )
     expect(res.status).toBe(400)
-    expect(res.body.rows).toEqual([{ row: 2, issues: '(enabled) Unknown field [Extra inputs are not permitted]; (colour) Unknown field [Extra inputs are not permitted]' }])
-    expect(res.body.error_report_csv.split('\n')[0]).toBe('issues,name,zone_name,connection_type,connection_credential_type,ip_hostname,port,pool_id,assigned_username,windows_service_installed,connection_username,connection_password,sso_username_domain,passphrase,private_key,use_user_private_key,connection_info,max_simultaneous_sessions,max_simultaneous_users,labels,enabled,colour')
+    expect(res.body.rows).toEqual([
+      {
+        row: 2,
+        issues: '(enabled) Unknown field [Extra inputs are not permitted]; (colour) Unknown field [Extra inputs are not permitted]',
+      },
+    ])
+    expect(res.body.error_report_csv.split('\n')[0]).toBe(
+      'issues,name,zone_name,connection_type,connection_credential_type,ip_hostname,port,pool_id,assigned_username,windows_service_installed,connection_username,connection_password,sso_username_domain,passphrase,private_key,use_user_private_key,connection_info,max_simultaneous_sessions,max_simultaneous_users,labels,enabled,colour',
+    )
     expect(await t.counts()).toEqual(before)
   })
 

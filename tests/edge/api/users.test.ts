@@ -6,7 +6,11 @@ const { t, admin } = useTestContext()
 
 describe('create_user', () => {
   it('creates a user in All Users, never returning the password', async () => {
-    const res = await t.api('create_user', { target_user: { username: 'Bob@Example.com', first_name: 'Bob', password: 'a-good-password' } }, admin)
+    const res = await t.api(
+      'create_user',
+      { target_user: { username: 'Bob@Example.com', first_name: 'Bob', password: 'a-good-password' } },
+      admin,
+    )
     expect(res.status).toBe(200)
     expect(res.body.user).toMatchObject({ username: 'Bob@Example.com', first_name: 'Bob', realm: 'local', locked: false, disabled: false })
     expect(res.body.user.user_id).toMatch(/^[0-9a-f]{32}$/)
@@ -179,12 +183,25 @@ describe('attributes', () => {
     const me = await t.seed.plainUser()
     const img = await t.seed.image()
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHb7mA3bGz2tGx0wJqZ0l8d3PbCkI5r8Xv1G4m7w9s2T me@laptop'
-    const up = await t.api('update_user_attributes', { target_user_attributes: { user_id: me.user.id, ssh_public_key: key, theme: 'dark', default_image: kid(img.id) } }, me)
+    const up = await t.api(
+      'update_user_attributes',
+      { target_user_attributes: { user_id: me.user.id, ssh_public_key: key, theme: 'dark', default_image: kid(img.id) } },
+      me,
+    )
     expect(up.status).toBe(200)
-    const alias = await t.api('update_attributes', { target_user_attributes: { user_id: me.user.id, preferred_timezone: 'Europe/Paris' } }, me)
+    const alias = await t.api(
+      'update_attributes',
+      { target_user_attributes: { user_id: me.user.id, preferred_timezone: 'Europe/Paris' } },
+      me,
+    )
     expect(alias.status).toBe(200)
     const got = await t.api('get_attributes', { target_user: { user_id: me.user.id } }, me)
-    expect(got.body.user_attributes).toMatchObject({ ssh_public_key: key, theme: 'dark', default_image: kid(img.id), preferred_timezone: 'Europe/Paris' })
+    expect(got.body.user_attributes).toMatchObject({
+      ssh_public_key: key,
+      theme: 'dark',
+      default_image: kid(img.id),
+      preferred_timezone: 'Europe/Paris',
+    })
   })
 
   it('refuses another user’s attributes, a bad key, an unknown workspace; nothing changes', async () => {
@@ -195,7 +212,11 @@ describe('attributes', () => {
     const bad = await t.api('update_user_attributes', { target_user_attributes: { user_id: me.user.id, ssh_public_key: 'hello' } }, me)
     expect(bad.status).toBe(400)
     expect(bad.body.field).toBe('target_user_attributes.ssh_public_key')
-    const missing = await t.api('update_user_attributes', { target_user_attributes: { user_id: me.user.id, default_image: crypto.randomUUID(), theme: 'dark' } }, me)
+    const missing = await t.api(
+      'update_user_attributes',
+      { target_user_attributes: { user_id: me.user.id, default_image: crypto.randomUUID(), theme: 'dark' } },
+      me,
+    )
     expect(missing.status).toBe(404)
     const got = await t.api('get_attributes', { target_user: { user_id: me.user.id } }, admin)
     expect(got.body.user_attributes).toMatchObject({ ssh_public_key: null, theme: 'auto', default_image: null })
@@ -212,7 +233,10 @@ describe('set_password', () => {
     expect([wrong.status, wrong.body.field]).toEqual([400, 'current_password'])
     const short = await t.api('set_password', { current_password: 'correct horse battery staple', new_password: 'short' }, { token: here })
     expect([short.status, short.body.field]).toEqual([400, 'new_password'])
-    expect((await t.api('set_password', { current_password: 'correct horse battery staple', new_password: 'a-new-password' }, { token: here })).status).toBe(200)
+    expect(
+      (await t.api('set_password', { current_password: 'correct horse battery staple', new_password: 'a-new-password' }, { token: here }))
+        .status,
+    ).toBe(200)
     expect((await t.api('get_user', { target_user: { user_id: u.id } }, { token: here })).status).toBe(200)
     expect((await t.api('get_user', { target_user: { user_id: u.id } }, { token: elsewhere })).status).toBe(401)
     expect((await t.api('login', { username: u.username, password: 'a-new-password' })).status).toBe(200)

@@ -23,7 +23,10 @@ describe('zones', () => {
     const bad = await t.api('create_zone', { target_zone: { zone_name: 'x', proxy_port: 70000 } }, admin)
     expect([bad.status, bad.body.field]).toEqual([400, 'target_zone.proxy_port'])
     // A missing field is required, not unknown; an unknown one is ignored, as Kasm ignores it.
-    for (const [body, field] of [[{}, 'target_zone'], [{ target_zone: {} }, 'target_zone.zone_name']] as const) {
+    for (const [body, field] of [
+      [{}, 'target_zone'],
+      [{ target_zone: {} }, 'target_zone.zone_name'],
+    ] as const) {
       const missing = await t.api('create_zone', body, admin)
       expect([missing.status, missing.body.field, missing.body.error_message]).toEqual([400, field, `Invalid ${field}: is required`])
     }
@@ -38,7 +41,11 @@ describe('zones', () => {
     const zone = (await t.api('create_zone', { target_zone: { zone_name: 'edge-lab' } }, admin)).body.zone
     await enrolTestAgent(t, await registrationToken(t, admin, 'edge-lab'))
     const res = await t.api('delete_zone', { target_zone: { zone_id: zone.zone_id } }, admin)
-    expect([res.status, res.body.error_message, res.body.field]).toEqual([409, 'Zone edge-lab still has agents; move or delete them first', 'target_zone.zone_id'])
+    expect([res.status, res.body.error_message, res.body.field]).toEqual([
+      409,
+      'Zone edge-lab still has agents; move or delete them first',
+      'target_zone.zone_id',
+    ])
     expect((await t.api('get_zones', {}, admin)).body.zones.map((z: { zone_name: string }) => z.zone_name)).toContain('edge-lab')
   })
 

@@ -14,8 +14,17 @@ import { bootstrap } from '../../../edge/src/services/bootstrap'
 import { decryptSecret, parseKeyRing } from '../../../edge/src/services/secrets'
 import { currentSecrets, secretPath, type Secrets } from '../../../edge/src/node/backup/secrets'
 import {
-  ADMIN_PASSWORD, REGISTRY_PASSWORD, SERVER_PASSWORD, dumpTables, fillOriel, harness, npmRun, secretFiles, writeFreshSecrets,
-  type Filled, type Harness,
+  ADMIN_PASSWORD,
+  REGISTRY_PASSWORD,
+  SERVER_PASSWORD,
+  dumpTables,
+  fillOriel,
+  harness,
+  npmRun,
+  secretFiles,
+  writeFreshSecrets,
+  type Filled,
+  type Harness,
 } from '../../support/backup-fixture'
 
 const pg = createRequire(import.meta.url)('pg') as typeof import('pg')
@@ -99,12 +108,16 @@ describe('npm run backup / npm run restore with DATABASE_URL', () => {
     expect(currentSecrets(dataDir, {})).toEqual(keys)
     pool = openNodePostgres(url, { max: 4 })
     expect(await dumpTables(pool.db)).toEqual(before)
-    const [server] = rowsOf<{ enc: string }>(await pool.db.execute(sql`select connection_password_enc as enc from servers where id = ${filled.serverId}`))
+    const [server] = rowsOf<{ enc: string }>(
+      await pool.db.execute(sql`select connection_password_enc as enc from servers where id = ${filled.serverId}`),
+    )
     expect(await decryptSecret(parseKeyRing(readFileSync(secretPath(dataDir, 'SECRETS_KEY'), 'utf8')), server!.enc)).toBe(SERVER_PASSWORD)
     h.use(pool.db)
     const stranger = crypto.randomUUID()
     const poll = await filled.agent.poll([{ kasm_id: stranger, state: 'running' }])
-    expect(poll.body.work.create).toEqual([expect.objectContaining({ kasm_id: filled.kasmId, registry_auth: expect.objectContaining({ password: REGISTRY_PASSWORD }) })])
+    expect(poll.body.work.create).toEqual([
+      expect.objectContaining({ kasm_id: filled.kasmId, registry_auth: expect.objectContaining({ password: REGISTRY_PASSWORD }) }),
+    ])
     expect(poll.body.work.destroy).toEqual([stranger])
     await pool.close()
 
@@ -115,7 +128,12 @@ describe('npm run backup / npm run restore with DATABASE_URL', () => {
     const users = await count(pool.db, `select count(*)::int as n from users where username like 'flight-%'`)
     expect(users).toBeGreaterThanOrEqual(bounds[0]!)
     expect(users).toBeLessThanOrEqual(bounds[1]!)
-    expect(await count(pool.db, `select count(*)::int as n from user_attributes a join users u on u.id = a.user_id where u.username like 'flight-%'`)).toBe(users)
+    expect(
+      await count(
+        pool.db,
+        `select count(*)::int as n from user_attributes a join users u on u.id = a.user_id where u.username like 'flight-%'`,
+      ),
+    ).toBe(users)
     expect(await count(pool.db, `select count(*)::int as n from audit_log where action = 'create_user'`)).toBe(users + 2)
 
     // The same file into PGlite: the bytes do not depend on the database kind.
@@ -134,9 +152,15 @@ describe('npm run backup / npm run restore with DATABASE_URL', () => {
   it('says so when DATABASE_URL does not answer or is not a postgres:// URL', async () => {
     const [closed, wrong] = await Promise.all([
       npmRun('backup', [join(work, 'x.backup')], { ORIEL_DATA_DIR: dataDir, DATABASE_URL: 'postgres://oriel:secret-pw@127.0.0.1:1/oriel' }),
-      npmRun('restore', [join(work, 'idle.backup'), '--replace'], { ORIEL_DATA_DIR: dataDir, DATABASE_URL: 'mysql://oriel@127.0.0.1/oriel' }),
+      npmRun('restore', [join(work, 'idle.backup'), '--replace'], {
+        ORIEL_DATA_DIR: dataDir,
+        DATABASE_URL: 'mysql://oriel@127.0.0.1/oriel',
+      }),
     ])
-    expect([closed.code, closed.err]).toEqual([1, expect.stringContaining('backup: cannot connect to Postgres 127.0.0.1:1/oriel: connect ECONNREFUSED')])
+    expect([closed.code, closed.err]).toEqual([
+      1,
+      expect.stringContaining('backup: cannot connect to Postgres 127.0.0.1:1/oriel: connect ECONNREFUSED'),
+    ])
     expect(closed.err).not.toContain('secret-pw')
     expect([wrong.code, wrong.err]).toEqual([1, expect.stringContaining('DATABASE_URL must be a postgres:// URL')])
     expect(existsSync(join(work, 'x.backup'))).toBe(false)

@@ -18,8 +18,17 @@ import { scanBackup } from '../../../edge/src/node/backup/format'
 import { restoreDatabase } from '../../../edge/src/node/backup/load'
 import { currentSecrets, secretPath, type Secrets } from '../../../edge/src/node/backup/secrets'
 import {
-  ADMIN_PASSWORD, REGISTRY_PASSWORD, ROOT, SERVER_PASSWORD, dumpTables, fillOriel, harness, npmRun, writeFreshSecrets,
-  type Filled, type Harness,
+  ADMIN_PASSWORD,
+  REGISTRY_PASSWORD,
+  ROOT,
+  SERVER_PASSWORD,
+  dumpTables,
+  fillOriel,
+  harness,
+  npmRun,
+  writeFreshSecrets,
+  type Filled,
+  type Harness,
 } from '../../support/backup-fixture'
 
 const work = mkdtempSync(join(tmpdir(), 'oriel-backup-'))
@@ -73,10 +82,13 @@ describe('npm run backup / npm run restore on PGlite', () => {
     expect(restore.code, restore.err).toBe(0)
     for (const text of [backup.out, backup.err, restore.out, restore.err]) nothingSecret(text)
     expect(currentSecrets(dataDir, {})).toEqual(keys)
-    for (const name of ['SECRETS_KEY', 'SESSION_SECRET', 'EDGE_SIGNING_KEY'] as const) expect(statSync(secretPath(dataDir, name)).mode & 0o777).toBe(0o600)
+    for (const name of ['SECRETS_KEY', 'SESSION_SECRET', 'EDGE_SIGNING_KEY'] as const)
+      expect(statSync(secretPath(dataDir, name)).mode & 0o777).toBe(0o600)
     await withDatabase(dataDir, async (db) => {
       expect(await dumpTables(db)).toEqual(before)
-      const [server] = rowsOf<{ enc: string }>(await db.execute(sql`select connection_password_enc as enc from servers where id = ${filled.serverId}`))
+      const [server] = rowsOf<{ enc: string }>(
+        await db.execute(sql`select connection_password_enc as enc from servers where id = ${filled.serverId}`),
+      )
       expect(await decryptSecret(parseKeyRing(readFileSync(secretPath(dataDir, 'SECRETS_KEY'), 'utf8')), server!.enc)).toBe(SERVER_PASSWORD)
 
       // The next start: the agent polls the restored database. Its running session, which it no longer
@@ -86,7 +98,9 @@ describe('npm run backup / npm run restore on PGlite', () => {
       const stranger = crypto.randomUUID()
       const poll = await filled.agent.poll([{ kasm_id: stranger, state: 'running', container_id: 'left-over' }])
       expect(poll.status).toBe(200)
-      expect(poll.body.work.create).toEqual([expect.objectContaining({ kasm_id: filled.kasmId, registry_auth: expect.objectContaining({ password: REGISTRY_PASSWORD }) })])
+      expect(poll.body.work.create).toEqual([
+        expect.objectContaining({ kasm_id: filled.kasmId, registry_auth: expect.objectContaining({ password: REGISTRY_PASSWORD }) }),
+      ])
       expect(poll.body.work.destroy).toEqual([stranger])
       // The restored sign-in still works, and changing the server re-reads its encrypted password.
       const updated = await h.api('update_server', { target_server: { server_id: filled.serverId, port: 3390 } }, filled.admin)
@@ -103,7 +117,8 @@ describe('npm run backup / npm run restore on PGlite', () => {
     const writer = async (w: number) => {
       for (let i = 0; !stop; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/api/public/create_user`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${filled.admin.token}` },
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${filled.admin.token}` },
           body: JSON.stringify({ target_user: { username: `flight-${w}-${i}@example.com` } }),
         })
         if (res.status !== 200) throw new Error(`create_user answered ${res.status}: ${await res.text()}`)
@@ -137,8 +152,12 @@ describe('npm run backup / npm run restore on PGlite', () => {
       const users = await count(`select count(*)::int as n from users where username like 'flight-%'`)
       expect(users).toBeGreaterThanOrEqual(bounds[0])
       expect(users).toBeLessThanOrEqual(bounds[1])
-      expect(await count(`select count(*)::int as n from user_attributes a join users u on u.id = a.user_id where u.username like 'flight-%'`)).toBe(users)
-      expect(await count(`select count(*)::int as n from user_groups g join users u on u.id = g.user_id where u.username like 'flight-%'`)).toBe(users)
+      expect(
+        await count(`select count(*)::int as n from user_attributes a join users u on u.id = a.user_id where u.username like 'flight-%'`),
+      ).toBe(users)
+      expect(
+        await count(`select count(*)::int as n from user_groups g join users u on u.id = g.user_id where u.username like 'flight-%'`),
+      ).toBe(users)
       // Two users were made through the API before (fillOriel).
       expect(await count(`select count(*)::int as n from audit_log where action = 'create_user'`)).toBe(users + 2)
     })
@@ -171,12 +190,21 @@ describe('npm run backup / npm run restore on PGlite', () => {
     ])
     expect(future.code).toBe(1)
     expect(future.err).toMatch(/newer Oriel: its schema has migration 9999_from_the_future, which this build does not know/)
-    expect([damaged.code, damaged.err]).toEqual([1, expect.stringMatching(/cut\.backup is not a readable Oriel backup: .*(damaged|cut short)/)])
+    expect([damaged.code, damaged.err]).toEqual([
+      1,
+      expect.stringMatching(/cut\.backup is not a readable Oriel backup: .*(damaged|cut short)/),
+    ])
     expect([notGzip.code, notGzip.err]).toEqual([1, expect.stringMatching(/text\.backup is not a readable Oriel backup: not gzip data/)])
     expect([missing.code, missing.err]).toEqual([1, expect.stringMatching(/nope\.backup is not a readable Oriel backup: no such file/)])
     expect([noFile.code, noFile.err]).toEqual([2, expect.stringContaining('usage: npm run restore -- <file> [--replace]')])
-    expect([foreign.code, foreign.err]).toEqual([1, expect.stringContaining('SECRETS_KEY in the environment does not hold the backup\'s key')])
-    expect([occupied.code, occupied.err]).toEqual([1, expect.stringMatching(/already holds a database \(.*\); to replace it with the backup, run: npm run restore -- .* --replace/)])
+    expect([foreign.code, foreign.err]).toEqual([
+      1,
+      expect.stringContaining("SECRETS_KEY in the environment does not hold the backup's key"),
+    ])
+    expect([occupied.code, occupied.err]).toEqual([
+      1,
+      expect.stringMatching(/already holds a database \(.*\); to replace it with the backup, run: npm run restore -- .* --replace/),
+    ])
     expect([noArgs.code, noArgs.err]).toEqual([2, expect.stringContaining('usage: npm run backup -- <file>')])
     expect([emptyDir.code, emptyDir.err]).toEqual([1, expect.stringContaining('no Oriel database in')])
     for (const r of [future, damaged, notGzip, missing, foreign, occupied]) nothingSecret(r.out + r.err)
@@ -195,14 +223,20 @@ describe('npm run backup / npm run restore on PGlite', () => {
     try {
       const { applied } = await restoreDatabase(target.db, file, await scanBackup(file))
       expect(applied).toEqual(MIGRATIONS.slice(3).map((m) => m.tag))
-      expect(rowsOf(await target.db.execute(sql`select username, anonymous, email from users`))).toEqual([{ username: 'old@example.com', anonymous: false, email: null }])
-      expect(rowsOf<{ tag: string }>(await target.db.execute(sql`select tag from oriel_migrations order by tag`)).map((r) => r.tag)).toEqual(MIGRATIONS.map((m) => m.tag))
+      expect(rowsOf(await target.db.execute(sql`select username, anonymous, email from users`))).toEqual([
+        { username: 'old@example.com', anonymous: false, email: null },
+      ])
+      expect(
+        rowsOf<{ tag: string }>(await target.db.execute(sql`select tag from oriel_migrations order by tag`)).map((r) => r.tag),
+      ).toEqual(MIGRATIONS.map((m) => m.tag))
 
       // A row whose user does not exist fails the load at its foreign key: the database stays as it was.
       const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n')
       const at = lines.findIndex((l) => l.startsWith('{"table":"user_groups"'))
       lines.splice(at + 1, 0, JSON.stringify([crypto.randomUUID(), crypto.randomUUID()]))
-      lines[lines.findIndex((l) => l.startsWith('{"end"'))] = lines.find((l) => l.startsWith('{"end"'))!.replace('"user_groups":0', '"user_groups":1')
+      lines[lines.findIndex((l) => l.startsWith('{"end"'))] = lines
+        .find((l) => l.startsWith('{"end"'))!
+        .replace('"user_groups":0', '"user_groups":1')
       const broken = join(work, 'broken.backup')
       writeFileSync(broken, gzipSync(lines.join('\n')))
       const dumpBefore = await dumpTables(target.db)
@@ -218,17 +252,24 @@ describe('npm run backup / npm run restore on PGlite', () => {
     mkdirSync(dir)
     const days = (n: number) => (Date.now() - n * 86_400_000) / 1000
     const files = { old: 'oriel-20200101T000000Z.backup', recent: 'oriel-20991231T000000Z.backup', foreign: 'notes.txt' }
-    for (const [age, name] of [[40, files.old], [29, files.recent], [40, files.foreign]] as const) {
+    for (const [age, name] of [
+      [40, files.old],
+      [29, files.recent],
+      [40, files.foreign],
+    ] as const) {
       writeFileSync(join(dir, name), 'x')
       utimesSync(join(dir, name), days(age), days(age))
     }
-    const run = (env: Record<string, string>) => new Promise<{ code: number; out: string }>((done) => {
-      const child = spawn('sh', [join(ROOT, 'deploy/oriel-backup.sh')], { env: { ...process.env, DATABASE_URL: '', ORIEL_BACKUP_DIR: dir, ORIEL_BACKUP_KEEP_DAYS: '30', ...env } })
-      let out = ''
-      child.stdout.on('data', (d) => (out += d))
-      child.stderr.on('data', (d) => (out += d))
-      child.on('close', (code) => done({ code: code ?? -1, out }))
-    })
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number; out: string }>((done) => {
+        const child = spawn('sh', [join(ROOT, 'deploy/oriel-backup.sh')], {
+          env: { ...process.env, DATABASE_URL: '', ORIEL_BACKUP_DIR: dir, ORIEL_BACKUP_KEEP_DAYS: '30', ...env },
+        })
+        let out = ''
+        child.stdout.on('data', (d) => (out += d))
+        child.stderr.on('data', (d) => (out += d))
+        child.on('close', (code) => done({ code: code ?? -1, out }))
+      })
     // A backup that fails deletes nothing.
     const failed = await run({ ORIEL_DATA_DIR: join(work, 'empty') })
     expect(failed.code).not.toBe(0)
@@ -250,7 +291,9 @@ describe('npm run backup / npm run restore on PGlite', () => {
 /** `node --import tsx standalone/src/main.ts` (what `npm start` runs) on the data folder, until stopped. */
 function startOriel(dir: string, port: number): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'standalone/src/main.ts'], {
-    cwd: ROOT, detached: true, env: { ...process.env, ORIEL_DATA_DIR: dir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, ORIEL_DATA_DIR: dir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
   })
   let out = ''
   child.stdout.on('data', (d) => (out += d))

@@ -31,7 +31,8 @@ beforeAll(async () => {
   const config = edgeConfig({ SESSION_SECRET: TEST_SESSION_SECRET, EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY, SECRETS_KEY: TEST_SECRETS_KEY })
   seed = builders(testDb.db, clock, config.sessionSecret)
   const trustedProxies = parseTrustedProxies(PROXY)
-  const edge = (hostname: string) => createEdgeServer({ db: testDb.db, config, clock, log: silentLogger, port: 0, hostname, trustedProxies })
+  const edge = (hostname: string) =>
+    createEdgeServer({ db: testDb.db, config, clock, log: silentLogger, port: 0, hostname, trustedProxies })
   servers = [edge('127.0.0.1'), edge('::')]
   port = (await servers[0]!.start()).port
   dualStackPort = (await servers[1]!.start()).port
@@ -47,13 +48,25 @@ type Reply = { status: number; setCookie: string }
 function login(body: object, o: { from: string; headers?: Record<string, string>; port?: number }): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body)
-    const req = request({
-      host: '127.0.0.1', port: o.port ?? port, localAddress: o.from, method: 'POST', path: '/api/public/login',
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Host: 'oriel.example.com', ...o.headers },
-    }, (res) => {
-      res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: [res.headers['set-cookie'] ?? []].flat().join('\n') }))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: o.port ?? port,
+        localAddress: o.from,
+        method: 'POST',
+        path: '/api/public/login',
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(payload),
+          Host: 'oriel.example.com',
+          ...o.headers,
+        },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: [res.headers['set-cookie'] ?? []].flat().join('\n') }))
+      },
+    )
     req.on('error', reject)
     req.end(payload)
   })
@@ -61,7 +74,10 @@ function login(body: object, o: { from: string; headers?: Record<string, string>
 
 const spray = async (n: number, o: { from: string; forwardedFor: (i: number) => string }) => {
   for (let i = 0; i < n; i++) {
-    const res = await login({ username: `spray-${crypto.randomUUID()}@example.com`, password: 'guess' }, { from: o.from, headers: { 'X-Forwarded-For': o.forwardedFor(i) } })
+    const res = await login(
+      { username: `spray-${crypto.randomUUID()}@example.com`, password: 'guess' },
+      { from: o.from, headers: { 'X-Forwarded-For': o.forwardedFor(i) } },
+    )
     expect(res.status).toBe(401)
   }
 }
@@ -75,7 +91,10 @@ describe('the client address behind a trusted proxy', () => {
     const keys = await throttleKeys()
     expect(keys).toContain(`addr:${STRANGER}`)
     expect(keys.filter((k) => k.startsWith('addr:198.51.100.'))).toEqual([])
-    const res = await login({ username: owner.username, password: TEST_PASSWORD }, { from: STRANGER, headers: { 'X-Forwarded-For': '198.51.100.99' } })
+    const res = await login(
+      { username: owner.username, password: TEST_PASSWORD },
+      { from: STRANGER, headers: { 'X-Forwarded-For': '198.51.100.99' } },
+    )
     expect(res.status).toBe(429)
   })
 
@@ -86,9 +105,15 @@ describe('the client address behind a trusted proxy', () => {
     expect(keys).toContain('addr:203.0.113.10')
     expect(keys).not.toContain(`addr:${PROXY}`)
     expect(keys).not.toContain('addr:6.6.6.6')
-    const blocked = await login({ username: owner.username, password: TEST_PASSWORD }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.10' } })
+    const blocked = await login(
+      { username: owner.username, password: TEST_PASSWORD },
+      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.10' } },
+    )
     expect(blocked.status).toBe(429)
-    const other = await login({ username: owner.username, password: TEST_PASSWORD }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.11' } })
+    const other = await login(
+      { username: owner.username, password: TEST_PASSWORD },
+      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.11' } },
+    )
     expect(other.status).toBe(200)
   })
 
@@ -97,16 +122,28 @@ describe('the client address behind a trusted proxy', () => {
     for (let i = 0; i < 5; i++) {
       await login({ username: owner.username, password: 'guess' }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.20' } })
     }
-    const stranger = await login({ username: owner.username, password: TEST_PASSWORD }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.20' } })
+    const stranger = await login(
+      { username: owner.username, password: TEST_PASSWORD },
+      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.20' } },
+    )
     expect(stranger.status).toBe(429)
-    const ownerIn = await login({ username: owner.username, password: TEST_PASSWORD }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.21' } })
+    const ownerIn = await login(
+      { username: owner.username, password: TEST_PASSWORD },
+      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.21' } },
+    )
     expect(ownerIn.status).toBe(200)
   })
 
   it('trusts a dual-stack socket’s IPv4-mapped peer (::ffff:127.0.0.1) named as 127.0.0.1', async () => {
     await spray(1, { from: PROXY, forwardedFor: () => '2001:DB8::abc' })
-    await login({ username: 'mapped@example.com', password: 'guess' }, { from: PROXY, port: dualStackPort, headers: { 'X-Forwarded-For': '203.0.113.30' } })
-    await login({ username: 'mapped@example.com', password: 'guess' }, { from: STRANGER, port: dualStackPort, headers: { 'X-Forwarded-For': '203.0.113.31' } })
+    await login(
+      { username: 'mapped@example.com', password: 'guess' },
+      { from: PROXY, port: dualStackPort, headers: { 'X-Forwarded-For': '203.0.113.30' } },
+    )
+    await login(
+      { username: 'mapped@example.com', password: 'guess' },
+      { from: STRANGER, port: dualStackPort, headers: { 'X-Forwarded-For': '203.0.113.31' } },
+    )
     const keys = await throttleKeys()
     expect(keys).toEqual(expect.arrayContaining(['addr:2001:db8::abc', 'addr:203.0.113.30', `addr:${STRANGER}`]))
     expect(keys).not.toContain('addr:203.0.113.31')
@@ -142,7 +179,13 @@ describe('the session cookie’s Secure', () => {
 describe('ORIEL_TRUSTED_PROXIES at start', () => {
   it('a bad entry stops the start with a message naming it', async () => {
     const child = spawn('npx', ['tsx', 'standalone/src/main.ts'], {
-      env: { ...process.env, ORIEL_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/33', ORIEL_DATA_DIR: '/nonexistent/oriel-test', DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
+      env: {
+        ...process.env,
+        ORIEL_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/33',
+        ORIEL_DATA_DIR: '/nonexistent/oriel-test',
+        DATABASE_URL: '',
+        ORIEL_LOCAL_AGENT: '0',
+      },
     })
     let out = ''
     child.stdout.on('data', (d) => (out += d))

@@ -10,7 +10,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'oriel-start-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 function start(port: number): Promise<{ output: () => string; stop: () => Promise<void> }> {
-  const child = spawn('npm', ['start'], { env: { ...process.env, ORIEL_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' }, detached: true })
+  const child = spawn('npm', ['start'], {
+    env: { ...process.env, ORIEL_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', ORIEL_LOCAL_AGENT: '0' },
+    detached: true,
+  })
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
@@ -21,10 +24,11 @@ function start(port: number): Promise<{ output: () => string; stop: () => Promis
         clearTimeout(timer)
         resolve({
           output: () => out,
-          stop: () => new Promise((r) => {
-            child.once('exit', () => r())
-            process.kill(-child.pid!, 'SIGTERM')
-          }),
+          stop: () =>
+            new Promise((r) => {
+              child.once('exit', () => r())
+              process.kill(-child.pid!, 'SIGTERM')
+            }),
         })
       }
     })
@@ -41,7 +45,9 @@ describe('npm start', () => {
     const health = await fetch(`http://127.0.0.1:${port}/api/__healthcheck`)
     expect(health.status).toBe(200)
     const login = await fetch(`http://127.0.0.1:${port}/api/public/login`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin@kasm.local', password }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin@kasm.local', password }),
     })
     expect(login.status).toBe(200)
     await first.stop()

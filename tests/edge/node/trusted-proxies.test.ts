@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
-  canonicalIp, parseForwardedEntry, parseIp, parseRange, parseTrustedProxies, resolveClient, type TrustedProxies,
+  canonicalIp,
+  parseForwardedEntry,
+  parseIp,
+  parseRange,
+  parseTrustedProxies,
+  resolveClient,
+  type TrustedProxies,
 } from '../../../edge/src/node/trusted-proxies'
 
 describe('IP addresses', () => {
@@ -20,8 +26,27 @@ describe('IP addresses', () => {
   })
 
   it('refuses what is not an address', () => {
-    const bad = ['', 'unknown', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.-4', ' 1.2.3.4', '1::2::3', ':1::', '1:2:3:4:5:6:7:8:9',
-      '1:2:3:4:5:6:7:8::', '12345::', 'g::1', '::1.2.3.4:5', '1.2.3.4::', 'x'.repeat(100_000), '::ffff:1.2.3.256', '[::1]']
+    const bad = [
+      '',
+      'unknown',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1.2.3.-4',
+      ' 1.2.3.4',
+      '1::2::3',
+      ':1::',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7:8::',
+      '12345::',
+      'g::1',
+      '::1.2.3.4:5',
+      '1.2.3.4::',
+      'x'.repeat(100_000),
+      '::ffff:1.2.3.256',
+      '[::1]',
+    ]
     for (const b of bad) expect(parseIp(b), b.slice(0, 20)).toBeUndefined()
   })
 
@@ -46,8 +71,19 @@ describe('ORIEL_TRUSTED_PROXIES', () => {
   })
 
   it('stops on a bad entry, naming it', () => {
-    for (const bad of ['10.0.0.0/33', 'fd00::/129', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.0/08', 'proxy.example.com', '10.0.0.300', 'localhost']) {
-      expect(() => parseTrustedProxies(`127.0.0.1,${bad}`), bad).toThrow(`ORIEL_TRUSTED_PROXIES: "${bad}" is not an IP address or CIDR range`)
+    for (const bad of [
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.0/',
+      '10.0.0.0/8/8',
+      '10.0.0.0/08',
+      'proxy.example.com',
+      '10.0.0.300',
+      'localhost',
+    ]) {
+      expect(() => parseTrustedProxies(`127.0.0.1,${bad}`), bad).toThrow(
+        `ORIEL_TRUSTED_PROXIES: "${bad}" is not an IP address or CIDR range`,
+      )
     }
   })
 })

@@ -15,10 +15,14 @@ describe('awaitAgentResult', () => {
     const clock = testClock()
     let calls = 0
     const started = Date.now()
-    const got = await awaitAgentResult(clock, async () => {
-      if (++calls === 2) clock.advance(60_001)
-      return undefined
-    }, { timeoutMs: 60_000, pollMs: 1 })
+    const got = await awaitAgentResult(
+      clock,
+      async () => {
+        if (++calls === 2) clock.advance(60_001)
+        return undefined
+      },
+      { timeoutMs: 60_000, pollMs: 1 },
+    )
     expect([got, calls]).toEqual([undefined, 2])
     expect(Date.now() - started).toBeLessThan(1000)
   })
@@ -30,6 +34,14 @@ describe('awaitAgentResult', () => {
   })
 
   it('passes on what the check throws', async () => {
-    await expect(awaitAgentResult(testClock(), async () => { throw new Error('failed') }, { timeoutMs: 100, pollMs: 1 })).rejects.toThrow('failed')
+    await expect(
+      awaitAgentResult(
+        testClock(),
+        async () => {
+          throw new Error('failed')
+        },
+        { timeoutMs: 100, pollMs: 1 },
+      ),
+    ).rejects.toThrow('failed')
   })
 })

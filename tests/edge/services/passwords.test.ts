@@ -8,11 +8,19 @@ import { hashPassword, PASSWORD_ITERATIONS, verifyPassword } from '../../../edge
 describe('PBKDF2-HMAC-SHA256', () => {
   it('the JavaScript fallback matches RFC 7914 vectors and WebCrypto', async () => {
     const one = await pbkdf2Async(sha256, 'passwd', 'salt', { c: 1, dkLen: 64 })
-    expect(bytesToHex(one)).toBe('55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783')
+    expect(bytesToHex(one)).toBe(
+      '55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783',
+    )
     const many = await pbkdf2Async(sha256, 'Password', 'NaCl', { c: 80000, dkLen: 64 })
-    expect(bytesToHex(many)).toBe('4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d')
+    expect(bytesToHex(many)).toBe(
+      '4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d',
+    )
     const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Password'), 'PBKDF2', false, ['deriveBits'])
-    const web = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode('NaCl'), iterations: 80000 }, key, 512)
+    const web = await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode('NaCl'), iterations: 80000 },
+      key,
+      512,
+    )
     expect(bytesToHex(new Uint8Array(web))).toBe(bytesToHex(many))
   })
 

@@ -29,7 +29,9 @@ describe('reading an import file a slice at a time', () => {
       expect(whole.records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5])
       expect(whole.records[1]!.fields[0]).toBe('b "quoted"')
       expect(whole.records[1]!.fields[6]).toBe('line one\nline two')
-      expect(whole.records[2]!.issues.map((i) => i.message)).toEqual(['Wrong number of fields [Expected 7 fields as in the header, found 6]'])
+      expect(whole.records[2]!.issues.map((i) => i.message)).toEqual([
+        'Wrong number of fields [Expected 7 fields as in the header, found 6]',
+      ])
       expect(whole.records[4]!.issues.length).toBeGreaterThan(0)
       for (let slice = 1; slice <= text.length; slice++) expect(all(text, slice), `slice ${slice}`).toEqual(whole)
     })
@@ -39,9 +41,26 @@ describe('reading an import file a slice at a time', () => {
 describe('the error report', () => {
   it('is written exactly as papaparse writes the same rows', () => {
     const header = ['name', 'zone_name', 'labels']
-    const odd = ['', ' lead', 'trail ', 'in side', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '\uFEFFbom', "it's [fine]; ok", '""', 'plain']
+    const odd = [
+      '',
+      ' lead',
+      'trail ',
+      'in side',
+      'a,b',
+      'say "hi"',
+      'two\nlines',
+      'cr\rhere',
+      '\uFEFFbom',
+      "it's [fine]; ok",
+      '""',
+      'plain',
+    ]
     const records = odd.map((x, i) => ({ row: i + 1, fields: i % 3 ? [x, 'default', x] : [x, x], issues: [] }))
-    const issues = new Map(records.filter((r) => r.row % 2).map((r) => [r.row, `(name) Value is too short [String should have at least 1 character]; (x, y) "quoted"`]))
+    const issues = new Map(
+      records
+        .filter((r) => r.row % 2)
+        .map((r) => [r.row, `(name) Value is too short [String should have at least 1 character]; (x, y) "quoted"`]),
+    )
     const expected = Papa.unparse([['issues', ...header], ...records.map((r) => [issues.get(r.row) ?? '', ...r.fields])], { newline: '\n' })
     expect(errorReportCsv({ header, records }, issues)).toBe(expected)
   })

@@ -3,8 +3,22 @@
 import { describe, expect, it } from 'vitest'
 import { KASM_STATES, type Kasm, type KasmState, type LaunchSpec, type ReportedSession } from '#schema'
 import {
-  ACTIVE, AGENT_DELETED, afterBulkRule, afterManagerEvent, afterReport, afterUserVerb, dueTimeRule, ENDED, EXISTING, LIVE,
-  START_TIMEOUT_MS, STARTING, workFor, type KasmChange, type ManagerEvent, type UserVerb,
+  ACTIVE,
+  AGENT_DELETED,
+  afterBulkRule,
+  afterManagerEvent,
+  afterReport,
+  afterUserVerb,
+  dueTimeRule,
+  ENDED,
+  EXISTING,
+  LIVE,
+  START_TIMEOUT_MS,
+  STARTING,
+  workFor,
+  type KasmChange,
+  type ManagerEvent,
+  type UserVerb,
 } from '../../../edge/src/services/kasms/states'
 
 const NOW = new Date('2026-12-01T12:00:00Z')
@@ -19,9 +33,17 @@ function cell(change: KasmChange | null | { refused: string }): string {
   return change.operationalMessage === RESTARTING ? 'restart' : change.operationalMessage === null ? 'clear' : JSON.stringify(change)
 }
 
-const row = (status: KasmState, extra: Partial<Kasm> = {}) => ({
-  status, operationalMessage: 'Pausing', operationalProgress: 40, containerId: 'c1', startedAt: null, agentId: 'agent-1', launchSpec: null, ...extra,
-}) as Kasm
+const row = (status: KasmState, extra: Partial<Kasm> = {}) =>
+  ({
+    status,
+    operationalMessage: 'Pausing',
+    operationalProgress: 40,
+    containerId: 'c1',
+    startedAt: null,
+    agentId: 'agent-1',
+    launchSpec: null,
+    ...extra,
+  }) as Kasm
 
 /** Splits a table row written with spaces into its cells. */
 const cells = (line: string) => line.trim().split(/\s+/)
@@ -58,27 +80,47 @@ describe('agent reports', () => {
 
   for (const from of KASM_STATES) {
     it(`from ${from}`, () => {
-      const got = [...REPORTS.map((state) => afterReport(row(from), { kasm_id: 'k', state }, NOW)), afterReport(row(from), null, NOW)].map(cell)
+      const got = [...REPORTS.map((state) => afterReport(row(from), { kasm_id: 'k', state }, NOW)), afterReport(row(from), null, NOW)].map(
+        cell,
+      )
       expect(got).toEqual(cells(TABLE[from]))
     })
   }
 
   it('a start records progress, container and start time (the injected clock), and clears the message', () => {
-    const r = (state: ReportedSession['state'], extra: Partial<ReportedSession> = {}) => afterReport(row('requested'), { kasm_id: 'k', state, ...extra }, NOW)
-    expect(r('starting', { progress: 70, message: 'Pulling', container_id: 'c2' })).toEqual({ status: 'starting', operationalProgress: 70, operationalMessage: 'Pulling', containerId: 'c2' })
+    const r = (state: ReportedSession['state'], extra: Partial<ReportedSession> = {}) =>
+      afterReport(row('requested'), { kasm_id: 'k', state, ...extra }, NOW)
+    expect(r('starting', { progress: 70, message: 'Pulling', container_id: 'c2' })).toEqual({
+      status: 'starting',
+      operationalProgress: 70,
+      operationalMessage: 'Pulling',
+      containerId: 'c2',
+    })
     expect(r('starting')).toEqual({ status: 'starting', operationalProgress: 40, operationalMessage: null, containerId: 'c1' })
-    expect(r('running')).toEqual({ status: 'running', operationalProgress: 100, operationalMessage: null, containerId: 'c1', startedAt: NOW })
+    expect(r('running')).toEqual({
+      status: 'running',
+      operationalProgress: 100,
+      operationalMessage: null,
+      containerId: 'c1',
+      startedAt: NOW,
+    })
     const earlier = new Date('2026-11-30T00:00:00Z')
-    expect(afterReport(row('starting', { startedAt: earlier }), { kasm_id: 'k', state: 'running' }, NOW)).toMatchObject({ startedAt: earlier })
+    expect(afterReport(row('starting', { startedAt: earlier }), { kasm_id: 'k', state: 'running' }, NOW)).toMatchObject({
+      startedAt: earlier,
+    })
   })
 
   it('says why a session failed: the agent’s message, or ours', () => {
-    const r = (from: KasmState, state: ReportedSession['state'], message?: string) => afterReport(row(from), { kasm_id: 'k', state, message }, NOW)
+    const r = (from: KasmState, state: ReportedSession['state'], message?: string) =>
+      afterReport(row(from), { kasm_id: 'k', state, message }, NOW)
     expect(r('running', 'error')).toEqual({ status: 'error', operationalMessage: 'The session failed on its agent' })
     expect(r('running', 'error', 'OOM')).toEqual({ status: 'error', operationalMessage: 'OOM' })
     expect(r('paused', 'deleted')).toEqual({ status: 'error', operationalMessage: 'The session container disappeared from its agent' })
     expect(r('starting', 'exited')).toEqual({ status: 'error', operationalMessage: 'The session container stopped while starting' })
-    expect(afterReport(row('stopped'), null, NOW)).toEqual({ status: 'error', operationalMessage: 'The session container disappeared from its agent' })
+    expect(afterReport(row('stopped'), null, NOW)).toEqual({
+      status: 'error',
+      operationalMessage: 'The session container disappeared from its agent',
+    })
     expect(afterReport(row('deleting'), null, NOW)).toEqual({ status: 'deleted', operationalProgress: 100 })
   })
 
@@ -112,7 +154,8 @@ describe('poll work: the wanted state against the reported container', () => {
 })
 
 describe('manager events', () => {
-  const spec = (action: LaunchSpec['lifecycle']['keepalive_expiration_action']) => ({ lifecycle: { keepalive_expiration_action: action, session_time_limit: 0 } }) as LaunchSpec
+  const spec = (action: LaunchSpec['lifecycle']['keepalive_expiration_action']) =>
+    ({ lifecycle: { keepalive_expiration_action: action, session_time_limit: 0 } }) as LaunchSpec
   const EVENTS: [string, (from: KasmState) => KasmChange | null][] = [
     ['time_limit', (s) => afterManagerEvent(row(s), 'time_limit')],
     ['expired(delete)', (s) => afterManagerEvent(row(s, { launchSpec: spec('delete') }), 'keepalive_expired')],
@@ -140,9 +183,18 @@ describe('manager events', () => {
   }
 
   it('says which rule ended the session', () => {
-    expect(afterManagerEvent(row('running'), 'time_limit')).toEqual({ status: 'deleting', operationalMessage: 'The session reached its time limit' })
-    expect(afterManagerEvent(row('running', { launchSpec: spec('pause') }), 'keepalive_expired')).toEqual({ status: 'paused', operationalMessage: 'The session expired without a keepalive (pause)' })
-    expect(afterManagerEvent(row('starting', { launchSpec: spec('stop') }), 'keepalive_expired')).toEqual({ status: 'deleting', operationalMessage: 'The session expired without a keepalive (delete)' })
+    expect(afterManagerEvent(row('running'), 'time_limit')).toEqual({
+      status: 'deleting',
+      operationalMessage: 'The session reached its time limit',
+    })
+    expect(afterManagerEvent(row('running', { launchSpec: spec('pause') }), 'keepalive_expired')).toEqual({
+      status: 'paused',
+      operationalMessage: 'The session expired without a keepalive (pause)',
+    })
+    expect(afterManagerEvent(row('starting', { launchSpec: spec('stop') }), 'keepalive_expired')).toEqual({
+      status: 'deleting',
+      operationalMessage: 'The session expired without a keepalive (delete)',
+    })
     expect(afterManagerEvent(row('requested'), 'start_timeout', 'why')).toEqual({ status: 'error', operationalMessage: 'why' })
     expect(afterManagerEvent(row('deleting'), 'agent_gone')).toEqual({ status: 'deleted', operationalMessage: 'Its agent went offline' })
   })
@@ -150,7 +202,14 @@ describe('manager events', () => {
   describe('which time rule is due', () => {
     const at = (msAgo: number) => new Date(NOW.getTime() - msAgo)
     const limited = (s: number) => ({ lifecycle: { keepalive_expiration_action: 'delete', session_time_limit: s } }) as LaunchSpec
-    const k = (status: KasmState, extra: Partial<Kasm> = {}) => ({ status, launchSpec: null, startedAt: at(1000), expiresAt: at(-60_000), createdAt: at(1000), ...extra })
+    const k = (status: KasmState, extra: Partial<Kasm> = {}) => ({
+      status,
+      launchSpec: null,
+      startedAt: at(1000),
+      expiresAt: at(-60_000),
+      createdAt: at(1000),
+      ...extra,
+    })
 
     it('none while within every limit, and none for a session that is not active', () => {
       expect(dueTimeRule(k('running'), NOW)).toBeNull()
@@ -182,7 +241,10 @@ describe('manager events', () => {
 
 describe('user verbs', () => {
   const VERBS: [string, (from: KasmState) => ReturnType<typeof afterUserVerb>][] = [
-    ...(['pause', 'stop', 'resume', 'destroy'] as UserVerb[]).map((v): [string, (s: KasmState) => ReturnType<typeof afterUserVerb>] => [v, (s) => afterUserVerb(row(s), v)]),
+    ...(['pause', 'stop', 'resume', 'destroy'] as UserVerb[]).map((v): [string, (s: KasmState) => ReturnType<typeof afterUserVerb>] => [
+      v,
+      (s) => afterUserVerb(row(s), v),
+    ]),
     ['destroy(no agent)', (s) => afterUserVerb(row(s, { agentId: null }), 'destroy')],
     ['keepalive', (s) => afterUserVerb(row(s), 'keepalive')],
   ]
@@ -214,7 +276,9 @@ describe('user verbs', () => {
   })
 
   it('delete_agent ends every session of the agent that is not already deleted', () => {
-    expect(KASM_STATES.map((s) => cell(afterBulkRule(AGENT_DELETED, s)))).toEqual(KASM_STATES.map((s) => (s === 'deleted' ? '-' : 'deleted')))
+    expect(KASM_STATES.map((s) => cell(afterBulkRule(AGENT_DELETED, s)))).toEqual(
+      KASM_STATES.map((s) => (s === 'deleted' ? '-' : 'deleted')),
+    )
     expect(AGENT_DELETED.set).toEqual({ status: 'deleted', operationalMessage: 'Its agent was deleted' })
   })
 })

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginThrottles } from '#schema'
 import {
-  ACCOUNT_ADDRESS_POLICY, ACCOUNT_SLOWDOWN, ADDRESS_POLICY, accountAddressKey, blockSeconds, clearAccountThrottles,
-  failedSignInsOf, recordFailures, signInKeys, signInState, slowdownMs,
+  ACCOUNT_ADDRESS_POLICY,
+  ACCOUNT_SLOWDOWN,
+  ADDRESS_POLICY,
+  accountAddressKey,
+  blockSeconds,
+  clearAccountThrottles,
+  failedSignInsOf,
+  recordFailures,
+  signInKeys,
+  signInState,
+  slowdownMs,
 } from '../../../edge/src/services/auth/throttle'
 import { testContext, type TestContext } from '../../support/context'
 
@@ -43,9 +52,11 @@ describe('sign-in counters in the database', () => {
 
   const fail = (username: string, address: string) => {
     const k = signInKeys(username, address)
-    return recordFailures(t.db, [
-      { key: k.account }, { key: k.accountAddress, policy: ACCOUNT_ADDRESS_POLICY }, { key: k.address, policy: ADDRESS_POLICY },
-    ], t.clock.now())
+    return recordFailures(
+      t.db,
+      [{ key: k.account }, { key: k.accountAddress, policy: ACCOUNT_ADDRESS_POLICY }, { key: k.address, policy: ADDRESS_POLICY }],
+      t.clock.now(),
+    )
   }
 
   it('blocks only the failing pair and address; the account’s own count never blocks', async () => {
@@ -57,8 +68,16 @@ describe('sign-in counters in the database', () => {
   })
 
   it('ignores a block left on an account row by the older account-wide rule', async () => {
-    await t.db.insert(loginThrottles).values({ key: 'user:legacy@example.com', failures: 5, lastFailureAt: t.clock.now(), blockedUntil: new Date(t.clock.now().getTime() + 3_600_000) })
-    expect(await signInState(t.db, signInKeys('legacy@example.com', '192.0.2.3'), t.clock.now())).toEqual({ blockedSeconds: 0, accountFailures: 5 })
+    await t.db.insert(loginThrottles).values({
+      key: 'user:legacy@example.com',
+      failures: 5,
+      lastFailureAt: t.clock.now(),
+      blockedUntil: new Date(t.clock.now().getTime() + 3_600_000),
+    })
+    expect(await signInState(t.db, signInKeys('legacy@example.com', '192.0.2.3'), t.clock.now())).toEqual({
+      blockedSeconds: 0,
+      accountFailures: 5,
+    })
   })
 
   it('counts every one of many concurrent failures', async () => {
@@ -69,7 +88,10 @@ describe('sign-in counters in the database', () => {
 
   it('reports each account’s failures by the name given, 0 for none', async () => {
     const counts = await failedSignInsOf(t.db, ['owner@example.com', 'nobody@example.com'])
-    expect([...counts]).toEqual([['owner@example.com', 3], ['nobody@example.com', 0]])
+    expect([...counts]).toEqual([
+      ['owner@example.com', 3],
+      ['nobody@example.com', 0],
+    ])
     expect((await failedSignInsOf(t.db, [])).size).toBe(0)
   })
 

@@ -7,8 +7,27 @@ import { vncAuthResponse } from '../../../agent/src/gateway/rfb/des'
 import { ByteQueue } from './byte-queue'
 import { readServerMessage, type ClientPixelFormat, type ServerMsg } from './server-reader'
 
-export const Enc = { Raw: 0, CopyRect: 1, Hextile: 5, Tight: 7, ZRLE: 16, JPEG: 21, TightPNG: -260, DesktopSize: -223, LastRect: -224, Cursor: -239 } as const
-export const Pseudo = { QemuKey: -258, ExtDesktopSize: -308, Fence: -312, ContinuousUpdates: -313, ExtClipboard: 0xc0a1e5ce | 0, CompressLevel6: -250, QualityLevel6: -26 } as const
+export const Enc = {
+  Raw: 0,
+  CopyRect: 1,
+  Hextile: 5,
+  Tight: 7,
+  ZRLE: 16,
+  JPEG: 21,
+  TightPNG: -260,
+  DesktopSize: -223,
+  LastRect: -224,
+  Cursor: -239,
+} as const
+export const Pseudo = {
+  QemuKey: -258,
+  ExtDesktopSize: -308,
+  Fence: -312,
+  ContinuousUpdates: -313,
+  ExtClipboard: 0xc0a1e5ce | 0,
+  CompressLevel6: -250,
+  QualityLevel6: -26,
+} as const
 export const ClipFlag = { text: 1, caps: 1 << 24, request: 1 << 25, peek: 1 << 26, notify: 1 << 27, provide: 1 << 28 } as const
 
 export interface ServerInit {
@@ -44,7 +63,11 @@ export class RfbTestClient {
     const ws = new WebSocket(url, options)
     ws.binaryType = 'nodebuffer'
     const closed = new Promise<{ code: number }>((r) => ws.on('close', (code) => r({ code })))
-    const client = new RfbTestClient((b) => ws.send(b), () => ws.terminate(), closed)
+    const client = new RfbTestClient(
+      (b) => ws.send(b),
+      () => ws.terminate(),
+      closed,
+    )
     ws.on('message', (d: Buffer) => client.queue.push(d))
     ws.on('error', () => {})
     void closed.then(() => client.queue.end(new Error('connection closed')))
@@ -59,7 +82,11 @@ export class RfbTestClient {
   static async direct(port: number): Promise<RfbTestClient> {
     const sock = net.connect(port, '127.0.0.1')
     const closed = new Promise<{ code: number }>((r) => sock.on('close', () => r({ code: 0 })))
-    const client = new RfbTestClient((b) => sock.write(b), () => sock.destroy(), closed)
+    const client = new RfbTestClient(
+      (b) => sock.write(b),
+      () => sock.destroy(),
+      closed,
+    )
     sock.on('data', (d) => client.queue.push(d))
     sock.on('error', () => {})
     void closed.then(() => client.queue.end(new Error('connection closed')))
@@ -102,7 +129,14 @@ export class RfbTestClient {
     const read = (n: number) => this.queue.read(n)
     const head = await read(24)
     const name = await read(head.readUInt32BE(20))
-    const pf = { bitsPerPixel: head[4]!, depth: head[5]!, trueColour: head[7] !== 0, redMax: head.readUInt16BE(8), greenMax: head.readUInt16BE(10), blueMax: head.readUInt16BE(12) }
+    const pf = {
+      bitsPerPixel: head[4]!,
+      depth: head[5]!,
+      trueColour: head[7] !== 0,
+      redMax: head.readUInt16BE(8),
+      greenMax: head.readUInt16BE(10),
+      blueMax: head.readUInt16BE(12),
+    }
     this.pf = pf
     this.serverInit = { width: head.readUInt16BE(0), height: head.readUInt16BE(2), pf, raw: Buffer.concat([head, name]) }
     void this.pump()
@@ -189,7 +223,12 @@ export class RfbTestClient {
       if (m.type !== 'ext-clipboard' || m.flags & ClipFlag.caps || !(m.flags & ClipFlag.provide) || !(m.flags & ClipFlag.text)) return []
       // A fresh zlib stream per message, sync-flushed rather than finished (TigerVNC's ZlibOutStream).
       const plain = inflateSync(m.payload, { finishFlush: constants.Z_SYNC_FLUSH })
-      return [plain.subarray(4, 4 + plain.readUInt32BE(0)).toString('utf8').replace(/\0$/, '')]
+      return [
+        plain
+          .subarray(4, 4 + plain.readUInt32BE(0))
+          .toString('utf8')
+          .replace(/\0$/, ''),
+      ]
     })
   }
 
@@ -217,7 +256,10 @@ export class RfbTestClient {
   private async pump(): Promise<void> {
     try {
       for (;;) {
-        const msg = await readServerMessage((n) => this.queue.read(n), () => this.pf)
+        const msg = await readServerMessage(
+          (n) => this.queue.read(n),
+          () => this.pf,
+        )
         // TigerVNC measures round trips with fences and stalls updates until they come back, as noVNC's would.
         if (msg.type === 'fence' && msg.flags & FENCE_REQUEST) this.fence(msg.flags & 0x7, msg.payload)
         // The extended clipboard's pull model, as noVNC does it: fetch what is announced, answer requests.

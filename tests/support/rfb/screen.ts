@@ -13,25 +13,29 @@ export async function waitForFullScreen(c: RfbTestClient, from: number, ms = 10_
   let count = 0
   const rects: Rect[] = []
   const seen = new Set<ServerMsg>()
-  await c.waitFor((m: ServerMsg) => {
-    // waitFor re-checks messages it has already seen; each update is counted (and answered) once.
-    if (m.type !== 'update' || seen.has(m)) return false
-    seen.add(m)
-    for (const r of m.rects) {
-      rects.push(r)
-      if (!PIXEL_RECT_ENCODINGS.has(r.encoding)) continue
-      for (let y = r.y; y < Math.min(r.y + r.h, height); y++) {
-        for (let x = r.x; x < Math.min(r.x + r.w, width); x++) {
-          if (!covered[y * width + x]) (covered[y * width + x] = 1), count++
+  await c.waitFor(
+    (m: ServerMsg) => {
+      // waitFor re-checks messages it has already seen; each update is counted (and answered) once.
+      if (m.type !== 'update' || seen.has(m)) return false
+      seen.add(m)
+      for (const r of m.rects) {
+        rects.push(r)
+        if (!PIXEL_RECT_ENCODINGS.has(r.encoding)) continue
+        for (let y = r.y; y < Math.min(r.y + r.h, height); y++) {
+          for (let x = r.x; x < Math.min(r.x + r.w, width); x++) {
+            if (!covered[y * width + x]) ((covered[y * width + x] = 1), count++)
+          }
         }
       }
-    }
-    if (count === width * height) return true
-    // Incremental: a non-incremental request would make TigerVNC repeat its ExtendedDesktopSize
-    // answer first, every time; the region of the first request is still owed anyway.
-    c.requestUpdate(true)
-    return false
-  }, ms, from)
+      if (count === width * height) return true
+      // Incremental: a non-incremental request would make TigerVNC repeat its ExtendedDesktopSize
+      // answer first, every time; the region of the first request is still owed anyway.
+      c.requestUpdate(true)
+      return false
+    },
+    ms,
+    from,
+  )
   return rects
 }
 

@@ -119,7 +119,10 @@ async function readRectBody(read: Read, r: { w: number; h: number; encoding: num
 }
 
 async function readTight(take: Read, w: number, h: number, pf: ClientPixelFormat): Promise<void> {
-  const tpix = pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 ? 3 : pf.bitsPerPixel / 8
+  const tpix =
+    pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255
+      ? 3
+      : pf.bitsPerPixel / 8
   const compact = async () => {
     let n = 0
     for (let i = 0; i < 3; i++) {

@@ -82,7 +82,11 @@ function clientMessages(ctl: MessageControl, { state, clipboardUp, viewOnly = fa
         return pass(5, start)
       case ClientMessage.ClientCutText:
         if (!inputAllowed('cut-text')) return dropCutText(ctl, start)
-        return cutTextBody(ctl, { allowed: clipboardUp, onBlocked: (form) => onEvent?.({ type: 'clipboard-blocked', direction: 'up', form }) }, start)
+        return cutTextBody(
+          ctl,
+          { allowed: clipboardUp, onBlocked: (form) => onEvent?.({ type: 'clipboard-blocked', direction: 'up', form }) },
+          start,
+        )
       case ClientMessage.EnableContinuousUpdates:
         return read(9, (b) => {
           if (b[0]) state.updatesRequested = true

@@ -21,7 +21,10 @@ const MAX_DESKTOP_NAME = 64 * 1024
 async function readReason(io: HandshakeIo): Promise<string> {
   const n = (await io.read(4)).readUInt32BE(0)
   if (n > MAX_REASON) return '(reason too long)'
-  return (await io.read(n)).toString('latin1').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+  return (await io.read(n))
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 200)
 }
 
 /** Towards the container: version, security (VncAuth preferred, None accepted) and its result. */

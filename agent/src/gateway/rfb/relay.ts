@@ -83,7 +83,11 @@ export function relayRfb(opts: RelayOptions): Promise<void> {
         handle(chunk)
       } catch (err) {
         const protocol = err instanceof RfbProtocolError
-        finish(protocol ? `protocol error from ${side}` : 'relay error', protocol && side === 'browser' ? CLOSE_PROTOCOL : CLOSE_INTERNAL, err)
+        finish(
+          protocol ? `protocol error from ${side}` : 'relay error',
+          protocol && side === 'browser' ? CLOSE_PROTOCOL : CLOSE_INTERNAL,
+          err,
+        )
       }
     }
     const handleBrowser = guarded('browser', (chunk) => onBrowserData(chunk))

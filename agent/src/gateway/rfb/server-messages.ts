@@ -43,7 +43,11 @@ function serverMessages(ctl: MessageControl, { state, clipboardDown, onEvent }: 
       case ServerMessage.EndOfContinuousUpdates:
         return start()
       case ServerMessage.ServerCutText:
-        return cutTextBody(ctl, { allowed: clipboardDown, onBlocked: (form) => onEvent?.({ type: 'clipboard-blocked', direction: 'down', form }) }, start)
+        return cutTextBody(
+          ctl,
+          { allowed: clipboardDown, onBlocked: (form) => onEvent?.({ type: 'clipboard-blocked', direction: 'down', form }) },
+          start,
+        )
       case ServerMessage.Fence:
         return fenceBody(start)
       case ServerMessage.Xvp:

@@ -31,8 +31,14 @@ export function ExpiryEditor({ name, expires, check, onSave }: ExpiryEditorProps
       <summary>{expires ? new Date(expires).toLocaleString() : 'never'}</summary>
       <input type="datetime-local" aria-label={`Expiry of ${name}`} value={value} onInput={(e) => setValue(e.currentTarget.value)} />
       {problem && <span class="error">{problem}</span>}
-      <button type="button" disabled={!iso || problem !== undefined} onClick={() => onSave(iso)}>Save expiry</button>
-      {expires && <button type="button" onClick={() => onSave(null)}>Never expires</button>}
+      <button type="button" disabled={!iso || problem !== undefined} onClick={() => onSave(iso)}>
+        Save expiry
+      </button>
+      {expires && (
+        <button type="button" onClick={() => onSave(null)}>
+          Never expires
+        </button>
+      )}
     </details>
   )
 }

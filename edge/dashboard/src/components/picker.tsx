@@ -9,9 +9,23 @@ export function Picker({ label, options, onPick }: { label: string; options: Nam
     <span class="picker">
       <select aria-label={label} value={id} onChange={(e) => setId(e.currentTarget.value)}>
         <option value="">—</option>
-        {options.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
       </select>
-      <button type="button" disabled={!id} onClick={() => { const o = options.find((x) => x.id === id); if (o) onPick(o); setId('') }}>{label}</button>
+      <button
+        type="button"
+        disabled={!id}
+        onClick={() => {
+          const o = options.find((x) => x.id === id)
+          if (o) onPick(o)
+          setId('')
+        }}
+      >
+        {label}
+      </button>
     </span>
   )
 }

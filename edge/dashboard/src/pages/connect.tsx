@@ -3,7 +3,17 @@ import { api, ApiError, type Me } from '../api'
 import { go } from '../router'
 
 /** Kasm's deep link: signs in with the session's token and opens that session, no password asked. */
-export function Connect({ kasmId, userId, token, onSignedIn }: { kasmId: string; userId: string; token: string; onSignedIn: (me: Me) => void }) {
+export function Connect({
+  kasmId,
+  userId,
+  token,
+  onSignedIn,
+}: {
+  kasmId: string
+  userId: string
+  token: string
+  onSignedIn: (me: Me) => void
+}) {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     api<Me>('login', { kasm_id: kasmId, user_id: userId, session_token: token }).then(
@@ -16,7 +26,13 @@ export function Connect({ kasmId, userId, token, onSignedIn }: { kasmId: string;
   }, [kasmId, userId, token])
   return (
     <main class="login">
-      {error ? <p role="alert" class="error">{error}</p> : <p>Opening your session…</p>}
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : (
+        <p>Opening your session…</p>
+      )}
     </main>
   )
 }
@@ -35,7 +51,13 @@ export function LoginLink({ token, onSignedIn }: { token: string; onSignedIn: (m
   }, [token])
   return (
     <main class="login">
-      {error ? <p role="alert" class="error">{error}</p> : <p>Signing you in…</p>}
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : (
+        <p>Signing you in…</p>
+      )}
     </main>
   )
 }

@@ -68,7 +68,9 @@ export function Download({ stream }: { stream: Stream }) {
     <label>
       Download from the session (Downloads folder)
       <input placeholder="file name" aria-label="File to download" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <a href={name ? href : undefined} download={name || undefined} aria-disabled={!name}>Download</a>
+      <a href={name ? href : undefined} download={name || undefined} aria-disabled={!name}>
+        Download
+      </a>
     </label>
   )
 }

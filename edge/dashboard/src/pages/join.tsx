@@ -22,9 +22,11 @@ export function Join({ shareId, onSignedOut }: { shareId: string; onSignedOut: (
         if (err instanceof ApiError && err.status === 401) return onSignedOut()
         setJoined(null)
         setError(
-          err instanceof ApiError && err.status === 404 ? 'This share link leads to no session: it may have ended.'
-          : err instanceof ApiError ? err.message
-          : 'Cannot reach the server',
+          err instanceof ApiError && err.status === 404
+            ? 'This share link leads to no session: it may have ended.'
+            : err instanceof ApiError
+              ? err.message
+              : 'Cannot reach the server',
         )
       },
     )
@@ -40,7 +42,13 @@ export function Join({ shareId, onSignedOut }: { shareId: string; onSignedOut: (
     <main class="session">
       {(error || (kasm && !stream)) && (
         <section class="progress" aria-live="polite">
-          {error ? <p role="alert" class="error">{error}</p> : <p>The shared session is {kasm!.operational_status}; it can be watched once it is running.</p>}
+          {error ? (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          ) : (
+            <p>The shared session is {kasm!.operational_status}; it can be watched once it is running.</p>
+          )}
           <button onClick={again}>Try again</button>
         </section>
       )}

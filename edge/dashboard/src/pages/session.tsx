@@ -60,10 +60,18 @@ export function Session({ kasmId }: { kasmId: string }) {
           <h2>Starting your workspace</h2>
           <progress max={100} value={status?.operational_progress ?? 0} />
           <p>{status?.operational_message ?? 'Requesting…'}</p>
-          {status?.operational_status === 'error' && <p role="alert" class="error">{status.operational_message}</p>}
+          {status?.operational_status === 'error' && (
+            <p role="alert" class="error">
+              {status.operational_message}
+            </p>
+          )}
         </section>
       )}
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       <div ref={screen} class="screen" data-connected={connected ? 'yes' : 'no'} aria-label="Desktop" />
       {stream && (
         <aside class="panel" aria-label="Session controls">
@@ -71,7 +79,9 @@ export function Session({ kasmId }: { kasmId: string }) {
           <button onClick={() => void document.documentElement.requestFullscreen?.()}>Full screen</button>
           {status?.kasm.share_id && <ShareLink shareId={status.kasm.share_id} />}
           <Transfers stream={stream} clipboard={clipboard} rfb={rfb} />
-          <button class="danger" onClick={destroy}>Delete session</button>
+          <button class="danger" onClick={destroy}>
+            Delete session
+          </button>
         </aside>
       )}
     </main>
@@ -100,7 +110,9 @@ function ShareLink({ shareId }: { shareId: string }) {
     <label>
       Share link
       <input ref={field} readOnly value={link} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} />
-      <button type="button" onClick={() => void copy()}>Copy link</button>
+      <button type="button" onClick={() => void copy()}>
+        Copy link
+      </button>
       {note && <span role="status">{note}</span>}
     </label>
   )

@@ -11,8 +11,14 @@ export function Workspaces() {
   const [launching, setLaunching] = useState<string | null>(null)
   const [sessions, setSessions] = useState<KasmSummary[]>([])
   useEffect(() => {
-    api<{ images: Workspace[] }>('get_images').then((r) => setItems(r.images), (e: Error) => setError(e.message))
-    api<{ kasms: KasmSummary[] }>('get_kasms').then((r) => setSessions(r.kasms), () => {})
+    api<{ images: Workspace[] }>('get_images').then(
+      (r) => setItems(r.images),
+      (e: Error) => setError(e.message),
+    )
+    api<{ kasms: KasmSummary[] }>('get_kasms').then(
+      (r) => setSessions(r.kasms),
+      () => {},
+    )
   }, [])
   const categories = useMemo(() => [...new Set((items ?? []).flatMap((i) => i.categories))].sort(), [items])
   const shown = (items ?? []).filter(
@@ -37,13 +43,27 @@ export function Workspaces() {
   return (
     <main class="workspaces">
       <div class="toolbar">
-        <input type="search" placeholder="Search workspaces" aria-label="Search workspaces" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <input
+          type="search"
+          placeholder="Search workspaces"
+          aria-label="Search workspaces"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
         <select aria-label="Category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
           <option value="">All categories</option>
-          {categories.map((c) => <option key={c} value={c}>{c}</option>)}
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>
       </div>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       {sessions.length > 0 && (
         <section aria-label="Your sessions" class="sessions">
           <h2>Your sessions</h2>
@@ -56,12 +76,22 @@ export function Workspaces() {
           </ul>
         </section>
       )}
-      {items === null ? <p>Loading…</p> : shown.length === 0 ? <p>No workspaces are available to you.</p> : (
+      {items === null ? (
+        <p>Loading…</p>
+      ) : shown.length === 0 ? (
+        <p>No workspaces are available to you.</p>
+      ) : (
         <ul class="grid">
           {shown.map((w) => {
             const face = (
               <>
-                {w.image_src ? <img src={w.image_src} alt="" /> : <span class="glyph" aria-hidden="true">▣</span>}
+                {w.image_src ? (
+                  <img src={w.image_src} alt="" />
+                ) : (
+                  <span class="glyph" aria-hidden="true">
+                    ▣
+                  </span>
+                )}
                 <strong>{w.friendly_name}</strong>
                 {w.description && <span class="description">{w.description}</span>}
               </>
@@ -70,7 +100,11 @@ export function Workspaces() {
             const href = w.image_type === 'Link' && w.link_url && /^https?:\/\//.test(w.link_url) ? w.link_url : null
             return (
               <li key={w.image_id}>
-                {href ? <a class="tile" href={href} target="_blank" rel="noopener noreferrer" aria-label={`Open ${w.friendly_name}`}>{face}</a> : (
+                {href ? (
+                  <a class="tile" href={href} target="_blank" rel="noopener noreferrer" aria-label={`Open ${w.friendly_name}`}>
+                    {face}
+                  </a>
+                ) : (
                   <button class="tile" onClick={() => launch(w)} disabled={launching !== null} aria-label={`Launch ${w.friendly_name}`}>
                     {face}
                     {launching === w.image_id && <span class="busy">Starting…</span>}

@@ -20,7 +20,13 @@ const notFromExtension = (catalog: string, oid: string) =>
  * (pg_dump sets the same ones); `set local` keeps them to the transaction.
  */
 export async function useExactText(tx: DbOrTx): Promise<void> {
-  for (const s of ["timezone = 'UTC'", "datestyle = 'ISO, YMD'", "intervalstyle = 'postgres'", 'extra_float_digits = 3', "bytea_output = 'hex'"]) {
+  for (const s of [
+    "timezone = 'UTC'",
+    "datestyle = 'ISO, YMD'",
+    "intervalstyle = 'postgres'",
+    'extra_float_digits = 3',
+    "bytea_output = 'hex'",
+  ]) {
     await tx.execute(sql.raw(`set local ${s}`))
   }
 }
@@ -29,22 +35,37 @@ export type TableInfo = { name: string; columns: { name: string; type: string }[
 
 /** The schema's tables, each after every table its foreign keys point to, with their stored (not generated) columns. */
 export async function listTables(db: DbOrTx): Promise<TableInfo[]> {
-  const names = await queryRows<{ name: string }>(db, `select c.relname as name from pg_class c
-    where c.relkind = 'r' and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')} order by c.relname`)
-  const columns = await queryRows<{ rel: string; name: string; type: string }>(db, `select c.relname as rel, a.attname as name,
+  const names = await queryRows<{ name: string }>(
+    db,
+    `select c.relname as name from pg_class c
+    where c.relkind = 'r' and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')} order by c.relname`,
+  )
+  const columns = await queryRows<{ rel: string; name: string; type: string }>(
+    db,
+    `select c.relname as rel, a.attname as name,
     format_type(a.atttypid, a.atttypmod) as type from pg_attribute a join pg_class c on c.oid = a.attrelid
-    where c.relkind = 'r' and ${inSchema('c.relnamespace')} and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' order by c.relname, a.attnum`)
-  const keys = await queryRows<{ child: string; parent: string }>(db, `select cc.relname as child, pc.relname as parent from pg_constraint k
+    where c.relkind = 'r' and ${inSchema('c.relnamespace')} and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' order by c.relname, a.attnum`,
+  )
+  const keys = await queryRows<{ child: string; parent: string }>(
+    db,
+    `select cc.relname as child, pc.relname as parent from pg_constraint k
     join pg_class cc on cc.oid = k.conrelid join pg_class pc on pc.oid = k.confrelid
-    where k.contype = 'f' and ${inSchema('k.connamespace')} and k.conrelid <> k.confrelid`)
+    where k.contype = 'f' and ${inSchema('k.connamespace')} and k.conrelid <> k.confrelid`,
+  )
   const info = new Map(names.map(({ name }) => [name, { name, columns: [] as TableInfo['columns'] }]))
   for (const c of columns) info.get(c.rel)?.columns.push({ name: c.name, type: c.type })
   // Kahn's algorithm, alphabetical among the tables that are ready, so the order is stable.
-  const waitingOn = new Map(names.map(({ name }) => [name, new Set(keys.filter((k) => k.child === name && info.has(k.parent)).map((k) => k.parent))]))
+  const waitingOn = new Map(
+    names.map(({ name }) => [name, new Set(keys.filter((k) => k.child === name && info.has(k.parent)).map((k) => k.parent))]),
+  )
   const ordered: TableInfo[] = []
   while (waitingOn.size > 0) {
-    const ready = [...waitingOn].filter(([, parents]) => parents.size === 0).map(([name]) => name).sort()
-    if (ready.length === 0) throw new BackupError(`tables ${[...waitingOn.keys()].join(', ')} reference each other in a cycle; a backup cannot order them`)
+    const ready = [...waitingOn]
+      .filter(([, parents]) => parents.size === 0)
+      .map(([name]) => name)
+      .sort()
+    if (ready.length === 0)
+      throw new BackupError(`tables ${[...waitingOn.keys()].join(', ')} reference each other in a cycle; a backup cannot order them`)
     for (const name of ready) {
       waitingOn.delete(name)
       for (const parents of waitingOn.values()) parents.delete(name)
@@ -55,8 +76,11 @@ export async function listTables(db: DbOrTx): Promise<TableInfo[]> {
 }
 
 export async function listSequences(db: DbOrTx): Promise<string[]> {
-  const seqs = await queryRows<{ name: string }>(db, `select c.relname as name from pg_class c
-    where c.relkind = 'S' and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')} order by c.relname`)
+  const seqs = await queryRows<{ name: string }>(
+    db,
+    `select c.relname as name from pg_class c
+    where c.relkind = 'S' and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')} order by c.relname`,
+  )
   return seqs.map((s) => s.name)
 }
 
@@ -73,14 +97,26 @@ export async function appliedMigrations(db: DbOrTx): Promise<{ tag: string; hash
  */
 export async function dropSchemaObjects(tx: DbOrTx): Promise<void> {
   const kinds: Record<string, string> = { r: 'table', p: 'table', f: 'foreign table', v: 'view', m: 'materialized view', S: 'sequence' }
-  const relations = await queryRows<{ kind: string; name: string }>(tx, `select c.relkind as kind, c.relname as name from pg_class c
-    where c.relkind in ('r', 'p', 'f', 'v', 'm', 'S') and not c.relispartition and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')}`)
+  const relations = await queryRows<{ kind: string; name: string }>(
+    tx,
+    `select c.relkind as kind, c.relname as name from pg_class c
+    where c.relkind in ('r', 'p', 'f', 'v', 'm', 'S') and not c.relispartition and ${inSchema('c.relnamespace')} and ${notFromExtension('pg_class', 'c.oid')}`,
+  )
   for (const r of relations) await tx.execute(sql.raw(`drop ${kinds[r.kind]} if exists ${quoteIdent(r.name)} cascade`))
-  const routines = await queryRows<{ kind: string; signature: string }>(tx, `select p.prokind as kind, p.oid::regprocedure::text as signature
-    from pg_proc p where ${inSchema('p.pronamespace')} and ${notFromExtension('pg_proc', 'p.oid')}`)
-  for (const r of routines) await tx.execute(sql.raw(`drop ${r.kind === 'p' ? 'procedure' : r.kind === 'a' ? 'aggregate' : 'function'} if exists ${r.signature} cascade`))
-  const types = await queryRows<{ kind: string; name: string }>(tx, `select t.typtype as kind, format_type(t.oid, null) as name from pg_type t
+  const routines = await queryRows<{ kind: string; signature: string }>(
+    tx,
+    `select p.prokind as kind, p.oid::regprocedure::text as signature
+    from pg_proc p where ${inSchema('p.pronamespace')} and ${notFromExtension('pg_proc', 'p.oid')}`,
+  )
+  for (const r of routines)
+    await tx.execute(
+      sql.raw(`drop ${r.kind === 'p' ? 'procedure' : r.kind === 'a' ? 'aggregate' : 'function'} if exists ${r.signature} cascade`),
+    )
+  const types = await queryRows<{ kind: string; name: string }>(
+    tx,
+    `select t.typtype as kind, format_type(t.oid, null) as name from pg_type t
     where ${inSchema('t.typnamespace')} and ${notFromExtension('pg_type', 't.oid')}
-      and (t.typtype in ('e', 'd', 'r') or (t.typtype = 'c' and (select relkind from pg_class where oid = t.typrelid) = 'c'))`)
+      and (t.typtype in ('e', 'd', 'r') or (t.typtype = 'c' and (select relkind from pg_class where oid = t.typrelid) = 'c'))`,
+  )
   for (const t of types) await tx.execute(sql.raw(`drop ${t.kind === 'd' ? 'domain' : 'type'} if exists ${t.name} cascade`))
 }

@@ -29,7 +29,8 @@ function directTarget(dataDir: string, env: Env): Target {
     const u = new URL(url)
     const label = `Postgres ${u.hostname}:${u.port || 5432}${u.pathname}`
     return {
-      database: 'postgres', label,
+      database: 'postgres',
+      label,
       async open() {
         const { db, close } = openNodePostgres(url, { max: 1 })
         try {
@@ -44,11 +45,14 @@ function directTarget(dataDir: string, env: Env): Target {
   }
   const dir = join(dataDir, 'pglite')
   return {
-    database: 'pglite', label: `PGlite in ${dir}`,
+    database: 'pglite',
+    label: `PGlite in ${dir}`,
     async open() {
       // PGlite writes postmaster.pid while open and removes it on close, but does not lock the folder.
       if (existsSync(join(dir, 'postmaster.pid'))) {
-        throw new BackupError(`${dir} is open in another process (postmaster.pid exists) and no Oriel answers on ${controlSocketPath(dataDir)}: stop that process first. If Oriel crashed, start and stop it once, or delete ${join(dir, 'postmaster.pid')}`)
+        throw new BackupError(
+          `${dir} is open in another process (postmaster.pid exists) and no Oriel answers on ${controlSocketPath(dataDir)}: stop that process first. If Oriel crashed, start and stop it once, or delete ${join(dir, 'postmaster.pid')}`,
+        )
       }
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       return openPglite(dir)
@@ -71,7 +75,9 @@ export async function backupCommand(args: string[], io: CommandIo): Promise<numb
     } else {
       const target = directTarget(dataDir, io.env)
       if (target.database === 'pglite' && !existsSync(join(dataDir, 'pglite', 'PG_VERSION'))) {
-        throw new BackupError(`no Oriel database in ${join(dataDir, 'pglite')}: set ORIEL_DATA_DIR to Oriel's data folder, or DATABASE_URL for a Postgres`)
+        throw new BackupError(
+          `no Oriel database in ${join(dataDir, 'pglite')}: set ORIEL_DATA_DIR to Oriel's data folder, or DATABASE_URL for a Postgres`,
+        )
       }
       source = target.label
       const { db, close } = await target.open()
@@ -87,7 +93,10 @@ export async function backupCommand(args: string[], io: CommandIo): Promise<numb
     describe(io, scan)
     const keys = Object.keys(scan.header.secrets)
     io.out(`  keys: ${keys.length > 0 ? keys.join(', ') : 'none'}; keep this file as safe as the keys themselves`)
-    if (!scan.header.secrets.SECRETS_KEY) io.err(`backup: warning: no SECRETS_KEY in the environment nor in ${join(dataDir, 'secrets-key')}; the encrypted columns need the key that is in use: keep it separately`)
+    if (!scan.header.secrets.SECRETS_KEY)
+      io.err(
+        `backup: warning: no SECRETS_KEY in the environment nor in ${join(dataDir, 'secrets-key')}; the encrypted columns need the key that is in use: keep it separately`,
+      )
     return 0
   } catch (err) {
     io.err(`backup: ${explain(err)}`)
@@ -112,12 +121,20 @@ export async function restoreCommand(args: string[], io: CommandIo): Promise<num
     let applied: string[]
     try {
       if (target.database === 'postgres') {
-        const [others] = await queryRows<{ n: number }>(db, 'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
-        if (others && others.n > 0) throw new BackupError(`${others.n} other connection${others.n > 1 ? 's' : ''} to ${target.label}: stop Oriel (and any other client of that database), then restore`)
+        const [others] = await queryRows<{ n: number }>(
+          db,
+          'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        )
+        if (others && others.n > 0)
+          throw new BackupError(
+            `${others.n} other connection${others.n > 1 ? 's' : ''} to ${target.label}: stop Oriel (and any other client of that database), then restore`,
+          )
       }
       const existing = await describeExisting(db)
       if (existing && !parsed.flags.has('--replace')) {
-        throw new BackupError(`${target.label} already holds a database (${existing}); to replace it with the backup, run: npm run restore -- ${parsed.file} --replace`)
+        throw new BackupError(
+          `${target.label} already holds a database (${existing}); to replace it with the backup, run: npm run restore -- ${parsed.file} --replace`,
+        )
       }
       ;({ applied } = await restoreDatabase(db, file, scan))
     } finally {
@@ -129,7 +146,7 @@ export async function restoreCommand(args: string[], io: CommandIo): Promise<num
     io.out(`  then migrated forward: ${applied.length > 0 ? applied.join(', ') : 'nothing to apply'}`)
     for (const w of secrets.write) io.out(`  wrote ${w.name} to ${w.path} (mode 0600)`)
     for (const note of secrets.notes) io.err(`restore: note: ${note}`)
-    io.out('  sessions: on the next start, agents\' polls reconcile them (missing containers are made again, unknown ones removed)')
+    io.out("  sessions: on the next start, agents' polls reconcile them (missing containers are made again, unknown ones removed)")
     return 0
   } catch (err) {
     io.err(`restore: ${explain(err)}`)
@@ -141,7 +158,12 @@ function describe(io: CommandIo, scan: BackupScan) {
   const total = scan.tables.reduce((n, t) => n + t.rows, 0)
   const tags = scan.header.migrations
   io.out(`  schema: ${tags.at(-1)?.tag} (${tags.length} migrations)`)
-  io.out(`  rows: ${total} in ${scan.tables.length} tables (${scan.tables.filter((t) => t.rows > 0).map((t) => `${t.table} ${t.rows}`).join(', ')})`)
+  io.out(
+    `  rows: ${total} in ${scan.tables.length} tables (${scan.tables
+      .filter((t) => t.rows > 0)
+      .map((t) => `${t.table} ${t.rows}`)
+      .join(', ')})`,
+  )
 }
 
 /** A backup received through the socket is checked before it replaces anything: Oriel may have stopped mid-way. */
@@ -165,7 +187,8 @@ function usage(io: CommandIo, command: keyof typeof USAGE): number {
   return 2
 }
 
-const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`)
+const size = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`
 
 /**
  * A failure in a sentence: ours as written; a database's error by its own message and code, never the

@@ -27,13 +27,16 @@ export type ControlSocketOptions = { dataDir: string; db: Db; database: string; 
 export async function startControlSocket(opts: ControlSocketOptions): Promise<{ close: () => Promise<void> }> {
   const path = controlSocketPath(opts.dataDir)
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-    opts.log.warn('control socket not started: the data folder path is too long; npm run backup cannot reach this Oriel while it runs', { bytes: Buffer.byteLength(path) })
+    opts.log.warn('control socket not started: the data folder path is too long; npm run backup cannot reach this Oriel while it runs', {
+      bytes: Buffer.byteLength(path),
+    })
     return { close: async () => {} }
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   chmodSync(dirname(path), 0o700)
   if (existsSync(path)) {
-    if (await pingControl(opts.dataDir).catch(() => null)) throw new Error(`another Oriel is running on ${opts.dataDir} (its control socket answers)`)
+    if (await pingControl(opts.dataDir).catch(() => null))
+      throw new Error(`another Oriel is running on ${opts.dataDir} (its control socket answers)`)
     rmSync(path, { force: true })
   }
   const info: ControlInfo = { database: opts.database === 'postgres' ? 'postgres' : 'pglite' }
@@ -113,7 +116,9 @@ export async function requestControl(dataDir: string, op: 'ping' | 'backup'): Pr
     socket.destroy()
     const code = (err as { code?: string }).code
     if (code === 'ECONNREFUSED' || code === 'ENOENT') return null
-    throw new BackupError(`cannot reach the running Oriel's control socket ${path}: ${code === 'EACCES' ? 'permission denied (run this as the user Oriel runs as)' : (err as Error).message}`)
+    throw new BackupError(
+      `cannot reach the running Oriel's control socket ${path}: ${code === 'EACCES' ? 'permission denied (run this as the user Oriel runs as)' : (err as Error).message}`,
+    )
   }
   socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy(new Error('no answer within 10 s')))
   socket.write(`${JSON.stringify({ op })}\n`)

@@ -20,32 +20,50 @@ export type DumpMeta = { database: BackupHeader['database']; secrets: Secrets; n
  * the whole database for its duration: PGlite runs one transaction at a time, and requests wait.
  */
 export async function dumpDatabase(db: Db, emit: (line: string) => void | Promise<void>, meta: DumpMeta): Promise<void> {
-  await db.transaction(async (tx) => {
-    await useExactText(tx)
-    const migrations = await appliedMigrations(tx)
-    if (migrations.length === 0) throw new BackupError('the database holds no Oriel schema (no oriel_migrations table): nothing to back up')
-    const header: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, created_at: meta.now.toISOString(), database: meta.database, migrations, secrets: meta.secrets }
-    await emit(JSON.stringify(header))
-    const rows: Record<string, number> = {}
-    for (const table of await listTables(tx)) {
-      await emit(JSON.stringify({ table: table.name, columns: table.columns.map((c) => c.name) }))
-      const cells = table.columns.map((c) => `${quoteIdent(c.name)}::text`).join(', ')
-      await tx.execute(sql.raw(`declare oriel_backup no scroll cursor for select array_to_json(array[${cells}]::text[])::text as r from ${quoteIdent(table.name)}`))
-      let count = 0
-      for (let got = FETCH_ROWS; got === FETCH_ROWS; count += got) {
-        const batch = await queryRows<{ r: string }>(tx, `fetch forward ${FETCH_ROWS} from oriel_backup`)
-        for (const { r } of batch) await emit(r)
-        got = batch.length
+  await db.transaction(
+    async (tx) => {
+      await useExactText(tx)
+      const migrations = await appliedMigrations(tx)
+      if (migrations.length === 0)
+        throw new BackupError('the database holds no Oriel schema (no oriel_migrations table): nothing to back up')
+      const header: BackupHeader = {
+        format: BACKUP_FORMAT,
+        version: BACKUP_VERSION,
+        created_at: meta.now.toISOString(),
+        database: meta.database,
+        migrations,
+        secrets: meta.secrets,
       }
-      rows[table.name] = count
-      await tx.execute(sql.raw('close oriel_backup'))
-    }
-    for (const name of await listSequences(tx)) {
-      const [s] = await queryRows<{ last_value: string; is_called: boolean }>(tx, `select last_value::text as last_value, is_called from ${quoteIdent(name)}`)
-      await emit(JSON.stringify({ sequence: name, last_value: s!.last_value, is_called: s!.is_called }))
-    }
-    await emit(JSON.stringify({ end: true, rows }))
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' })
+      await emit(JSON.stringify(header))
+      const rows: Record<string, number> = {}
+      for (const table of await listTables(tx)) {
+        await emit(JSON.stringify({ table: table.name, columns: table.columns.map((c) => c.name) }))
+        const cells = table.columns.map((c) => `${quoteIdent(c.name)}::text`).join(', ')
+        await tx.execute(
+          sql.raw(
+            `declare oriel_backup no scroll cursor for select array_to_json(array[${cells}]::text[])::text as r from ${quoteIdent(table.name)}`,
+          ),
+        )
+        let count = 0
+        for (let got = FETCH_ROWS; got === FETCH_ROWS; count += got) {
+          const batch = await queryRows<{ r: string }>(tx, `fetch forward ${FETCH_ROWS} from oriel_backup`)
+          for (const { r } of batch) await emit(r)
+          got = batch.length
+        }
+        rows[table.name] = count
+        await tx.execute(sql.raw('close oriel_backup'))
+      }
+      for (const name of await listSequences(tx)) {
+        const [s] = await queryRows<{ last_value: string; is_called: boolean }>(
+          tx,
+          `select last_value::text as last_value, is_called from ${quoteIdent(name)}`,
+        )
+        await emit(JSON.stringify({ sequence: name, last_value: s!.last_value, is_called: s!.is_called }))
+      }
+      await emit(JSON.stringify({ end: true, rows }))
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  )
 }
 
 /** The dump, gzipped, into `dest`; resolves once every byte has been handed to it. */
@@ -75,7 +93,11 @@ export async function writeBackup(db: Db, dest: Writable, meta: DumpMeta): Promi
  * Writes a backup file whole or not at all: into `<file>.partial` (mode 0600: it holds the keys),
  * flushed to disk, read back by `check`, then renamed over `file`.
  */
-export async function writeFileAtomically<T>(file: string, produce: (out: Writable) => Promise<void>, check: (partial: string) => Promise<T>): Promise<T> {
+export async function writeFileAtomically<T>(
+  file: string,
+  produce: (out: Writable) => Promise<void>,
+  check: (partial: string) => Promise<T>,
+): Promise<T> {
   const partial = `${file}.partial`
   const fd = openSync(partial, 'w', 0o600)
   try {

@@ -45,7 +45,12 @@ export type BackupLine =
   | { kind: 'end'; rows: Record<string, number> }
 
 /** What a whole, checked file holds. */
-export type BackupScan = { header: BackupHeader; tables: { table: string; columns: string[]; rows: number }[]; sequences: SequenceState[]; bytes: number }
+export type BackupScan = {
+  header: BackupHeader
+  tables: { table: string; columns: string[]; rows: number }[]
+  sequences: SequenceState[]
+  bytes: number
+}
 
 const damaged = (file: string, why: string) => new BackupError(`${file} is not a readable Oriel backup: ${why}`)
 
@@ -59,7 +64,10 @@ export async function* readBackup(file: string, checkRows = true): AsyncGenerato
       if (at === 1) {
         const header = v.safeParse(HeaderSchema, parse(file, text, at))
         if (!header.success) throw damaged(file, 'its first line is not an Oriel backup header')
-        if (header.output.version > BACKUP_VERSION) throw new BackupError(`${file} is in backup format ${header.output.version}; this Oriel reads format ${BACKUP_VERSION} and older: upgrade Oriel to restore it`)
+        if (header.output.version > BACKUP_VERSION)
+          throw new BackupError(
+            `${file} is in backup format ${header.output.version}; this Oriel reads format ${BACKUP_VERSION} and older: upgrade Oriel to restore it`,
+          )
         yield { kind: 'header', header: header.output }
         continue
       }
@@ -67,7 +75,8 @@ export async function* readBackup(file: string, checkRows = true): AsyncGenerato
         if (width < 0) throw damaged(file, `line ${at} is a row outside any table`)
         if (checkRows) {
           const row = parse(file, text, at)
-          if (!Array.isArray(row) || row.length !== width || !row.every((c) => c === null || typeof c === 'string')) throw damaged(file, `line ${at} is not a row of ${width} values`)
+          if (!Array.isArray(row) || row.length !== width || !row.every((c) => c === null || typeof c === 'string'))
+            throw damaged(file, `line ${at} is not a row of ${width} values`)
         }
         yield { kind: 'row', json: text }
         continue
@@ -147,7 +156,9 @@ export async function scanBackup(file: string): Promise<BackupScan> {
     else if (line.kind === 'row') tables.at(-1)!.rows++
     else if (line.kind === 'sequence') sequences.push(line.sequence)
     else {
-      for (const t of tables) if (line.rows[t.table] !== t.rows) throw damaged(file, `table ${t.table} has ${t.rows} rows where the trailer says ${line.rows[t.table]}`)
+      for (const t of tables)
+        if (line.rows[t.table] !== t.rows)
+          throw damaged(file, `table ${t.table} has ${t.rows} rows where the trailer says ${line.rows[t.table]}`)
       if (Object.keys(line.rows).length !== tables.length) throw damaged(file, 'the trailer names tables the file does not hold')
     }
   }

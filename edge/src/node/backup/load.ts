@@ -16,14 +16,22 @@ export function backupSchemaLength(header: BackupHeader, migrations: readonly Mi
   const known = new Map(migrations.map((m) => [m.tag, m]))
   const unknown = header.migrations.filter((m) => !known.has(m.tag)).map((m) => m.tag)
   if (unknown.length > 0) {
-    throw new BackupError(`the backup comes from a newer Oriel: its schema has migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which this build does not know (its newest is ${migrations.at(-1)?.tag ?? 'none'}). Upgrade Oriel, then restore`)
+    throw new BackupError(
+      `the backup comes from a newer Oriel: its schema has migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which this build does not know (its newest is ${migrations.at(-1)?.tag ?? 'none'}). Upgrade Oriel, then restore`,
+    )
   }
   const changed = header.migrations.filter((m) => known.get(m.tag)!.hash !== m.hash).map((m) => m.tag)
-  if (changed.length > 0) throw new BackupError(`the backup's migration ${changed.join(', ')} differs from this build's (applied migrations are never edited): it was not made by a released Oriel`)
+  if (changed.length > 0)
+    throw new BackupError(
+      `the backup's migration ${changed.join(', ')} differs from this build's (applied migrations are never edited): it was not made by a released Oriel`,
+    )
   const tags = new Set(header.migrations.map((m) => m.tag))
   const n = header.migrations.length
   const skipped = migrations.slice(0, n).find((m) => !tags.has(m.tag))
-  if (n === 0 || skipped) throw new BackupError(`the backup's schema ${n === 0 ? 'is empty' : `lacks migration ${skipped!.tag}, which comes before others it has`}`)
+  if (n === 0 || skipped)
+    throw new BackupError(
+      `the backup's schema ${n === 0 ? 'is empty' : `lacks migration ${skipped!.tag}, which comes before others it has`}`,
+    )
   return n
 }
 
@@ -32,7 +40,12 @@ export function backupSchemaLength(header: BackupHeader, migrations: readonly Mi
  * the backup's schema with its migrations, load its rows (user triggers off, as pg_dump loads data
  * before it creates them) and sequences, then migrate forward to this build.
  */
-export async function restoreDatabase(db: Db, file: string, scan: BackupScan, migrations: readonly Migration[] = MIGRATIONS): Promise<{ applied: string[] }> {
+export async function restoreDatabase(
+  db: Db,
+  file: string,
+  scan: BackupScan,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<{ applied: string[] }> {
   const n = backupSchemaLength(scan.header, migrations)
   return db.transaction(async (tx) => {
     await dropSchemaObjects(tx)
@@ -74,7 +87,8 @@ function columnTypes(target: TableInfo | undefined, t: { table: string; columns:
   if (!target) throw new BackupError(`the backup holds table ${t.table}, which its schema (${schema}) does not make: the file was altered`)
   return t.columns.map((c) => {
     const column = target.columns.find((x) => x.name === c)
-    if (!column) throw new BackupError(`the backup holds column ${t.table}.${c}, which its schema (${schema}) does not make: the file was altered`)
+    if (!column)
+      throw new BackupError(`the backup holds column ${t.table}.${c}, which its schema (${schema}) does not make: the file was altered`)
     return column.type
   })
 }
@@ -91,7 +105,8 @@ function insertInto(table: string, columns: string[], types: string[]) {
 
 async function restoreSequence(tx: DbOrTx, s: SequenceState) {
   const [found] = await queryRows<{ present: boolean }>(tx, sql`select to_regclass(${quoteIdent(s.sequence)}) is not null as present`)
-  if (!found?.present) throw new BackupError(`the backup holds sequence ${s.sequence}, which its schema does not make: the file was altered`)
+  if (!found?.present)
+    throw new BackupError(`the backup holds sequence ${s.sequence}, which its schema does not make: the file was altered`)
   await tx.execute(sql`select setval(${quoteIdent(s.sequence)}::text::regclass, ${s.last_value}::text::bigint, ${s.is_called})`)
 }
 
@@ -100,7 +115,9 @@ export async function describeExisting(db: DbOrTx): Promise<string | null> {
   const tables = await listTables(db)
   if (tables.length === 0) return null
   const names = new Set(tables.map((t) => t.name))
-  const tags = names.has('oriel_migrations') ? await queryRows<{ tag: string }>(db, 'select tag from oriel_migrations order by applied_at desc, tag desc limit 1') : []
+  const tags = names.has('oriel_migrations')
+    ? await queryRows<{ tag: string }>(db, 'select tag from oriel_migrations order by applied_at desc, tag desc limit 1')
+    : []
   const users = names.has('users') ? await queryRows<{ n: number }>(db, 'select count(*)::int as n from users') : []
   return [`${tables.length} tables`, tags[0] && `schema ${tags[0].tag}`, users[0] && `${users[0].n} users`].filter(Boolean).join(', ')
 }

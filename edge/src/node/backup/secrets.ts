@@ -27,7 +27,8 @@ export function currentSecrets(dataDir: string, env: Env): Secrets {
 export type SecretsPlan = { write: { name: SecretName; path: string }[]; refuse: string[]; notes: string[] }
 
 const WITHOUT: Record<SecretName, string> = {
-  SECRETS_KEY: 'the encrypted columns (server passwords, SSH keys, registry passwords) can be read only with the SECRETS_KEY that was in use when it was made',
+  SECRETS_KEY:
+    'the encrypted columns (server passwords, SSH keys, registry passwords) can be read only with the SECRETS_KEY that was in use when it was made',
   SESSION_SECRET: 'sign-ins made before it end once Oriel starts with another SESSION_SECRET',
   EDGE_SIGNING_KEY: 'agents enrolled before it trust the EDGE_SIGNING_KEY that was in use then',
 }
@@ -49,7 +50,9 @@ export function planSecrets(backup: Secrets, dataDir: string, env: Env): Secrets
     const set = env[name]
     if (!set) plan.write.push({ name, path })
     else if (name === 'SECRETS_KEY' && !ringHolds(set, saved)) {
-      plan.refuse.push(`SECRETS_KEY in the environment does not hold the backup's key, so the restored passwords could not be decrypted: unset it (restore then writes the backup's key to ${path}) or set it to the backup's key ring`)
+      plan.refuse.push(
+        `SECRETS_KEY in the environment does not hold the backup's key, so the restored passwords could not be decrypted: unset it (restore then writes the backup's key to ${path}) or set it to the backup's key ring`,
+      )
     } else if (name !== 'SECRETS_KEY' && set.trim() !== saved) {
       plan.notes.push(`${name} in the environment differs from the backup's and is what Oriel will use: ${WITHOUT[name]}`)
     }

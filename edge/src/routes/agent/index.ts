@@ -15,7 +15,12 @@ import { invalidInput, vJson } from '../../validate'
 /** Verifies the signature over the exact bytes received, then parses them. */
 async function signedBody<S extends v.GenericSchema>(c: Context<AppEnv>, schema: S) {
   const raw = await c.req.text()
-  const agent = await verifySignedRequest(c.var.deps, { method: c.req.method, path: c.req.path, body: raw, authorization: c.req.header('Authorization') })
+  const agent = await verifySignedRequest(c.var.deps, {
+    method: c.req.method,
+    path: c.req.path,
+    body: raw,
+    authorization: c.req.header('Authorization'),
+  })
   let json: unknown
   try {
     json = JSON.parse(raw)

@@ -59,9 +59,16 @@ export async function deleteAgent(deps: Deps, caller: Caller, agentId: string, f
   await deps.db.transaction(async (tx) => {
     const [a] = await tx.select().from(agents).where(eq(agents.id, agentId)).for('update')
     if (!a) throw ApiError.notFound('Agent', 'target_agent.agent_id')
-    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.agentId, a.id), notInArray(kasms.status, [...ENDED])))
-    if (live.length > 0 && !force) throw ApiError.conflict(`Agent holds ${live.length} session(s); drain it first or pass force: true`, 'force')
-    await tx.update(kasms).set(AGENT_DELETED.set).where(and(eq(kasms.agentId, a.id), inArray(kasms.status, [...AGENT_DELETED.from])))
+    const live = await tx
+      .select({ id: kasms.id })
+      .from(kasms)
+      .where(and(eq(kasms.agentId, a.id), notInArray(kasms.status, [...ENDED])))
+    if (live.length > 0 && !force)
+      throw ApiError.conflict(`Agent holds ${live.length} session(s); drain it first or pass force: true`, 'force')
+    await tx
+      .update(kasms)
+      .set(AGENT_DELETED.set)
+      .where(and(eq(kasms.agentId, a.id), inArray(kasms.status, [...AGENT_DELETED.from])))
     await tx.delete(agents).where(eq(agents.id, a.id))
     await audit(tx, caller, 'delete_agent', { type: 'agent', id: a.id }, { sessions_ended: live.length })
   })

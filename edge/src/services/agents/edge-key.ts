@@ -30,7 +30,11 @@ export async function edgeJwks(jwk: JsonWebKey & { kid?: string }) {
 }
 
 /** Signs a short-lived JWT with the edge key (stream tokens, wake hints). */
-export async function signEdgeJwt(jwk: JsonWebKey & { kid?: string }, claims: Record<string, unknown>, opts: { audience: string; ttlSeconds: number; now: Date }) {
+export async function signEdgeJwt(
+  jwk: JsonWebKey & { kid?: string },
+  claims: Record<string, unknown>,
+  opts: { audience: string; ttlSeconds: number; now: Date },
+) {
   const { privateKey } = await edgeKey(jwk)
   const iat = Math.floor(opts.now.getTime() / 1000)
   return new SignJWT(claims)

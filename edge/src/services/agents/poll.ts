@@ -9,7 +9,13 @@ import { afterReport, ENDED, workFor, type ContainerWork } from '../kasms/states
 /** Applies reported session states; reports about sessions of other agents are ignored. */
 export async function applyReports(deps: Deps, agent: Agent, reports: ReportedSession[]): Promise<Map<string, Kasm>> {
   const ids = reports.map((r) => r.kasm_id)
-  const rows = ids.length === 0 ? [] : await deps.db.select().from(kasms).where(and(inArray(kasms.id, ids), eq(kasms.agentId, agent.id)))
+  const rows =
+    ids.length === 0
+      ? []
+      : await deps.db
+          .select()
+          .from(kasms)
+          .where(and(inArray(kasms.id, ids), eq(kasms.agentId, agent.id)))
   const byId = new Map(rows.map((k) => [k.id, k]))
   for (const r of reports) {
     const kasm = byId.get(r.kasm_id)
@@ -26,7 +32,11 @@ async function createWork(deps: Deps, k: Kasm) {
   if (!k.launchSpec) return { kasm_id: k.id, registry_auth: null }
   const { registry, ...spec } = k.launchSpec
   const registry_auth = registry
-    ? { serveraddress: registry.server ?? undefined, username: registry.username, password: await decryptSecret(deps.config.secretKeys, registry.password_enc) }
+    ? {
+        serveraddress: registry.server ?? undefined,
+        username: registry.username,
+        password: await decryptSecret(deps.config.secretKeys, registry.password_enc),
+      }
     : null
   return { kasm_id: k.id, ...spec, registry_auth }
 }
@@ -43,7 +53,13 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
   const unlisted = await deps.db
     .select()
     .from(kasms)
-    .where(and(eq(kasms.agentId, agent.id), notInArray(kasms.status, [...ENDED]), reported.size > 0 ? notInArray(kasms.id, [...reported.keys()]) : undefined))
+    .where(
+      and(
+        eq(kasms.agentId, agent.id),
+        notInArray(kasms.status, [...ENDED]),
+        reported.size > 0 ? notInArray(kasms.id, [...reported.keys()]) : undefined,
+      ),
+    )
   // What becomes of a session its agent no longer lists is a state rule; one left as it was is created again.
   const create: Kasm[] = []
   for (const k of unlisted) {

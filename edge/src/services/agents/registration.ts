@@ -10,7 +10,11 @@ import { iso, kasmId } from '../ids'
 /** Registration tokens last a day unless the admin says otherwise (at most 30 days). */
 export const DEFAULT_TOKEN_TTL_S = 86_400
 
-export async function createRegistrationToken(deps: Deps, caller: Caller, t: { zone_id: string; description?: string | null; expires_in_seconds?: number }) {
+export async function createRegistrationToken(
+  deps: Deps,
+  caller: Caller,
+  t: { zone_id: string; description?: string | null; expires_in_seconds?: number },
+) {
   authorize(caller, 'agents_modify')
   const [zone] = await deps.db.select({ id: zones.id }).from(zones).where(eq(zones.id, t.zone_id)).limit(1)
   if (!zone) throw ApiError.notFound('Zone', 'target_registration_token.zone_id')
@@ -59,7 +63,13 @@ export async function zoneForToken(deps: Deps, token: string): Promise<string> {
   const [r] = await deps.db
     .select({ zoneId: registrationTokens.zoneId })
     .from(registrationTokens)
-    .where(and(eq(registrationTokens.tokenHash, sha256Hex(token)), isNull(registrationTokens.revokedAt), gt(registrationTokens.expiresAt, deps.clock.now())))
+    .where(
+      and(
+        eq(registrationTokens.tokenHash, sha256Hex(token)),
+        isNull(registrationTokens.revokedAt),
+        gt(registrationTokens.expiresAt, deps.clock.now()),
+      ),
+    )
     .limit(1)
   if (!r) throw new ApiError('unauthenticated', 'Invalid, expired or revoked registration token')
   return r.zoneId

@@ -21,7 +21,9 @@ export async function verifySignedRequest(
   deps: Deps,
   req: { method: string; path: string; body: string; authorization: string | undefined },
 ): Promise<Agent> {
-  const jws = req.authorization?.startsWith(`${SIGNATURE_SCHEME} `) ? req.authorization.slice(SIGNATURE_SCHEME.length + 1).trim() : refuse('missing Oriel-Sig authorization')
+  const jws = req.authorization?.startsWith(`${SIGNATURE_SCHEME} `)
+    ? req.authorization.slice(SIGNATURE_SCHEME.length + 1).trim()
+    : refuse('missing Oriel-Sig authorization')
   let kid: string | undefined
   try {
     const header = decodeProtectedHeader(jws)

@@ -14,7 +14,11 @@ const WAKE_TIMEOUT_MS = 2_000
 export function wakeAgent(deps: Deps, agent: Pick<Agent, 'id' | 'publicUrl'>): void {
   deps.defer(
     (async () => {
-      const token = await signEdgeJwt(deps.config.signingKey, { typ: 'wake' }, { audience: agent.id, ttlSeconds: WAKE_TTL_S, now: deps.clock.now() })
+      const token = await signEdgeJwt(
+        deps.config.signingKey,
+        { typ: 'wake' },
+        { audience: agent.id, ttlSeconds: WAKE_TTL_S, now: deps.clock.now() },
+      )
       await fetch(new URL('/wake', agent.publicUrl), {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },

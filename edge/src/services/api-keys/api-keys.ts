@@ -1,5 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
-import { apiKeyPermissions, apiKeys, type ApiKey, type CreateApiKeyInput, type DbOrTx, type Permission, type UpdateApiKeyInput } from '#schema'
+import {
+  apiKeyPermissions,
+  apiKeys,
+  type ApiKey,
+  type CreateApiKeyInput,
+  type DbOrTx,
+  type Permission,
+  type UpdateApiKeyInput,
+} from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -44,7 +52,10 @@ async function findKey(db: DbOrTx, id: string): Promise<ApiKey> {
 export async function listApiKeys(deps: Deps, caller: Caller) {
   authorize(caller, 'devapi_view')
   const rows = await deps.db.select().from(apiKeys).orderBy(asc(apiKeys.name))
-  const perms = await permissionsOf(deps.db, rows.map((k) => k.id))
+  const perms = await permissionsOf(
+    deps.db,
+    rows.map((k) => k.id),
+  )
   return { api_keys: rows.map((k) => apiKeyView(k, perms.get(k.id) ?? [])) }
 }
 
@@ -113,7 +124,8 @@ export async function setApiKeyPermissions(deps: Deps, caller: Caller, id: strin
     const added = wanted.filter((p) => !current.includes(p))
     const removed = current.filter((p) => !wanted.includes(p as Permission))
     authorizeGrant(caller, [...added, ...removed])
-    if (removed.length > 0) await tx.delete(apiKeyPermissions).where(and(eq(apiKeyPermissions.apiKeyId, id), inArray(apiKeyPermissions.permission, removed)))
+    if (removed.length > 0)
+      await tx.delete(apiKeyPermissions).where(and(eq(apiKeyPermissions.apiKeyId, id), inArray(apiKeyPermissions.permission, removed)))
     if (added.length > 0) await tx.insert(apiKeyPermissions).values(added.map((permission) => ({ apiKeyId: id, permission })))
     await audit(tx, caller, 'set_api_key_permissions', { type: 'api_key', id }, { added, removed })
     return k

@@ -5,7 +5,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
   // One call per 32 KiB: far cheaper than a string per byte, and under engines' argument limits.
   // `apply` takes the typed array as it is; spreading it would walk an iterator.
   let s = ''
-  for (let at = 0; at < bytes.length; at += 32_768) s += String.fromCharCode.apply(null, bytes.subarray(at, at + 32_768) as unknown as number[])
+  for (let at = 0; at < bytes.length; at += 32_768)
+    s += String.fromCharCode.apply(null, bytes.subarray(at, at + 32_768) as unknown as number[])
   return btoa(s)
 }
 

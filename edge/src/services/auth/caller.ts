@@ -1,7 +1,15 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import {
-  apiKeyPermissions, apiKeys, authSessions, groupPermissions, isPermission, userGroups, users,
-  type Db, type DbOrTx, type Permission,
+  apiKeyPermissions,
+  apiKeys,
+  authSessions,
+  groupPermissions,
+  isPermission,
+  userGroups,
+  users,
+  type Db,
+  type DbOrTx,
+  type Permission,
 } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
@@ -23,8 +31,7 @@ export type Caller = {
 }
 
 /** `global_admin` holds every permission. */
-export const can = (caller: Caller, permission: Permission) =>
-  caller.permissions.has('global_admin') || caller.permissions.has(permission)
+export const can = (caller: Caller, permission: Permission) => caller.permissions.has('global_admin') || caller.permissions.has(permission)
 
 export function authorize(caller: Caller, permission: Permission): void {
   if (!can(caller, permission)) throw ApiError.forbidden()
@@ -53,9 +60,15 @@ export async function userPermissions(db: DbOrTx, userId: string): Promise<Set<P
 const apiKeyQuery = (db: Db) =>
   db
     .select({
-      id: apiKeys.id, secretHash: apiKeys.secretHash, enabled: apiKeys.enabled, readOnly: apiKeys.readOnly,
-      expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt,
-      permissions: sql<string[]>`coalesce(array_agg(${apiKeyPermissions.permission}) filter (where ${apiKeyPermissions.permission} is not null), '{}')`,
+      id: apiKeys.id,
+      secretHash: apiKeys.secretHash,
+      enabled: apiKeys.enabled,
+      readOnly: apiKeys.readOnly,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      permissions: sql<
+        string[]
+      >`coalesce(array_agg(${apiKeyPermissions.permission}) filter (where ${apiKeyPermissions.permission} is not null), '{}')`,
     })
     .from(apiKeys)
     .leftJoin(apiKeyPermissions, eq(apiKeyPermissions.apiKeyId, apiKeys.id))
@@ -68,7 +81,11 @@ const apiKeyQuery = (db: Db) =>
 const sessionQuery = (db: Db) =>
   db
     .select({
-      sessionId: authSessions.id, userId: users.id, username: users.username, locked: users.locked, disabled: users.disabled,
+      sessionId: authSessions.id,
+      userId: users.id,
+      username: users.username,
+      locked: users.locked,
+      disabled: users.disabled,
       permissions: sql<string[]>`coalesce((select array_agg(distinct gp.permission) from ${groupPermissions} gp
         join ${userGroups} ug on ug.group_id = gp.group_id where ug.user_id = ${sql.identifier('users')}.${sql.identifier('id')}), '{}')`,
     })
@@ -123,7 +140,8 @@ export async function callerFromSessionToken(deps: Deps, token: string, username
   const [row] = await prepared(deps.db, 'oriel_session_by_id', sessionQuery).execute({ sid: claims.sid, sub: claims.sub, now })
   if (!row) throw new ApiError('unauthenticated', 'Session has ended; sign in again')
   if (row.locked || row.disabled) throw new ApiError('unauthenticated', 'Account is locked or disabled')
-  if (username !== undefined && username.toLowerCase() !== row.username.toLowerCase()) throw new ApiError('unauthenticated', 'The token is not this user’s')
+  if (username !== undefined && username.toLowerCase() !== row.username.toLowerCase())
+    throw new ApiError('unauthenticated', 'The token is not this user’s')
   return {
     kind: 'user',
     userId: row.userId,

@@ -26,7 +26,8 @@ export async function getLoginLink(deps: Deps, caller: Caller, userId: string) {
   await deps.db.transaction(async (tx) => {
     const user = await findUser(tx, userId)
     await authorizeAgainstAdmin(tx, caller, user)
-    if (user.locked || user.disabled) throw ApiError.conflict('This account is locked or disabled: it cannot sign in', 'target_user.user_id')
+    if (user.locked || user.disabled)
+      throw ApiError.conflict('This account is locked or disabled: it cannot sign in', 'target_user.user_id')
     await tx.insert(loginLinks).values({ userId: user.id, tokenHash: sha256Hex(token), expiresAt })
     await audit(tx, caller, 'get_login', { type: 'user', id: user.id })
   })

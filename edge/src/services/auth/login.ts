@@ -11,8 +11,16 @@ import { consumeLoginLink } from './login-link'
 import { can, userPermissions, type Caller } from './caller'
 import { decoyPasswordHash, verifyPassword } from './passwords'
 import {
-  ACCOUNT_ADDRESS_POLICY, ADDRESS_POLICY, addressKey, clearFailures, recordFailure, recordFailures, secondsBlocked, signInKeys,
-  signInState, slowdownMs,
+  ACCOUNT_ADDRESS_POLICY,
+  ADDRESS_POLICY,
+  addressKey,
+  clearFailures,
+  recordFailure,
+  recordFailures,
+  secondsBlocked,
+  signInKeys,
+  signInState,
+  slowdownMs,
 } from './throttle'
 import { signSessionToken } from './tokens'
 
@@ -39,11 +47,11 @@ export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
   const user = await findUserByName(deps.db, input.username)
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()))
   if (!user || !user.passwordHash || !ok) {
-    await recordFailures(deps.db, [
-      { key: keys.account },
-      { key: keys.accountAddress, policy: ACCOUNT_ADDRESS_POLICY },
-      { key: keys.address, policy: ADDRESS_POLICY },
-    ], now)
+    await recordFailures(
+      deps.db,
+      [{ key: keys.account }, { key: keys.accountAddress, policy: ACCOUNT_ADDRESS_POLICY }, { key: keys.address, policy: ADDRESS_POLICY }],
+      now,
+    )
     deps.log.warn('sign-in failed', { client_address: ctx.clientAddress, slowed_ms: delayMs })
     throw new ApiError('unauthenticated', 'Invalid username or password')
   }
@@ -76,20 +84,31 @@ async function signInByToken(deps: Deps, ctx: LoginContext, find: (now: Date) =>
 
 /** Signs in with a session's deep-link token (kasm_url): valid while that session of that user lives. */
 export const loginWithSessionToken = (deps: Deps, input: SessionTokenLoginInput, ctx: LoginContext) =>
-  signInByToken(deps, ctx, async () => {
-    const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
-    const given = new TextEncoder().encode(sha256Hex(input.session_token))
-    const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
-    const live = kasm && LIVE.includes(kasm.status) && kasm.userId === input.user_id
-    if (!timingSafeEqual(given, stored) || !live) return null
-    const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
-    return user ?? null
-  }, 'This session link is not valid (the session may have ended)', 'login_session_link')
+  signInByToken(
+    deps,
+    ctx,
+    async () => {
+      const [kasm] = await deps.db.select().from(kasms).where(eq(kasms.id, input.kasm_id)).limit(1)
+      const given = new TextEncoder().encode(sha256Hex(input.session_token))
+      const stored = new TextEncoder().encode(kasm?.sessionTokenHash ?? '0'.repeat(64))
+      const live = kasm && LIVE.includes(kasm.status) && kasm.userId === input.user_id
+      if (!timingSafeEqual(given, stored) || !live) return null
+      const [user] = await deps.db.select().from(users).where(eq(users.id, kasm.userId)).limit(1)
+      return user ?? null
+    },
+    'This session link is not valid (the session may have ended)',
+    'login_session_link',
+  )
 
 /** Signs in with a one-time link from get_login. */
 export const loginWithLink = (deps: Deps, input: LoginLinkInput, ctx: LoginContext) =>
-  signInByToken(deps, ctx, (now) => consumeLoginLink(deps.db, input.login_token, now),
-    'This sign-in link is not valid (it works once, for a few minutes)', 'login_link')
+  signInByToken(
+    deps,
+    ctx,
+    (now) => consumeLoginLink(deps.db, input.login_token, now),
+    'This sign-in link is not valid (it works once, for a few minutes)',
+    'login_link',
+  )
 
 /** Opens a sign-in session for a user and answers as `login` does (token, user, permissions). */
 async function openSession(deps: Deps, user: User, ctx: LoginContext, action: string) {
@@ -102,7 +121,10 @@ async function openSession(deps: Deps, user: User, ctx: LoginContext, action: st
       .returning()
     if (!s) throw new Error('insert returned no row')
     await tx.update(users).set({ lastSession: now }).where(eq(users.id, user.id))
-    await audit(tx, { kind: 'user', userId: user.id, apiKeyId: null, sessionId: s.id, permissions: new Set(), readOnly: false }, action, { type: 'user', id: user.id })
+    await audit(tx, { kind: 'user', userId: user.id, apiKeyId: null, sessionId: s.id, permissions: new Set(), readOnly: false }, action, {
+      type: 'user',
+      id: user.id,
+    })
     return s
   })
   const token = await signSessionToken({ sid: session.id, sub: user.id }, deps.config.sessionSecret, expiresAt)

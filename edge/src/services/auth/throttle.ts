@@ -49,8 +49,7 @@ export const accountKey = (username: string) => `${ACCOUNT_KEY_PREFIX}${username
 export const accountFailuresSql = (username: SQL) =>
   sql<number>`coalesce((select lt.failures from ${loginThrottles} lt where lt.key = ${ACCOUNT_KEY_PREFIX} || lower(${username})), 0)`
 export const addressKey = (address: string) => `addr:${address}`
-export const accountAddressKey = (username: string, address: string) =>
-  `pair:${username.toLowerCase()}|${encodeURIComponent(address)}`
+export const accountAddressKey = (username: string, address: string) => `pair:${username.toLowerCase()}|${encodeURIComponent(address)}`
 
 /** The three counters one password sign-in reads and, when it fails, counts against. */
 export type SignInKeys = { account: string; accountAddress: string; address: string }
@@ -65,7 +64,10 @@ export const signInKeys = (username: string, address: string): SignInKeys => ({
  * none), and the account's recent failures. The account's row never blocks, whatever it holds.
  */
 export async function signInState(db: DbOrTx, keys: SignInKeys, now: Date) {
-  const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, [keys.account, keys.accountAddress, keys.address]))
+  const rows = await db
+    .select()
+    .from(loginThrottles)
+    .where(inArray(loginThrottles.key, [keys.account, keys.accountAddress, keys.address]))
   const blocking = rows.filter((r) => r.key !== keys.account)
   const account = rows.find((r) => r.key === keys.account)
   return {
@@ -108,7 +110,10 @@ export async function recordFailures(db: DbOrTx, counted: { key: string; policy?
   for (const { key, policy } of counted) {
     const seconds = policy ? blockSeconds(rows.find((r) => r.key === key)?.failures ?? 1, policy) : 0
     if (seconds > 0) {
-      await db.update(loginThrottles).set({ blockedUntil: new Date(now.getTime() + seconds * 1000) }).where(eq(loginThrottles.key, key))
+      await db
+        .update(loginThrottles)
+        .set({ blockedUntil: new Date(now.getTime() + seconds * 1000) })
+        .where(eq(loginThrottles.key, key))
     }
   }
 }
@@ -128,10 +133,14 @@ const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&')
 /** Unblocks an account from every address: drops its (account, address) counters and its own. */
 export async function clearAccountThrottles(db: DbOrTx, username: string): Promise<void> {
   const pairs = likeLiteral(accountAddressKey(username, ''))
-  await db.delete(loginThrottles).where(or(
-    eq(loginThrottles.key, accountKey(username)),
-    and(like(loginThrottles.key, `${pairs}%`), notLike(loginThrottles.key, `${pairs}%|%`)),
-  ))
+  await db
+    .delete(loginThrottles)
+    .where(
+      or(
+        eq(loginThrottles.key, accountKey(username)),
+        and(like(loginThrottles.key, `${pairs}%`), notLike(loginThrottles.key, `${pairs}%|%`)),
+      ),
+    )
 }
 
 /**
@@ -152,5 +161,7 @@ export async function failedSignInsOf(db: DbOrTx, usernames: string[]): Promise<
 
 /** Drops counters nobody has failed against for a day (run by the manager tick). */
 export async function pruneThrottles(db: DbOrTx, now: Date): Promise<void> {
-  await db.delete(loginThrottles).where(sql`${loginThrottles.lastFailureAt} < ${new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000).toISOString()}::timestamptz`)
+  await db
+    .delete(loginThrottles)
+    .where(sql`${loginThrottles.lastFailureAt} < ${new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000).toISOString()}::timestamptz`)
 }

@@ -21,7 +21,8 @@ export function groupView(g: Group, extra: { permissions: string[]; user_count: 
 
 function uniqueConflict(err: unknown): never {
   if (isUniqueViolation(err, 'groups_name_uq')) throw ApiError.conflict('A group with this name already exists', 'target_group.name')
-  if (isUniqueViolation(err, 'groups_priority_uq')) throw ApiError.conflict('Another group already has this priority', 'target_group.priority')
+  if (isUniqueViolation(err, 'groups_priority_uq'))
+    throw ApiError.conflict('Another group already has this priority', 'target_group.priority')
   throw err
 }
 
@@ -40,7 +41,10 @@ export async function createGroup(deps: Deps, caller: Caller, t: CreateGroupInpu
   authorize(caller, 'groups_create')
   try {
     const group = await deps.db.transaction(async (tx) => {
-      const [g] = await tx.insert(groups).values({ name: t.name, description: t.description ?? null, priority: t.priority }).returning()
+      const [g] = await tx
+        .insert(groups)
+        .values({ name: t.name, description: t.description ?? null, priority: t.priority })
+        .returning()
       if (!g) throw new Error('insert returned no row')
       await audit(tx, caller, 'create_group', { type: 'group', id: g.id })
       return groupView(g, { permissions: [], user_count: 0 })

@@ -16,7 +16,9 @@ const PERMITTED_ADMIN = permittedQuery(ADMIN_VIEW)
 const PERMITTED_LAUNCHER = permittedQuery(LAUNCHER_VIEW)
 
 async function permittedJson(db: DbOrTx, groupId: string, full: boolean): Promise<RawJson> {
-  const result = (await db.execute(sql`${full ? PERMITTED_ADMIN : PERMITTED_LAUNCHER}${groupId})`)) as unknown as { rows: { json: string | null }[] }
+  const result = (await db.execute(sql`${full ? PERMITTED_ADMIN : PERMITTED_LAUNCHER}${groupId})`)) as unknown as {
+    rows: { json: string | null }[]
+  }
   return new RawJson(result.rows[0]?.json ?? '[]')
 }
 

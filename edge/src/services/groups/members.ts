@@ -51,7 +51,11 @@ export async function addGroupPermissions(deps: Deps, caller: Caller, groupId: s
   return deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
     await authorizeGroupChange(tx, caller, group)
-    if (names.length > 0) await tx.insert(groupPermissions).values(names.map((permission) => ({ groupId, permission }))).onConflictDoNothing()
+    if (names.length > 0)
+      await tx
+        .insert(groupPermissions)
+        .values(names.map((permission) => ({ groupId, permission })))
+        .onConflictDoNothing()
     await audit(tx, caller, 'add_permissions_group', { type: 'group', id: groupId }, { permissions: names })
     return { permissions: await permissionsOfGroup(tx, groupId) }
   })
@@ -64,7 +68,8 @@ export async function removeGroupPermissions(deps: Deps, caller: Caller, groupId
   return deps.db.transaction(async (tx) => {
     const group = await findGroup(tx, groupId)
     await authorizeGroupChange(tx, caller, group)
-    if (names.length > 0) await tx.delete(groupPermissions).where(and(eq(groupPermissions.groupId, groupId), inArray(groupPermissions.permission, names)))
+    if (names.length > 0)
+      await tx.delete(groupPermissions).where(and(eq(groupPermissions.groupId, groupId), inArray(groupPermissions.permission, names)))
     await audit(tx, caller, 'remove_permissions_group', { type: 'group', id: groupId }, { permissions: names })
     return { permissions: await permissionsOfGroup(tx, groupId) }
   })

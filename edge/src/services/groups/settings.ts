@@ -1,7 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm'
 import {
-  GROUP_SETTINGS, groupSettings, groups, isGroupSettingName, settingValueType, userGroups,
-  type DbOrTx, type GroupSettingName, type GroupSettingValues,
+  GROUP_SETTINGS,
+  groupSettings,
+  groups,
+  isGroupSettingName,
+  settingValueType,
+  userGroups,
+  type DbOrTx,
+  type GroupSettingName,
+  type GroupSettingValues,
 } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
@@ -58,14 +65,23 @@ export function fromKasmText(type: ReturnType<typeof settingValueType>, value: u
 /** A setting named by `name`, or by the id of this group's row for it. */
 async function settingName(deps: Deps, groupId: string, ref: { name?: string; group_setting_id?: string }): Promise<string> {
   if (ref.name !== undefined) return ref.name
-  const [row] = await deps.db.select({ name: groupSettings.name }).from(groupSettings)
-    .where(and(eq(groupSettings.id, ref.group_setting_id!), eq(groupSettings.groupId, groupId))).limit(1)
+  const [row] = await deps.db
+    .select({ name: groupSettings.name })
+    .from(groupSettings)
+    .where(and(eq(groupSettings.id, ref.group_setting_id!), eq(groupSettings.groupId, groupId)))
+    .limit(1)
   if (!row) throw ApiError.notFound('Group setting', 'target_setting.group_setting_id')
   return row.name
 }
 
 /** Sets (or with `value: null`, removes) one of a group's settings, validated against the catalogue. */
-export async function updateGroupSetting(deps: Deps, caller: Caller, groupId: string, ref: { name?: string; group_setting_id?: string }, value: unknown) {
+export async function updateGroupSetting(
+  deps: Deps,
+  caller: Caller,
+  groupId: string,
+  ref: { name?: string; group_setting_id?: string },
+  value: unknown,
+) {
   authorize(caller, 'groups_modify') // before any lookup, so refusals do not reveal what exists
   const name = await settingName(deps, groupId, ref)
   if (!isGroupSettingName(name)) throw ApiError.invalid('Invalid target_setting.name: is not a known setting', 'target_setting.name')

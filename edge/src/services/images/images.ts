@@ -1,5 +1,15 @@
 import { eq, inArray } from 'drizzle-orm'
-import { images, serverPools, servers, zones, type CreateImageInput, type DbOrTx, type Image, type NewImage, type UpdateImageInput } from '#schema'
+import {
+  images,
+  serverPools,
+  servers,
+  zones,
+  type CreateImageInput,
+  type DbOrTx,
+  type Image,
+  type NewImage,
+  type UpdateImageInput,
+} from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -75,7 +85,10 @@ async function passwordColumn(deps: Deps, password: string | null | undefined): 
 }
 
 /** Rules across fields, checked on the workspace as it would be saved. */
-async function checkImage(db: DbOrTx, i: Pick<Image, 'imageType' | 'name' | 'linkUrl' | 'serverId' | 'serverPoolId' | 'restrictToZone' | 'zoneId'>) {
+async function checkImage(
+  db: DbOrTx,
+  i: Pick<Image, 'imageType' | 'name' | 'linkUrl' | 'serverId' | 'serverPoolId' | 'restrictToZone' | 'zoneId'>,
+) {
   const need = (ok: unknown, field: string, why: string) => {
     if (!ok) throw ApiError.invalid(`Invalid target_image.${field}: ${why}`, `target_image.${field}`)
   }
@@ -103,9 +116,13 @@ export async function createImage(deps: Deps, caller: Caller, t: CreateImageInpu
   const image = await deps.db.transaction(async (tx) => {
     const values = { friendlyName: t.friendly_name, ...columnsOf(t), ...(await passwordColumn(deps, t.docker_password)) }
     await checkImage(tx, {
-      imageType: values.imageType ?? 'Container', name: values.name ?? null, linkUrl: values.linkUrl ?? null,
-      serverId: values.serverId ?? null, serverPoolId: values.serverPoolId ?? null,
-      restrictToZone: values.restrictToZone ?? false, zoneId: values.zoneId ?? null,
+      imageType: values.imageType ?? 'Container',
+      name: values.name ?? null,
+      linkUrl: values.linkUrl ?? null,
+      serverId: values.serverId ?? null,
+      serverPoolId: values.serverPoolId ?? null,
+      restrictToZone: values.restrictToZone ?? false,
+      zoneId: values.zoneId ?? null,
     })
     const [i] = await tx.insert(images).values(values).returning()
     if (!i) throw new Error('insert returned no row')

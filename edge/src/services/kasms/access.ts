@@ -16,7 +16,13 @@ export function subjectUserId(caller: Caller, requested: string | undefined): st
 }
 
 /** A session the caller may see: their own (or the user they act for), or any with `permission`. */
-export async function findKasmFor(db: DbOrTx, caller: Caller, kasmId: string, userId: string | undefined, permission: 'sessions_view' | 'sessions_modify' | 'sessions_delete'): Promise<Kasm> {
+export async function findKasmFor(
+  db: DbOrTx,
+  caller: Caller,
+  kasmId: string,
+  userId: string | undefined,
+  permission: 'sessions_view' | 'sessions_modify' | 'sessions_delete',
+): Promise<Kasm> {
   const [kasm] = await db.select().from(kasms).where(eq(kasms.id, kasmId)).limit(1)
   const mayAll = can(caller, permission)
   if (!mayAll) {

@@ -6,7 +6,11 @@ import type { Clock } from '../../clock'
  * time. Their count bounds the wait too, so a clock that stands still (a test's) cannot hold a
  * request for good; on the system clock the deadline always comes first.
  */
-export async function awaitAgentResult<T>(clock: Clock, check: () => Promise<T | undefined>, o: { timeoutMs: number; pollMs: number }): Promise<T | undefined> {
+export async function awaitAgentResult<T>(
+  clock: Clock,
+  check: () => Promise<T | undefined>,
+  o: { timeoutMs: number; pollMs: number },
+): Promise<T | undefined> {
   const deadline = clock.now().getTime() + o.timeoutMs
   for (let sleeps = 0; ; sleeps++) {
     const result = await check()

@@ -28,14 +28,25 @@ export async function execCommandKasm(deps: Deps, caller: Caller, input: ExecCom
   const [exec] = await deps.db.insert(kasmExecs).values({ kasmId: kasm.id, execConfig: input.exec_config }).returning()
   await audit(deps.db, caller, 'exec_command_kasm', { type: 'kasm', id: kasm.id }, { exec_id: exec!.id })
   await wakeAgentOf(deps, kasm)
-  const row = await awaitAgentResult(deps.clock, async () => {
-    const [row] = await deps.db.select().from(kasmExecs).where(eq(kasmExecs.id, exec!.id))
-    return row && row.status !== 'pending' ? row : undefined
-  }, { timeoutMs: EXEC_WAIT_MS, pollMs: EXEC_POLL_MS })
+  const row = await awaitAgentResult(
+    deps.clock,
+    async () => {
+      const [row] = await deps.db.select().from(kasmExecs).where(eq(kasmExecs.id, exec!.id))
+      return row && row.status !== 'pending' ? row : undefined
+    },
+    { timeoutMs: EXEC_WAIT_MS, pollMs: EXEC_POLL_MS },
+  )
   // Kasm answers with the session and the time; Oriel adds what the command did.
   const kasmFields = { kasm: kasmView(kasm), current_time: deps.clock.now().toISOString() }
   if (!row) return { exec_id: kasmId(exec!.id), kasm_id: kasmId(kasm.id), status: 'pending', exit_code: null, output: '', ...kasmFields }
-  return { exec_id: kasmId(row.id), kasm_id: kasmId(kasm.id), status: row.status, exit_code: row.exitCode, output: row.output ?? '', ...kasmFields }
+  return {
+    exec_id: kasmId(row.id),
+    kasm_id: kasmId(kasm.id),
+    status: row.status,
+    exit_code: row.exitCode,
+    output: row.output ?? '',
+    ...kasmFields,
+  }
 }
 
 /** Pending execs of the agent's running sessions, for its poll answer. */
@@ -55,7 +66,15 @@ export async function applyExecResults(db: DbOrTx, agent: Pick<Agent, 'id'>, res
     .select({ id: kasmExecs.id })
     .from(kasmExecs)
     .innerJoin(kasms, eq(kasms.id, kasmExecs.kasmId))
-    .where(and(inArray(kasmExecs.id, results.map((r) => r.exec_id)), eq(kasms.agentId, agent.id)))
+    .where(
+      and(
+        inArray(
+          kasmExecs.id,
+          results.map((r) => r.exec_id),
+        ),
+        eq(kasms.agentId, agent.id),
+      ),
+    )
   const ok = new Set(mine.map((m) => m.id))
   for (const r of results.filter((r) => ok.has(r.exec_id))) {
     await db

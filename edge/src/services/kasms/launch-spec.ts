@@ -1,8 +1,17 @@
 import { eq } from 'drizzle-orm'
 import * as v from 'valibot'
 import {
-  AGENT_ENV_NAMES, ClientTimezoneSchema, localeVariables, userAttributes,
-  type DbOrTx, type DlpFlags, type GroupSettingValues, type Image, type LaunchSpec, type RequestKasmInput, type User,
+  AGENT_ENV_NAMES,
+  ClientTimezoneSchema,
+  localeVariables,
+  userAttributes,
+  type DbOrTx,
+  type DlpFlags,
+  type GroupSettingValues,
+  type Image,
+  type LaunchSpec,
+  type RequestKasmInput,
+  type User,
 } from '#schema'
 import { ApiError } from '../../errors'
 
@@ -43,7 +52,12 @@ export function checkLaunchOptions(input: RequestKasmInput): void {
  * (user attributes), as Kasm does; those are free text set by the user, so one that names no locale
  * or zone is left out rather than failing the launch.
  */
-export async function resolveLaunchOptions(tx: DbOrTx, userId: string, input: RequestKasmInput, hasProfile: boolean): Promise<LaunchOptions> {
+export async function resolveLaunchOptions(
+  tx: DbOrTx,
+  userId: string,
+  input: RequestKasmInput,
+  hasProfile: boolean,
+): Promise<LaunchOptions> {
   let language = input.client_language ?? null
   let timezone = input.client_timezone ?? null
   if (language === null || timezone === null) {
@@ -88,8 +102,15 @@ export function launchSpec(user: User, image: Image, settings: GroupSettingValue
     // The workspace's own mappings, then the groups' (merged across groups, DESIGN §3).
     volume_mappings: { ...image.volumeMappings, ...settings.volume_mapping },
     dlp: dlpFlags(settings),
-    registry: image.dockerUser && image.dockerPasswordEnc ? { server: image.dockerRegistry, username: image.dockerUser, password_enc: image.dockerPasswordEnc } : null,
-    lifecycle: { keepalive_expiration_action: settings.keepalive_expiration_action, session_time_limit: settings.session_time_limit, keepalive_interval: settings.keepalive_interval },
+    registry:
+      image.dockerUser && image.dockerPasswordEnc
+        ? { server: image.dockerRegistry, username: image.dockerUser, password_enc: image.dockerPasswordEnc }
+        : null,
+    lifecycle: {
+      keepalive_expiration_action: settings.keepalive_expiration_action,
+      session_time_limit: settings.session_time_limit,
+      keepalive_interval: settings.keepalive_interval,
+    },
     ...options,
   }
 }

@@ -26,10 +26,14 @@ export async function changeKasmState(deps: Deps, caller: Caller, action: Action
   const change = afterUserVerb(kasm, action)
   if (change && 'refused' in change) throw ApiError.conflict(change.refused, 'kasm_id')
   // A resumed session starts a fresh keepalive period, or the next tick would expire it again at once.
-  const expiresAt = action === 'resume'
-    ? new Date(deps.clock.now().getTime() + (await resolveUserSettings(deps.db, kasm.userId)).keepalive_expiration * 1000)
-    : kasm.expiresAt
-  await deps.db.update(kasms).set({ ...change, expiresAt }).where(eq(kasms.id, kasm.id))
+  const expiresAt =
+    action === 'resume'
+      ? new Date(deps.clock.now().getTime() + (await resolveUserSettings(deps.db, kasm.userId)).keepalive_expiration * 1000)
+      : kasm.expiresAt
+  await deps.db
+    .update(kasms)
+    .set({ ...change, expiresAt })
+    .where(eq(kasms.id, kasm.id))
   await audit(deps.db, caller, `${action}_kasm`, { type: 'kasm', id: kasm.id })
   await wakeAgentOf(deps, kasm)
   return {}
@@ -38,5 +42,6 @@ export async function changeKasmState(deps: Deps, caller: Caller, action: Action
 /** Deleting one's own session needs allow_kasm_delete (Kasm's rule); sessions_delete may always. */
 export async function authorizeDelete(deps: Deps, caller: Caller, kasm: Kasm) {
   if (can(caller, 'sessions_delete')) return
-  if (!(await resolveUserSettings(deps.db, kasm.userId)).allow_kasm_delete) throw ApiError.forbidden('Unauthorized: your groups do not allow you to delete sessions')
+  if (!(await resolveUserSettings(deps.db, kasm.userId)).allow_kasm_delete)
+    throw ApiError.forbidden('Unauthorized: your groups do not allow you to delete sessions')
 }

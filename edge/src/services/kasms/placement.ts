@@ -43,7 +43,11 @@ export function choosePlacement(candidates: readonly AgentLoad[], need: Placemen
     const wants = [...need.includeLabels.map((l) => `with label "${l}"`), ...need.excludeLabels.map((l) => `without label "${l}"`)]
     return { ok: false, reason: `No agent matches the workspace's labels (needs an agent ${wants.join(' and ')})` }
   }
-  const free = (a: AgentLoad) => ({ cores: a.cores - a.reservedCores, mem: a.memoryBytes - a.reservedMemoryBytes, gpus: a.gpus - a.reservedGpus })
+  const free = (a: AgentLoad) => ({
+    cores: a.cores - a.reservedCores,
+    mem: a.memoryBytes - a.reservedMemoryBytes,
+    gpus: a.gpus - a.reservedGpus,
+  })
   const withGpus = labelled.filter((a) => free(a).gpus >= need.gpus)
   if (withGpus.length === 0) {
     const most = Math.max(...labelled.map((a) => free(a).gpus))
@@ -52,12 +56,18 @@ export function choosePlacement(candidates: readonly AgentLoad[], need: Placemen
   const withCores = withGpus.filter((a) => free(a).cores >= need.cores)
   if (withCores.length === 0) {
     const most = Math.max(...withGpus.map((a) => free(a).cores))
-    return { ok: false, reason: `Not enough free CPU: the workspace needs ${need.cores} cores, the most any agent has free is ${+most.toFixed(2)}` }
+    return {
+      ok: false,
+      reason: `Not enough free CPU: the workspace needs ${need.cores} cores, the most any agent has free is ${+most.toFixed(2)}`,
+    }
   }
   const withMemory = withCores.filter((a) => free(a).mem >= need.memoryBytes)
   if (withMemory.length === 0) {
     const most = Math.max(...withCores.map((a) => free(a).mem))
-    return { ok: false, reason: `Not enough free memory: the workspace needs ${gib(need.memoryBytes)}, the most any agent has free is ${gib(most)}` }
+    return {
+      ok: false,
+      reason: `Not enough free memory: the workspace needs ${gib(need.memoryBytes)}, the most any agent has free is ${gib(most)}`,
+    }
   }
   const load = (a: AgentLoad) => Math.max(a.reservedCores / (a.cores || 1), a.reservedMemoryBytes / (a.memoryBytes || 1))
   const best = [...withMemory].sort((a, b) => load(a) - load(b) || a.id.localeCompare(b.id))[0]!

@@ -43,7 +43,15 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
       gpus: sql<number>`coalesce(sum(${kasms.gpus}), 0)::int`,
     })
     .from(kasms)
-    .where(and(inArray(kasms.agentId, rows.map((r) => r.agent.id)), notInArray(kasms.status, [...ENDED])))
+    .where(
+      and(
+        inArray(
+          kasms.agentId,
+          rows.map((r) => r.agent.id),
+        ),
+        notInArray(kasms.status, [...ENDED]),
+      ),
+    )
     .groupBy(kasms.agentId)
   const held = new Map(reserved.map((r) => [r.agentId, r]))
   return rows.map(({ agent: a, zoneName }) => ({
@@ -83,7 +91,8 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
       throw ApiError.notFound('Workspace', 'image_id')
     })
     if (!image.enabled) throw ApiError.conflict('This workspace is disabled', 'image_id')
-    if (image.imageType !== 'Container') throw ApiError.invalid(`Invalid image_id: ${image.imageType} workspaces are not launched on Docker agents`, 'image_id')
+    if (image.imageType !== 'Container')
+      throw ApiError.invalid(`Invalid image_id: ${image.imageType} workspaces are not launched on Docker agents`, 'image_id')
     const [permitted] = await tx
       .select({ one: sql`1` })
       .from(groupImages)
@@ -95,9 +104,15 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
     // Locks the user row so two launches by one user count each other.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for('update')
     // Sessions being deleted do not count against max_kasms_per_user, though they still hold resources.
-    const live = await tx.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, user.id), inArray(kasms.status, [...LIVE])))
+    const live = await tx
+      .select({ id: kasms.id })
+      .from(kasms)
+      .where(and(eq(kasms.userId, user.id), inArray(kasms.status, [...LIVE])))
     if (settings.max_kasms_per_user > 0 && live.length >= settings.max_kasms_per_user) {
-      throw ApiError.conflict(`You already have ${live.length} session(s); your groups allow ${settings.max_kasms_per_user}. End one to start another.`, 'image_id')
+      throw ApiError.conflict(
+        `You already have ${live.length} session(s); your groups allow ${settings.max_kasms_per_user}. End one to start another.`,
+        'image_id',
+      )
     }
     const placement = choosePlacement(await candidateAgents(tx), {
       cores: image.cores,

@@ -14,17 +14,25 @@ const POLL_MS = 100
  * get_kasm_screenshot: asks the session's agent (through its next poll, made immediate by a wake
  * hint) for a JPEG of the framebuffer, and answers with the image. Needs sessions_view for others'.
  */
-export async function getKasmScreenshot(deps: Deps, caller: Parameters<typeof findKasmFor>[1], input: { kasm_id: string; user_id?: string; width: number }): Promise<Uint8Array<ArrayBuffer>> {
+export async function getKasmScreenshot(
+  deps: Deps,
+  caller: Parameters<typeof findKasmFor>[1],
+  input: { kasm_id: string; user_id?: string; width: number },
+): Promise<Uint8Array<ArrayBuffer>> {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_view')
   if (kasm.status !== 'running' || !kasm.agentId) throw ApiError.conflict(`The session is ${kasm.status}, not running`, 'kasm_id')
   const [req] = await deps.db.insert(kasmScreenshots).values({ kasmId: kasm.id, width: input.width }).returning()
   await wakeAgentOf(deps, kasm)
   try {
-    const jpeg = await awaitAgentResult(deps.clock, async () => {
-      const [row] = await deps.db.select().from(kasmScreenshots).where(eq(kasmScreenshots.id, req!.id))
-      if (row?.status === 'error') throw new ApiError('unavailable', `The screenshot failed: ${row.error ?? 'unknown error'}`)
-      return row?.status === 'done' && row.jpegBase64 ? base64ToBytes(row.jpegBase64) : undefined
-    }, { timeoutMs: SCREENSHOT_WAIT_MS, pollMs: POLL_MS })
+    const jpeg = await awaitAgentResult(
+      deps.clock,
+      async () => {
+        const [row] = await deps.db.select().from(kasmScreenshots).where(eq(kasmScreenshots.id, req!.id))
+        if (row?.status === 'error') throw new ApiError('unavailable', `The screenshot failed: ${row.error ?? 'unknown error'}`)
+        return row?.status === 'done' && row.jpegBase64 ? base64ToBytes(row.jpegBase64) : undefined
+      },
+      { timeoutMs: SCREENSHOT_WAIT_MS, pollMs: POLL_MS },
+    )
     if (!jpeg) throw new ApiError('unavailable', 'The agent did not send the screenshot in time')
     return jpeg
   } finally {
@@ -43,7 +51,11 @@ export async function pendingScreenshots(db: DbOrTx, agent: Pick<Agent, 'id'>) {
 }
 
 /** Stores what the agent captured, for a request of one of its own sessions. */
-export async function applyScreenshot(db: DbOrTx, agent: Pick<Agent, 'id'>, r: { request_id: string; jpeg_base64?: string; error?: string }) {
+export async function applyScreenshot(
+  db: DbOrTx,
+  agent: Pick<Agent, 'id'>,
+  r: { request_id: string; jpeg_base64?: string; error?: string },
+) {
   const [mine] = await db
     .select({ id: kasmScreenshots.id })
     .from(kasmScreenshots)

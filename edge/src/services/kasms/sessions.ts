@@ -49,7 +49,10 @@ async function mayActAsOwner(deps: Deps, caller: Caller, kasm: Kasm): Promise<bo
 /** A new deep-link token for the session; the previous one stops working. */
 async function rotateSessionToken(deps: Deps, kasm: Kasm) {
   const sessionToken = randomToken(32)
-  await deps.db.update(kasms).set({ sessionTokenHash: sha256Hex(sessionToken) }).where(eq(kasms.id, kasm.id))
+  await deps.db
+    .update(kasms)
+    .set({ sessionTokenHash: sha256Hex(sessionToken) })
+    .where(eq(kasms.id, kasm.id))
   return { session_token: sessionToken, kasm_url: deepLink(kasm.id, kasm.userId, sessionToken) }
 }
 
@@ -91,6 +94,9 @@ export async function keepalive(deps: Deps, caller: Caller, input: { kasm_id: st
   const settings = await resolveUserSettings(deps.db, kasm.userId)
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + settings.keepalive_expiration * 1000)
-  await deps.db.update(kasms).set({ keepaliveAt: now, expiresAt }).where(and(eq(kasms.id, kasm.id), inArray(kasms.status, [...USER_VERB_FROM.keepalive])))
+  await deps.db
+    .update(kasms)
+    .set({ keepaliveAt: now, expiresAt })
+    .where(and(eq(kasms.id, kasm.id), inArray(kasms.status, [...USER_VERB_FROM.keepalive])))
   return { usage_reached: false, expiration_date: expiresAt.toISOString() }
 }

@@ -26,7 +26,11 @@ const CONTAINER_GONE = 'The session container disappeared from its agent'
  * starting, and record failures. Differences between wanted and reported states become poll work
  * instead (`workFor`).
  */
-export function afterReport(kasm: Pick<Kasm, 'status' | 'operationalMessage' | 'operationalProgress' | 'containerId' | 'startedAt'>, r: ReportedSession | null, now: Date): KasmChange | null {
+export function afterReport(
+  kasm: Pick<Kasm, 'status' | 'operationalMessage' | 'operationalProgress' | 'containerId' | 'startedAt'>,
+  r: ReportedSession | null,
+  now: Date,
+): KasmChange | null {
   if (r === null) return afterUnlisted(kasm.status)
   if (kasm.status === 'deleting') return r.state === 'deleted' ? { status: 'deleted', operationalProgress: 100 } : null
   if (ENDED.includes(kasm.status)) return null
@@ -34,13 +38,26 @@ export function afterReport(kasm: Pick<Kasm, 'status' | 'operationalMessage' | '
   if (r.state === 'deleted') return { status: 'error', operationalMessage: r.message ?? CONTAINER_GONE }
   if (STARTING.includes(kasm.status)) {
     if (r.state === 'provisioning' || r.state === 'starting') {
-      return { status: r.state, operationalProgress: r.progress ?? kasm.operationalProgress, operationalMessage: r.message ?? null, containerId: r.container_id ?? kasm.containerId }
+      return {
+        status: r.state,
+        operationalProgress: r.progress ?? kasm.operationalProgress,
+        operationalMessage: r.message ?? null,
+        containerId: r.container_id ?? kasm.containerId,
+      }
     }
-    if (r.state === 'running') return { status: 'running', operationalProgress: 100, operationalMessage: null, containerId: r.container_id ?? kasm.containerId, startedAt: kasm.startedAt ?? now }
+    if (r.state === 'running')
+      return {
+        status: 'running',
+        operationalProgress: 100,
+        operationalMessage: null,
+        containerId: r.container_id ?? kasm.containerId,
+        startedAt: kasm.startedAt ?? now,
+      }
     if (r.state === 'exited') return { status: 'error', operationalMessage: r.message ?? 'The session container stopped while starting' }
     // A container whose launch was interrupted (agent restarted, host rebooted) and is not running:
     // the poll hands resume work, and the agent reports running or the error that stopped it.
-    if (r.state === 'stopped' || r.state === 'paused') return kasm.operationalMessage === RESTARTING ? null : { operationalMessage: RESTARTING }
+    if (r.state === 'stopped' || r.state === 'paused')
+      return kasm.operationalMessage === RESTARTING ? null : { operationalMessage: RESTARTING }
     return null
   }
   // Wanted state reached: clear the "Pausing…"-style message.
@@ -87,7 +104,10 @@ export type ManagerEvent = 'time_limit' | 'keepalive_expired' | 'start_timeout' 
 export type BulkRule = { from: readonly KasmState[]; set: KasmChange }
 
 /** The manager's rule for sessions of an agent gone past the grace; a paused or stopped one waits for its agent, whose poll settles it. */
-export const AGENT_GONE: BulkRule = { from: [...ACTIVE, 'deleting'], set: { status: 'deleted', operationalMessage: 'Its agent went offline' } }
+export const AGENT_GONE: BulkRule = {
+  from: [...ACTIVE, 'deleting'],
+  set: { status: 'deleted', operationalMessage: 'Its agent went offline' },
+}
 /** delete_agent with force: the agent is forgotten, so nothing will report its sessions again. */
 export const AGENT_DELETED: BulkRule = { from: EXISTING, set: { status: 'deleted', operationalMessage: 'Its agent was deleted' } }
 
@@ -98,7 +118,10 @@ export const afterBulkRule = (rule: BulkRule, status: KasmState): KasmChange | n
  * Which time rule an active session has reached at `now`, if any; the time limit wins over the
  * keepalive expiry, which wins over the start timeout.
  */
-export function dueTimeRule(k: Pick<Kasm, 'status' | 'launchSpec' | 'startedAt' | 'expiresAt' | 'createdAt'>, now: Date): Exclude<ManagerEvent, 'agent_gone'> | null {
+export function dueTimeRule(
+  k: Pick<Kasm, 'status' | 'launchSpec' | 'startedAt' | 'expiresAt' | 'createdAt'>,
+  now: Date,
+): Exclude<ManagerEvent, 'agent_gone'> | null {
   if (!ACTIVE.includes(k.status)) return null
   const limitS = k.launchSpec?.lifecycle.session_time_limit ?? 0
   if (limitS > 0 && k.startedAt !== null && k.startedAt.getTime() + limitS * 1000 <= now.getTime()) return 'time_limit'
@@ -111,7 +134,11 @@ export function dueTimeRule(k: Pick<Kasm, 'status' | 'launchSpec' | 'startedAt' 
  * The change a manager event makes, with the keepalive action fixed at launch; null where the
  * rule does not apply. `reason`: why a timed-out launch failed (null while its agent still works on it).
  */
-export function afterManagerEvent(k: Pick<Kasm, 'status' | 'launchSpec'>, event: ManagerEvent, reason: string | null = null): KasmChange | null {
+export function afterManagerEvent(
+  k: Pick<Kasm, 'status' | 'launchSpec'>,
+  event: ManagerEvent,
+  reason: string | null = null,
+): KasmChange | null {
   if (event === 'agent_gone') return afterBulkRule(AGENT_GONE, k.status)
   if (!ACTIVE.includes(k.status)) return null
   if (event === 'time_limit') return { status: 'deleting', operationalMessage: 'The session reached its time limit' }
@@ -136,7 +163,11 @@ const WANT = {
 
 /** The states each user verb is allowed from. A deleted session is not found at all. */
 export const USER_VERB_FROM: Record<UserVerb, readonly KasmState[]> = {
-  pause: WANT.pause.from, stop: WANT.stop.from, resume: WANT.resume.from, destroy: EXISTING, keepalive: ACTIVE,
+  pause: WANT.pause.from,
+  stop: WANT.stop.from,
+  resume: WANT.resume.from,
+  destroy: EXISTING,
+  keepalive: ACTIVE,
 }
 
 /**

@@ -12,8 +12,7 @@ const NOTHING_MOVES: DlpFlags = { clipboard_up: false, clipboard_down: false, up
  * What someone a session is shared with may move in and out of it: the owner's flags when the
  * owner's groups give viewers full control (shared_session_full_control), else nothing.
  */
-export const viewerDlp = (owner: DlpFlags | undefined, fullControl: boolean): DlpFlags | undefined =>
-  fullControl ? owner : NOTHING_MOVES
+export const viewerDlp = (owner: DlpFlags | undefined, fullControl: boolean): DlpFlags | undefined => (fullControl ? owner : NOTHING_MOVES)
 
 /** Someone other than the session's owner watching it through its share link (join_kasm). */
 export type StreamViewer = { userId: string; fullControl: boolean }

@@ -30,13 +30,15 @@ async function authorizeAssignment(deps: Deps, caller: Caller, userId: string) {
 export async function assignUserServer(deps: Deps, caller: Caller, userId: string, serverId: string) {
   const user = await authorizeAssignment(deps, caller, userId)
   const current = await assignedUserOf(deps, serverId)
-  if (current !== null && current !== user.id) throw ApiError.conflict('The server is assigned to another user; unassign it first', 'target_server.server_id')
+  if (current !== null && current !== user.id)
+    throw ApiError.conflict('The server is assigned to another user; unassign it first', 'target_server.server_id')
   return updateServer(deps, caller, { server_id: serverId, assigned_username: user.username })
 }
 
 /** Kasm's unassign_user_server: the server keeps no assigned user; 409 when it is not this user's. */
 export async function unassignUserServer(deps: Deps, caller: Caller, userId: string, serverId: string) {
   const user = await authorizeAssignment(deps, caller, userId)
-  if ((await assignedUserOf(deps, serverId)) !== user.id) throw ApiError.conflict('The server is not assigned to this user', 'target_server.server_id')
+  if ((await assignedUserOf(deps, serverId)) !== user.id)
+    throw ApiError.conflict('The server is not assigned to this user', 'target_server.server_id')
   return updateServer(deps, caller, { server_id: serverId, assigned_username: null })
 }

@@ -30,7 +30,9 @@ export function importBatcher(ring: SecretKeyRing, refs: ServerRefs, created: st
       const r = rows[i]!
       const t = (tuples[i] = serverTuple(r, ids(i), refs, secrets, i * 3))
       const [id, , , zoneId, , userId] = t
-      const password = t[13], key = t[14], passphrase = t[15] // sealed, in rowSecrets order
+      const password = t[13],
+        key = t[14],
+        passphrase = t[15] // sealed, in rowSecrets order
       // One object literal: a fixed shape serialises fast.
       views[i] = {
         server_id: id,

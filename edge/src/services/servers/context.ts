@@ -35,7 +35,7 @@ export function serverRefResolver() {
     const out: string[] = []
     for (const x of values(column)) {
       const k = typeof x === 'string' && x !== '' ? key(x) : null
-      if (k !== null && !seen.has(k)) seen.add(k), out.push(k)
+      if (k !== null && !seen.has(k)) (seen.add(k), out.push(k))
     }
     return out
   }
@@ -47,12 +47,22 @@ export function serverRefResolver() {
       const names = unasked(values, 'assigned_username', asked.users, (s) => s.toLowerCase())
       const [z, p, u] = await Promise.all([
         zoneNames.length ? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.name, zoneNames)) : [],
-        poolIds.length ? db.select({ id: serverPools.id, name: serverPools.name, type: serverPools.type }).from(serverPools).where(inArray(serverPools.id, poolIds)) : [],
-        names.length ? db.select({ id: users.id, username: users.username }).from(users).where(inArray(sql`lower(${users.username})`, names)) : [],
+        poolIds.length
+          ? db
+              .select({ id: serverPools.id, name: serverPools.name, type: serverPools.type })
+              .from(serverPools)
+              .where(inArray(serverPools.id, poolIds))
+          : [],
+        names.length
+          ? db
+              .select({ id: users.id, username: users.username })
+              .from(users)
+              .where(inArray(sql`lower(${users.username})`, names))
+          : [],
       ])
       for (const r of z) zoneIds.set(r.name, r.id)
-      for (const r of p) pools.set(r.id, { type: r.type as ServerPoolType }), poolNames.set(r.id, r.name)
-      for (const r of u) userIds.set(r.username.toLowerCase(), r.id), usernames.set(r.id, r.username)
+      for (const r of p) (pools.set(r.id, { type: r.type as ServerPoolType }), poolNames.set(r.id, r.name))
+      for (const r of u) (userIds.set(r.username.toLowerCase(), r.id), usernames.set(r.id, r.username))
     },
   }
 }

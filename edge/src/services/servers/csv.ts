@@ -19,7 +19,10 @@ const FIRST_SLICE = 16 * 1024
 // papaparse's ParserHandle (exported, untyped) is what its own string streamer drives a slice at a
 // time; driving it here lets an import check and insert each slice's rows before parsing the next,
 // so a 10,000-row file never exists as 10,000 arrays at once.
-type Handle = { parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>; guessLineEndings(input: string, quoteChar: string): Papa.ParseConfig['newline'] }
+type Handle = {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>
+  guessLineEndings(input: string, quoteChar: string): Papa.ParseConfig['newline']
+}
 const { ParserHandle } = Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => Handle }
 const CONFIG = { delimiter: ',', quoteChar: '"', escapeChar: '"' }
 
@@ -66,7 +69,10 @@ export function readServerCsv(text: string, slice = SLICE): CsvReader {
     let row = 0
     for (const { fields, errors } of rows) {
       if (++row > MAX_IMPORT_RECORDS) {
-        throw ApiError.invalid(`The file has more than ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} records; import at most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} at a time`, 'csv')
+        throw ApiError.invalid(
+          `The file has more than ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} records; import at most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} at a time`,
+          'csv',
+        )
       }
       yield toRecord(header, fields, row, errors)
     }
@@ -87,11 +93,13 @@ function toRecord(header: string[], fields: string[], row: number, errors: Papa.
   if (errors.length === 0 && fields.length === header.length) return { row, fields, issues: NO_ISSUES }
   const issues: RowIssue[] = errors.map((e) => ({ fields: ['row'], message: issueText('Malformed CSV', e.message) }))
   if (fields.length !== header.length) {
-    issues.push({ fields: ['row'], message: issueText('Wrong number of fields', `Expected ${header.length} fields as in the header, found ${fields.length}`) })
+    issues.push({
+      fields: ['row'],
+      message: issueText('Wrong number of fields', `Expected ${header.length} fields as in the header, found ${fields.length}`),
+    })
   }
   return { row, fields, issues }
 }
-
 
 function checkHeader(header: string[]): void {
   const seen = new Set<string>()
@@ -101,7 +109,11 @@ function checkHeader(header: string[]): void {
     seen.add(name)
   }
   const unknown = header.filter((h) => !SERVER_CSV_COLUMN_SET.has(h))
-  if (unknown.length > 0) throw ApiError.invalid(`Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. The columns are: ${SERVER_CSV_COLUMNS.join(', ')}`, 'csv')
+  if (unknown.length > 0)
+    throw ApiError.invalid(
+      `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. The columns are: ${SERVER_CSV_COLUMNS.join(', ')}`,
+      'csv',
+    )
   const missing = REQUIRED_SERVER_COLUMNS.filter((c) => !seen.has(c))
   if (missing.length > 0) throw ApiError.invalid(`Missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, 'csv')
 }

@@ -85,7 +85,8 @@ export async function batchCreateServers(deps: Deps, caller: Caller, input: Batc
   } catch (err) {
     if (err === ROLLBACK) return { ok: false, ...failure(source.report(), failed) }
     // A zone, pool or user deleted between the check and the insert: nothing was imported.
-    if (isForeignKeyViolation(err)) throw ApiError.conflict('A zone, pool or user the file refers to was deleted during the import; nothing was imported')
+    if (isForeignKeyViolation(err))
+      throw ApiError.conflict('A zone, pool or user the file refers to was deleted during the import; nothing was imported')
     throw err
   }
   // [v0,v1,…] as pieces: the body is joined once.

@@ -46,7 +46,10 @@ export async function createServerPool(deps: Deps, caller: Caller, t: CreateServ
   authorize(caller, 'servers_create')
   try {
     const id = await deps.db.transaction(async (tx) => {
-      const [p] = await tx.insert(serverPools).values({ name: t.server_pool_name, type: t.server_pool_type, description: t.description ?? null }).returning()
+      const [p] = await tx
+        .insert(serverPools)
+        .values({ name: t.server_pool_name, type: t.server_pool_type, description: t.description ?? null })
+        .returning()
       await audit(tx, caller, 'create_server_pool', { type: 'server_pool', id: p!.id })
       return p!.id
     })
@@ -90,7 +93,8 @@ export async function deleteServerPool(deps: Deps, caller: Caller, id: string) {
       await audit(tx, caller, 'delete_server_pool', { type: 'server_pool', id: gone.id }, { name: gone.name })
     })
   } catch (err) {
-    if (isForeignKeyViolation(err)) throw ApiError.conflict('The pool still has servers or workspaces; move or delete them first', 'target_server_pool.server_pool_id')
+    if (isForeignKeyViolation(err))
+      throw ApiError.conflict('The pool still has servers or workspaces; move or delete them first', 'target_server_pool.server_pool_id')
     throw err
   }
   return {}

@@ -6,7 +6,11 @@ import type { ServerRefs } from './context'
 export async function validateOne(raw: Record<string, unknown>, refs: ServerRefs): Promise<ServerRow> {
   const result = await validateServerRow(serverRowSchema(refs), raw)
   if (result.ok) return result.value
-  throw ApiError.invalid(`Invalid server: ${formatIssues(result.issues)}`, `target_server.${result.issues[0]!.fields[0]}`, issuesByField(result.issues))
+  throw ApiError.invalid(
+    `Invalid server: ${formatIssues(result.issues)}`,
+    `target_server.${result.issues[0]!.fields[0]}`,
+    issuesByField(result.issues),
+  )
 }
 
 function issuesByField(issues: readonly RowIssue[]): Record<string, string[]> {

@@ -59,13 +59,26 @@ export async function createServer(deps: Deps, caller: Caller, raw: Record<strin
 async function asInput(deps: Deps, s: Server, names: { zoneName: string; username: string | null }) {
   const open = (blob: string | null) => (blob === null ? null : decryptSecret(deps.config.secretKeys, blob))
   return {
-    name: s.name, enabled: s.enabled, zone_name: names.zoneName, connection_type: s.connectionType,
-    connection_credential_type: s.credentialType, ip_hostname: s.host, port: s.port, pool_id: s.poolId,
-    assigned_username: names.username, windows_service_installed: s.windowsServiceInstalled,
-    connection_username: s.connectionUsername, connection_password: await open(s.connectionPasswordEnc),
-    sso_username_domain: s.ssoUsernameDomain, passphrase: await open(s.passphraseEnc), private_key: await open(s.privateKeyEnc),
-    use_user_private_key: s.useUserPrivateKey, connection_info: s.connectionInfo,
-    max_simultaneous_sessions: s.maxSimultaneousSessions, max_simultaneous_users: s.maxSimultaneousUsers, labels: s.labels,
+    name: s.name,
+    enabled: s.enabled,
+    zone_name: names.zoneName,
+    connection_type: s.connectionType,
+    connection_credential_type: s.credentialType,
+    ip_hostname: s.host,
+    port: s.port,
+    pool_id: s.poolId,
+    assigned_username: names.username,
+    windows_service_installed: s.windowsServiceInstalled,
+    connection_username: s.connectionUsername,
+    connection_password: await open(s.connectionPasswordEnc),
+    sso_username_domain: s.ssoUsernameDomain,
+    passphrase: await open(s.passphraseEnc),
+    private_key: await open(s.privateKeyEnc),
+    use_user_private_key: s.useUserPrivateKey,
+    connection_info: s.connectionInfo,
+    max_simultaneous_sessions: s.maxSimultaneousSessions,
+    max_simultaneous_users: s.maxSimultaneousUsers,
+    labels: s.labels,
   }
 }
 
@@ -76,9 +89,15 @@ export async function updateServer(deps: Deps, caller: Caller, patch: { server_i
   const raw = { ...(await asInput(deps, current.server, current)), ...changes }
   const refs = await loadServerRefs(deps.db, [raw])
   const row = await validateOne(raw, refs)
-  const { id: _id, ...columns } = tupleColumns(serverTuple(row, current.server.id, refs, await encryptSecrets(deps.config.secretKeys, rowSecrets(row))))
+  const { id: _id, ...columns } = tupleColumns(
+    serverTuple(row, current.server.id, refs, await encryptSecrets(deps.config.secretKeys, rowSecrets(row))),
+  )
   await deps.db.transaction(async (tx) => {
-    const updated = await tx.update(servers).set({ ...columns, updatedAt: deps.clock.now() }).where(eq(servers.id, current.server.id)).returning({ id: servers.id })
+    const updated = await tx
+      .update(servers)
+      .set({ ...columns, updatedAt: deps.clock.now() })
+      .where(eq(servers.id, current.server.id))
+      .returning({ id: servers.id })
     if (updated.length === 0) throw ApiError.notFound('Server', 'target_server.server_id')
     await audit(tx, caller, 'update_server', { type: 'server', id: current.server.id }, { fields: Object.keys(changes) })
   })
@@ -94,7 +113,11 @@ export async function deleteServer(deps: Deps, caller: Caller, id: string) {
       await audit(tx, caller, 'delete_server', { type: 'server', id: gone.id }, { name: gone.name })
     })
   } catch (err) {
-    if (isForeignKeyViolation(err)) throw ApiError.conflict(`Server ${kasmId(id)} is used by a workspace; change or delete the workspace first`, 'target_server.server_id')
+    if (isForeignKeyViolation(err))
+      throw ApiError.conflict(
+        `Server ${kasmId(id)} is used by a workspace; change or delete the workspace first`,
+        'target_server.server_id',
+      )
     throw err
   }
   return {}

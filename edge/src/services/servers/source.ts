@@ -1,4 +1,12 @@
-import { checkServerRow, csvRowChecker, SERVER_CSV_COLUMN_SET, SERVER_CSV_COLUMNS, type RowIssue, type RowResult, type serverRowSchema } from '#schema'
+import {
+  checkServerRow,
+  csvRowChecker,
+  SERVER_CSV_COLUMN_SET,
+  SERVER_CSV_COLUMNS,
+  type RowIssue,
+  type RowResult,
+  type serverRowSchema,
+} from '#schema'
 import type { ColumnValues } from './context'
 import { parseServerCsv, readServerCsv, type ServerCsv } from './csv'
 
@@ -60,6 +68,7 @@ export function objectSource(servers: readonly Record<string, unknown>[]): Impor
 
 function asCsv(servers: readonly Record<string, unknown>[]): ServerCsv {
   const header = [...SERVER_CSV_COLUMNS, ...new Set(servers.flatMap((s) => Object.keys(s).filter((k) => !SERVER_CSV_COLUMN_SET.has(k))))]
-  const cell = (x: unknown) => (x === null || x === undefined ? '' : Array.isArray(x) ? x.join(',') : typeof x === 'object' ? JSON.stringify(x) : String(x))
+  const cell = (x: unknown) =>
+    x === null || x === undefined ? '' : Array.isArray(x) ? x.join(',') : typeof x === 'object' ? JSON.stringify(x) : String(x)
   return { header, records: servers.map((s, i) => ({ row: i + 1, fields: header.map((h) => cell(s[h])), issues: [] })) }
 }

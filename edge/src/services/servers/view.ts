@@ -37,4 +37,5 @@ const FIELDS: Field[] = [
 ]
 
 export const SERVER_VIEW = `json_build_object(${FIELDS.map(([name, sql]) => `'${name}', ${sql}`).join(', ')})`
-export const SERVER_JOINS = 'join zones z on z.id = s.zone_id left join server_pools p on p.id = s.pool_id left join users u on u.id = s.assigned_user_id'
+export const SERVER_JOINS =
+  'join zones z on z.id = s.zone_id left join server_pools p on p.id = s.pool_id left join users u on u.id = s.assigned_user_id'

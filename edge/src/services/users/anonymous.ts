@@ -22,8 +22,20 @@ export async function createAnonymousUser(tx: DbOrTx): Promise<User> {
 
 /** Removes anonymous users whose sessions have all ended (run by the manager tick); returns how many. */
 export async function pruneAnonymousUsers(db: DbOrTx): Promise<number> {
-  const live = db.select({ id: kasms.id }).from(kasms).where(and(eq(kasms.userId, users.id), notInArray(kasms.status, [...ENDED])))
-  const gone = await db.delete(users).where(and(eq(users.anonymous, true), notExists(live))).returning({ id: users.id })
-  if (gone.length > 0) await db.delete(kasms).where(inArray(kasms.userId, gone.map((g) => g.id)))
+  const live = db
+    .select({ id: kasms.id })
+    .from(kasms)
+    .where(and(eq(kasms.userId, users.id), notInArray(kasms.status, [...ENDED])))
+  const gone = await db
+    .delete(users)
+    .where(and(eq(users.anonymous, true), notExists(live)))
+    .returning({ id: users.id })
+  if (gone.length > 0)
+    await db.delete(kasms).where(
+      inArray(
+        kasms.userId,
+        gone.map((g) => g.id),
+      ),
+    )
   return gone.length
 }

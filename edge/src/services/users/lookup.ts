@@ -14,7 +14,11 @@ export async function findUser(db: DbOrTx, userId: string, field = 'target_user.
 }
 
 export async function findUserByName(db: DbOrTx, username: string): Promise<User | undefined> {
-  const [u] = await db.select().from(users).where(sql`lower(${users.username}) = ${username.toLowerCase()}`).limit(1)
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
+    .limit(1)
   return u
 }
 

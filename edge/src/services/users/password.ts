@@ -11,7 +11,8 @@ import { hashPassword, verifyPassword } from '../auth/passwords'
  * other sign-ins end; this one stays. (Admins reset others' passwords with update_user.)
  */
 export async function setOwnPassword(deps: Deps, caller: Caller, input: { current_password: string; new_password: string }) {
-  if (caller.kind !== 'user' || !caller.userId) throw ApiError.forbidden('Unauthorized: only a signed-in user can change their own password')
+  if (caller.kind !== 'user' || !caller.userId)
+    throw ApiError.forbidden('Unauthorized: only a signed-in user can change their own password')
   const [user] = await deps.db.select().from(users).where(eq(users.id, caller.userId)).limit(1)
   if (!user?.passwordHash || !(await verifyPassword(input.current_password, user.passwordHash))) {
     throw ApiError.invalid('Invalid current_password: it is not your current password', 'current_password')
@@ -23,7 +24,13 @@ export async function setOwnPassword(deps: Deps, caller: Caller, input: { curren
     await tx
       .update(authSessions)
       .set({ revokedAt: now })
-      .where(and(eq(authSessions.userId, user.id), isNull(authSessions.revokedAt), caller.sessionId ? ne(authSessions.id, caller.sessionId) : undefined))
+      .where(
+        and(
+          eq(authSessions.userId, user.id),
+          isNull(authSessions.revokedAt),
+          caller.sessionId ? ne(authSessions.id, caller.sessionId) : undefined,
+        ),
+      )
     await audit(tx, caller, 'set_password', { type: 'user', id: user.id })
   })
   return {}

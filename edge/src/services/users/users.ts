@@ -8,9 +8,7 @@ import { authorize, isSelf, type Caller } from '../auth/caller'
 import { hashPassword } from '../auth/passwords'
 import { clearAccountThrottles } from '../auth/throttle'
 import { isUniqueViolation } from '../ids'
-import {
-  ALL_USERS, authorizeAgainstAdmin, findUser, findUserByName, groupIdByName, liveKasmIds, revokeSessions,
-} from './lookup'
+import { ALL_USERS, authorizeAgainstAdmin, findUser, findUserByName, groupIdByName, liveKasmIds, revokeSessions } from './lookup'
 import { extrasColumns, extrasFrom, extrasOf, membershipsOf, OUTER_USER_ID, userView, viewOf, visibleTo } from './view'
 
 export async function listUsers(deps: Deps, caller: Caller) {
@@ -26,7 +24,9 @@ const userByIdQuery = (db: Db) =>
   db
     .select({
       user: users,
-      groups: sql<{ name: string; groupId: string }[]>`coalesce((select json_agg(json_build_object('name', g.name, 'groupId', g.id) order by g.priority)
+      groups: sql<
+        { name: string; groupId: string }[]
+      >`coalesce((select json_agg(json_build_object('name', g.name, 'groupId', g.id) order by g.priority)
         from ${userGroups} ug join ${groups} g on g.id = ug.group_id where ug.user_id = ${OUTER_USER_ID}), '[]')`,
       ...extrasColumns(),
     })
@@ -116,7 +116,13 @@ export async function updateUser(deps: Deps, caller: Caller, t: UpdateUserInput)
       if (passwordHash !== undefined || u.locked || u.disabled) await revokeSessions(tx, u.id, now)
       // Kasm admins unlock with locked:false: that also ends sign-in blocks, from every address.
       if (t.locked === false) for (const name of new Set([current.username, u.username])) await clearAccountThrottles(tx, name)
-      await audit(tx, caller, 'update_user', { type: 'user', id: u.id }, { fields: Object.keys(t).filter((k) => k !== 'password' && k !== 'user_id'), password_changed: passwordHash !== undefined })
+      await audit(
+        tx,
+        caller,
+        'update_user',
+        { type: 'user', id: u.id },
+        { fields: Object.keys(t).filter((k) => k !== 'password' && k !== 'user_id'), password_changed: passwordHash !== undefined },
+      )
       return visibleTo(caller)(await viewOf(tx, u))
     })
     return { user }

@@ -57,14 +57,24 @@ export type UserView = ReturnType<typeof userView>
  */
 export function visibleTo(caller: Caller) {
   return (view: UserView): Omit<UserView, 'assigned_servers'> & { assigned_servers?: string[] } => {
-    if (can(caller, 'servers_view') || (caller.kind === 'user' && caller.userId !== null && kasmId(caller.userId) === view.user_id)) return view
+    if (can(caller, 'servers_view') || (caller.kind === 'user' && caller.userId !== null && kasmId(caller.userId) === view.user_id))
+      return view
     const { assigned_servers: _, ...rest } = view
     return rest
   }
 }
 
 /** A live session's row as the SQL below gives it (JSON: times as text). */
-type KasmRow = { id: string; image_id: string; status: string; started_at: string | null; keepalive_at: string | null; expires_at: string | null; agent_id: string | null; public_url: string | null }
+type KasmRow = {
+  id: string
+  image_id: string
+  status: string
+  started_at: string | null
+  keepalive_at: string | null
+  expires_at: string | null
+  agent_id: string | null
+  public_url: string | null
+}
 
 /** SQL for one user's live sessions as JSON rows; `userId` is the outer query's user id column. */
 const liveKasmsJson = (userId: SQL) => sql<KasmRow[]>`coalesce((select json_agg(json_build_object('id', k.id, 'image_id', k.image_id,
@@ -92,7 +102,11 @@ export const extrasColumns = () => ({
 
 /** The view's extras from the columns of `extrasColumns`. */
 export function extrasFrom(row: { kasms: KasmRow[]; assignedServers: string[]; failedPwAttempts: number }): UserExtras {
-  return { kasms: row.kasms.map(userKasm), assignedServers: row.assignedServers.map(kasmId), failedPwAttempts: Number(row.failedPwAttempts) }
+  return {
+    kasms: row.kasms.map(userKasm),
+    assignedServers: row.assignedServers.map(kasmId),
+    failedPwAttempts: Number(row.failedPwAttempts),
+  }
 }
 
 const isoText = (t: string | null) => (t === null ? null : new Date(t).toISOString())

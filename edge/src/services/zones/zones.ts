@@ -58,7 +58,10 @@ export async function createZone(deps: Deps, caller: Caller, t: CreateZoneInput)
   authorize(caller, 'zones_create')
   try {
     const zone = await deps.db.transaction(async (tx) => {
-      const [z] = await tx.insert(zones).values({ name: t.zone_name, ...columnsOf(t) }).returning()
+      const [z] = await tx
+        .insert(zones)
+        .values({ name: t.zone_name, ...columnsOf(t) })
+        .returning()
       if (!z) throw new Error('insert returned no row')
       await audit(tx, caller, 'create_zone', { type: 'zone', id: z.id })
       return z
@@ -93,8 +96,14 @@ export async function deleteZone(deps: Deps, caller: Caller, zoneId: string) {
   await deps.db.transaction(async (tx) => {
     const z = await findZone(tx, zoneId)
     if (z.name === DEFAULT_ZONE) throw ApiError.conflict('The default zone cannot be deleted', 'target_zone.zone_id')
-    const [inServers, inAgents] = await Promise.all([tx.$count(servers, eq(servers.zoneId, z.id)), tx.$count(agents, eq(agents.zoneId, z.id))])
-    for (const [n, what] of [[inServers, 'servers'], [inAgents, 'agents']] as const) {
+    const [inServers, inAgents] = await Promise.all([
+      tx.$count(servers, eq(servers.zoneId, z.id)),
+      tx.$count(agents, eq(agents.zoneId, z.id)),
+    ])
+    for (const [n, what] of [
+      [inServers, 'servers'],
+      [inAgents, 'agents'],
+    ] as const) {
       if (n > 0) throw ApiError.conflict(`Zone ${z.name} still has ${what}; move or delete them first`, 'target_zone.zone_id')
     }
     try {

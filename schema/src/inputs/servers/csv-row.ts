@@ -55,7 +55,8 @@ export function csvRowChecker(schema: RowSchema, header: readonly string[]): (fi
       if (issues && (kind === 'schema' || kind === 'transformation')) break
       dataset = (item['~run'] as unknown as Run)(dataset as never, config)
     }
-    for (const issue of dataset.issues ?? []) (issues ??= []).push({ fields: String(issue.path?.[0]?.key ?? 'row').split(', '), message: issue.message })
+    for (const issue of dataset.issues ?? [])
+      (issues ??= []).push({ fields: String(issue.path?.[0]?.key ?? 'row').split(', '), message: issue.message })
     return issues ? { ok: false, issues } : { ok: true, value: value as never }
   }
 }

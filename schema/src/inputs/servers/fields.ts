@@ -140,7 +140,9 @@ export function remembered<S extends v.GenericSchema>(schema: S): S {
       const hit = recall(input, config)
       // A success is shared as it is (an object schema only reads its entries' results); failures get
       // fresh issue objects each time, because valibot adds the field's path to an issue in place.
-      return (hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : hit) as ReturnType<S['~run']>
+      return (
+        hit.issues ? { typed: hit.typed, value: hit.value, issues: hit.issues.map((i) => ({ ...i, path: undefined })) } : hit
+      ) as ReturnType<S['~run']>
     },
   }
   recallers.set(wrapped, recall)

@@ -20,7 +20,10 @@ export const MSG = {
   labels: issueText('Wrong data type', 'Input should be a valid string or list of strings'),
   uuid: issueText('Invalid UUID', 'Input should be a valid UUID'),
   json: issueText('Invalid JSON', 'Value is not a valid JSON string'),
-  guac: issueText('Invalid connection info', 'Value should be {"guac": {"type": "rdp", "vnc" or "ssh", "settings": {<name>: <text, number or boolean>}}}'),
+  guac: issueText(
+    'Invalid connection info',
+    'Value should be {"guac": {"type": "rdp", "vnc" or "ssh", "settings": {<name>: <text, number or boolean>}}}',
+  ),
   hostname: issueText('Invalid value', 'Value should be an IP address or host name without spaces'),
   unknownField: issueText('Unknown field', 'Extra inputs are not permitted'),
   required: issueText('Missing value', 'Field required'),

@@ -14,35 +14,54 @@ export type ServerRowContext = {
 }
 
 const exists = <T extends v.GenericSchema<unknown, string>>(schema: T, found: (key: string) => boolean, kind: string) =>
-  v.pipe(schema, v.check((key: string) => found(key), (issue) => MSG.missing(kind, issue.input)))
+  v.pipe(
+    schema,
+    v.check(
+      (key: string) => found(key),
+      (issue) => MSG.missing(kind, issue.input),
+    ),
+  )
 
 /** One server, in the seed's column order so issues come out in that order. Secrets are plain here. */
 export const serverRowSchema = (ctx: ServerRowContext) =>
   v.pipe(
-    v.object({
-      name: text(255),
-      // Fields whose values repeat across an import are remembered; names, hosts and secrets are not.
-      zone_name: remembered(exists(text(255), (n) => ctx.zones.has(n), 'Zone')),
-      connection_type: remembered(enumField(CONNECTION_TYPES)),
-      connection_credential_type: remembered(enumField(CREDENTIAL_TYPES)),
-      ip_hostname: hostname,
-      port: remembered(integer(0, 65_535)),
-      pool_id: remembered(v.nullish(exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'), null)),
-      assigned_username: remembered(v.nullish(exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'), null)),
-      windows_service_installed: remembered(flag),
-      connection_username: remembered(optionalText(255)),
-      connection_password: optionalText(1024),
-      sso_username_domain: remembered(optionalText(255)),
-      passphrase: optionalText(1024),
-      private_key: optionalText(16_384),
-      use_user_private_key: remembered(flag),
-      connection_info: remembered(connectionInfo),
-      max_simultaneous_sessions: remembered(v.nullish(integer(1, 10_000), 1)),
-      max_simultaneous_users: remembered(v.nullish(integer(1, 10_000), 1)),
-      labels: remembered(labels),
-      // Not a CSV column: create_server and update_server may set it.
-      enabled: v.nullish(flag, true),
-    }, MSG.required),
+    v.object(
+      {
+        name: text(255),
+        // Fields whose values repeat across an import are remembered; names, hosts and secrets are not.
+        zone_name: remembered(exists(text(255), (n) => ctx.zones.has(n), 'Zone')),
+        connection_type: remembered(enumField(CONNECTION_TYPES)),
+        connection_credential_type: remembered(enumField(CREDENTIAL_TYPES)),
+        ip_hostname: hostname,
+        port: remembered(integer(0, 65_535)),
+        pool_id: remembered(
+          v.nullish(
+            exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'),
+            null,
+          ),
+        ),
+        assigned_username: remembered(
+          v.nullish(
+            exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'),
+            null,
+          ),
+        ),
+        windows_service_installed: remembered(flag),
+        connection_username: remembered(optionalText(255)),
+        connection_password: optionalText(1024),
+        sso_username_domain: remembered(optionalText(255)),
+        passphrase: optionalText(1024),
+        private_key: optionalText(16_384),
+        use_user_private_key: remembered(flag),
+        connection_info: remembered(connectionInfo),
+        max_simultaneous_sessions: remembered(v.nullish(integer(1, 10_000), 1)),
+        max_simultaneous_users: remembered(v.nullish(integer(1, 10_000), 1)),
+        labels: remembered(labels),
+        // Not a CSV column: create_server and update_server may set it.
+        enabled: v.nullish(flag, true),
+      },
+      MSG.required,
+    ),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return
       for (const { fields, message } of combinationIssues(dataset.value, ctx)) {
@@ -71,7 +90,11 @@ export type RowResult = { ok: true; value: ServerRow } | { ok: false; issues: Ro
  * The synchronous rules: problems field by field in column order, then combinations. A valid row
  * with a private key still needs `withKeyCheck`; `validateServerRow` does both.
  */
-export function checkServerRow(schema: ReturnType<typeof serverRowSchema>, raw: Record<string, unknown>, allowed: ReadonlySet<string> = KNOWN): RowResult {
+export function checkServerRow(
+  schema: ReturnType<typeof serverRowSchema>,
+  raw: Record<string, unknown>,
+  allowed: ReadonlySet<string> = KNOWN,
+): RowResult {
   // Allocation-light on purpose: an import runs this 10,000 times in one request.
   let issues: RowIssue[] | null = null
   for (const k in raw) if (!allowed.has(k)) (issues ??= []).push({ fields: [k], message: MSG.unknownField })
@@ -92,8 +115,11 @@ export async function withKeyCheck(result: RowResult): Promise<RowResult> {
 }
 
 /** Every rule, the key included. */
-export const validateServerRow = (schema: ReturnType<typeof serverRowSchema>, raw: Record<string, unknown>, allowed: ReadonlySet<string> = KNOWN) =>
-  withKeyCheck(checkServerRow(schema, raw, allowed))
+export const validateServerRow = (
+  schema: ReturnType<typeof serverRowSchema>,
+  raw: Record<string, unknown>,
+  allowed: ReadonlySet<string> = KNOWN,
+) => withKeyCheck(checkServerRow(schema, raw, allowed))
 
 async function privateKeyIssue(row: ServerRow): Promise<RowIssue | null> {
   if (!row.private_key) return null

@@ -21,7 +21,11 @@ export const BatchCreateServerSchema = v.pipe(
 
 const PoolType = v.picklist(SERVER_POOL_TYPES, `must be one of ${SERVER_POOL_TYPES.join(', ')}`)
 export const CreateServerPoolSchema = body({
-  target_server_pool: v.object({ server_pool_name: NameSchema(255), server_pool_type: v.optional(PoolType, 'Server'), description: OptionalTextSchema(4000) }),
+  target_server_pool: v.object({
+    server_pool_name: NameSchema(255),
+    server_pool_type: v.optional(PoolType, 'Server'),
+    description: OptionalTextSchema(4000),
+  }),
 })
 export const UpdateServerPoolSchema = body({
   target_server_pool: v.object({

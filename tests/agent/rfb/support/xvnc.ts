@@ -117,7 +117,9 @@ export async function startXvnc(password: string, opts: XvncOptions = {}): Promi
         throw new Error(`xclip did not take the ${selection} selection`)
       },
       watchInput: async () => {
-        const xev = spawn('xev', ['-display', `:${display}`, '-root', '-event', 'keyboard', '-event', 'mouse', '-event', 'property'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        const xev = spawn('xev', ['-display', `:${display}`, '-root', '-event', 'keyboard', '-event', 'mouse', '-event', 'property'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
         owners.add(xev)
         let out = ''
         xev.stdout!.setEncoding('utf8').on('data', (d: string) => void (out += d))
@@ -125,13 +127,19 @@ export async function startXvnc(password: string, opts: XvncOptions = {}): Promi
         // root window (made here with xprop) shows up in its output.
         const until = Date.now() + 5000
         while (!out.includes('PropertyNotify') && Date.now() < until) {
-          await new Promise<void>((r) => execFile('xprop', ['-display', `:${display}`, '-root', '-f', 'ORIEL_PING', '8s', '-set', 'ORIEL_PING', 'x'], () => r()))
+          await new Promise<void>((r) =>
+            execFile('xprop', ['-display', `:${display}`, '-root', '-f', 'ORIEL_PING', '8s', '-set', 'ORIEL_PING', 'x'], () => r()),
+          )
           await sleep(50)
         }
         if (!out.includes('PropertyNotify')) throw new Error('xev did not start watching the root window')
         return {
           keys: () => [...out.matchAll(/KeyPress event[^]*?keysym 0x([0-9a-f]+)/g)].map((m) => parseInt(m[1]!, 16)),
-          pointer: () => [...out.matchAll(/(?:MotionNotify|ButtonPress) event[^]*?root:\((\d+),(\d+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
+          pointer: () =>
+            [...out.matchAll(/(?:MotionNotify|ButtonPress) event[^]*?root:\((\d+),(\d+)\)/g)].map((m) => ({
+              x: Number(m[1]),
+              y: Number(m[2]),
+            })),
           stop: async () => {
             xev.kill('SIGKILL')
             await exited(xev)

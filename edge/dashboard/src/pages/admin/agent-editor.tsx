@@ -3,8 +3,18 @@ import { UpdateAgentSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type Agent = {
-  agent_id: string; name: string; status: string; enabled: boolean; draining: boolean; last_seen: string | null
-  cores: number; memory: number; gpus: number; cores_override: number | null; memory_override: number | null; gpus_override: number | null
+  agent_id: string
+  name: string
+  status: string
+  enabled: boolean
+  draining: boolean
+  last_seen: string | null
+  cores: number
+  memory: number
+  gpus: number
+  cores_override: number | null
+  memory_override: number | null
+  gpus_override: number | null
   labels: string[]
 }
 export const GiB = 1024 ** 3
@@ -35,7 +45,10 @@ export function AgentEditor({ agent, held, onSave, onDelete, onClose }: AgentEdi
     cores_override: num(form.cores),
     memory_override: memory === null ? null : Math.round(memory),
     gpus_override: num(form.gpus),
-    labels: form.labels.split(',').map((l) => l.trim()).filter(Boolean),
+    labels: form.labels
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
   }
   const problems = fieldErrors(UpdateAgentSchema, { target_agent: { agent_id: agent.agent_id, ...change } }, 'target_agent')
   const box = (key: keyof typeof form, label: string, problem: string | undefined, hint: string) => (
@@ -57,22 +70,35 @@ export function AgentEditor({ agent, held, onSave, onDelete, onClose }: AgentEdi
         {box('memory_gib', 'Memory override (GiB)', problems.memory_override, `empty: ${(agent.memory / GiB).toFixed(1)} (reported)`)}
         {box('gpus', 'GPU override', problems.gpus_override, `empty: ${agent.gpus} (reported)`)}
         {box('labels', 'Labels (comma-separated)', Object.entries(problems).find(([p]) => p.startsWith('labels'))?.[1], 'e.g. ssd, eu')}
-        <p class="note">Workspaces that list labels run only on agents carrying them. Overrides replace what the host reports when sessions are placed.</p>
+        <p class="note">
+          Workspaces that list labels run only on agents carrying them. Overrides replace what the host reports when sessions are placed.
+        </p>
         <span class="actions">
-          <button type="submit" disabled={Object.keys(problems).length > 0}>Save agent</button>
-          <button type="button" onClick={onClose}>Close</button>
+          <button type="submit" disabled={Object.keys(problems).length > 0}>
+            Save agent
+          </button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </span>
       </form>
       <h4>Delete</h4>
       <p class="note">
-        The agent is forgotten: to come back it must enrol again with a new registration token. While it holds sessions
-        ({held} now) the edge refuses, unless you force it: forcing ends those sessions for their users at once.
+        The agent is forgotten: to come back it must enrol again with a new registration token. While it holds sessions ({held} now) the
+        edge refuses, unless you force it: forcing ends those sessions for their users at once.
       </p>
-      <label class="check"><input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> Force: end its sessions</label>
-      <button class="danger" onClick={() => {
-        const ends = force && held > 0 ? ` Its ${held} session(s) will end.` : ''
-        if (confirm(`Delete agent ${agent.name}?${ends}`)) void onDelete(force)
-      }}>Delete agent</button>
+      <label class="check">
+        <input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> Force: end its sessions
+      </label>
+      <button
+        class="danger"
+        onClick={() => {
+          const ends = force && held > 0 ? ` Its ${held} session(s) will end.` : ''
+          if (confirm(`Delete agent ${agent.name}?${ends}`)) void onDelete(force)
+        }}
+      >
+        Delete agent
+      </button>
     </section>
   )
 }

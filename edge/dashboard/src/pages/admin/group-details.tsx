@@ -17,12 +17,21 @@ export function GroupDetails({ group, onSave }: { group: GroupInfo; onSave: (tar
     </label>
   )
   return (
-    <form class="stacked" aria-label="Group details" onSubmit={(e) => { e.preventDefault(); void onSave(target) }}>
+    <form
+      class="stacked"
+      aria-label="Group details"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void onSave(target)
+      }}
+    >
       {field('name', 'Group name')}
       {field('description', 'Description')}
       {field('priority', 'Priority')}
       <p class="note">When a user's groups set the same setting differently, the group with the lowest priority number wins.</p>
-      <button type="submit" disabled={Object.keys(problems).length > 0}>Save group</button>
+      <button type="submit" disabled={Object.keys(problems).length > 0}>
+        Save group
+      </button>
     </form>
   )
 }

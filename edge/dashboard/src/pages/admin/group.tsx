@@ -48,13 +48,26 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
     { label: 'Type', sort: (i) => i.image_type, cell: (i) => i.image_type },
     { label: 'State', sort: (i) => (i.enabled ? 'enabled' : 'disabled'), cell: (i) => (i.enabled ? 'enabled' : 'disabled') },
     {
-      label: 'Actions', class: 'actions',
-      cell: (i) => <button onClick={() => act('remove_images_group', { target_image: { image_id: i.image_id } }, `Withdrew ${i.friendly_name}`)}>Remove {i.friendly_name}</button>,
+      label: 'Actions',
+      class: 'actions',
+      cell: (i) => (
+        <button onClick={() => act('remove_images_group', { target_image: { image_id: i.image_id } }, `Withdrew ${i.friendly_name}`)}>
+          Remove {i.friendly_name}
+        </button>
+      ),
     },
   ]
   const settingColumns: Column<Setting>[] = [
     { label: 'Setting', sort: (s) => s.name, cell: (s) => <code>{s.name}</code> },
-    { label: 'Value', cell: (s) => <SettingEditor setting={s} onSave={(value) => act('update_settings_group', { target_setting: { name: s.name, value } }, `Saved ${s.name}`)} /> },
+    {
+      label: 'Value',
+      cell: (s) => (
+        <SettingEditor
+          setting={s}
+          onSave={(value) => act('update_settings_group', { target_setting: { name: s.name, value } }, `Saved ${s.name}`)}
+        />
+      ),
+    },
     { label: 'Default', cell: (s) => JSON.stringify(s.default) },
     { label: 'Meaning', cell: (s) => s.description },
   ]
@@ -63,18 +76,41 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
       <h2>Group: {info?.name}</h2>
       <Feedback error={error} note={note} />
       {/* Keyed by what was loaded, so a save that the edge changed or refused shows the stored values. */}
-      {info && <GroupDetails key={`${info.name}|${info.priority}|${info.description}`} group={info} onSave={(t) => act('update_group', { target_group: t }, 'Saved the group')} />}
+      {info && (
+        <GroupDetails
+          key={`${info.name}|${info.priority}|${info.description}`}
+          group={info}
+          onSave={(t) => act('update_group', { target_group: t }, 'Saved the group')}
+        />
+      )}
       <section aria-label="Members">
         <h3>Members</h3>
         {users === null && <p class="note">Listing members needs the users_view permission.</p>}
-        <ul>{members.map((u) => <li key={u.id}>{u.name} <button onClick={() => act('remove_user_group', { target_user: { user_id: u.id } }, `Removed ${u.name}`)}>Remove</button></li>)}</ul>
-        {users && <Picker label="Add member" options={users.filter((u) => !u.groups.includes(groupId))} onPick={(u) => act('add_user_group', { target_user: { user_id: u.id } }, `Added ${u.name}`)} />}
+        <ul>
+          {members.map((u) => (
+            <li key={u.id}>
+              {u.name}{' '}
+              <button onClick={() => act('remove_user_group', { target_user: { user_id: u.id } }, `Removed ${u.name}`)}>Remove</button>
+            </li>
+          ))}
+        </ul>
+        {users && (
+          <Picker
+            label="Add member"
+            options={users.filter((u) => !u.groups.includes(groupId))}
+            onPick={(u) => act('add_user_group', { target_user: { user_id: u.id } }, `Added ${u.name}`)}
+          />
+        )}
       </section>
       <section aria-label="Workspaces">
         <h3>Workspaces</h3>
         <p class="note">Members may launch these (when enabled).</p>
         <DataTable label="Permitted workspaces" rows={permitted} columns={workspaceColumns} rowKey={(i) => i.image_id} />
-        <Picker label="Permit workspace" options={images.filter((i) => !isPermitted.has(i.id))} onPick={(i) => act('add_images_group', { target_image: { image_id: i.id } }, `Permitted ${i.name}`)} />
+        <Picker
+          label="Permit workspace"
+          options={images.filter((i) => !isPermitted.has(i.id))}
+          onPick={(i) => act('add_images_group', { target_image: { image_id: i.id } }, `Permitted ${i.name}`)}
+        />
       </section>
       <section aria-label="Permissions">
         <h3>Permissions</h3>
@@ -82,12 +118,20 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
         <div class="permissions">
           {grantable.map((p) => (
             <label key={p} class="check">
-              <input type="checkbox" checked={permissions.includes(p)} onChange={(e) => {
-                const grant = e.currentTarget.checked
-                // Shown at once; the reload after the request puts back the truth if it was refused.
-                setPermissions(grant ? [...permissions, p] : permissions.filter((x) => x !== p))
-                void act(grant ? 'add_permissions_group' : 'remove_permissions_group', { target_permissions: [p] }, `${grant ? 'Granted' : 'Withdrew'} ${p}`)
-              }} />
+              <input
+                type="checkbox"
+                checked={permissions.includes(p)}
+                onChange={(e) => {
+                  const grant = e.currentTarget.checked
+                  // Shown at once; the reload after the request puts back the truth if it was refused.
+                  setPermissions(grant ? [...permissions, p] : permissions.filter((x) => x !== p))
+                  void act(
+                    grant ? 'add_permissions_group' : 'remove_permissions_group',
+                    { target_permissions: [p] },
+                    `${grant ? 'Granted' : 'Withdrew'} ${p}`,
+                  )
+                }}
+              />
               {p}
             </label>
           ))}
@@ -95,7 +139,14 @@ export function AdminGroup({ groupId, grantable }: { groupId: string; grantable:
       </section>
       <section aria-label="Settings">
         <h3>Settings</h3>
-        <DataTable label="Settings" rows={settings} columns={settingColumns} rowKey={(s) => s.name} initialSort={{ column: -1, desc: false }} pageSize={100} />
+        <DataTable
+          label="Settings"
+          rows={settings}
+          columns={settingColumns}
+          rowKey={(s) => s.name}
+          initialSort={{ column: -1, desc: false }}
+          pageSize={100}
+        />
       </section>
     </main>
   )

@@ -9,7 +9,16 @@ type Group = { group_id: string; name: string; description: string | null; prior
 
 const COLUMNS: Column<Group>[] = [
   { label: 'Priority', sort: (g) => g.priority, cell: (g) => g.priority },
-  { label: 'Name', sort: (g) => g.name, cell: (g) => <><a href={`#/admin/groups/${g.group_id}`}>{g.name}</a>{g.is_system && ' (system)'}</> },
+  {
+    label: 'Name',
+    sort: (g) => g.name,
+    cell: (g) => (
+      <>
+        <a href={`#/admin/groups/${g.group_id}`}>{g.name}</a>
+        {g.is_system && ' (system)'}
+      </>
+    ),
+  },
   { label: 'Members', sort: (g) => g.user_count, cell: (g) => g.user_count },
   { label: 'Description', sort: (g) => g.description, cell: (g) => g.description },
 ]
@@ -18,7 +27,11 @@ const COLUMNS: Column<Group>[] = [
 export function AdminGroups() {
   const [groups, setGroups] = useState<Group[]>([])
   const [form, setForm] = useState({ name: '', priority: '' })
-  const load = () => api<{ groups: Group[] }>('get_groups').then((r) => setGroups(r.groups), (e: Error) => setError(e.message))
+  const load = () =>
+    api<{ groups: Group[] }>('get_groups').then(
+      (r) => setGroups(r.groups),
+      (e: Error) => setError(e.message),
+    )
   const { error, run, setError } = useAction(load)
   useEffect(() => void load(), [])
   const target = { name: form.name, priority: Number(form.priority) }
@@ -31,11 +44,23 @@ export function AdminGroups() {
     <main class="admin">
       <h2>Groups</h2>
       <form class="inline" onSubmit={create} aria-label="Create group">
-        <label>Name <input name="group-name" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} /></label>
+        <label>
+          Name <input name="group-name" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+        </label>
         {problems.name && <span class="error">{problems.name}</span>}
-        <label>Priority <input name="group-priority" inputMode="numeric" value={form.priority} onInput={(e) => setForm({ ...form, priority: e.currentTarget.value })} /></label>
+        <label>
+          Priority{' '}
+          <input
+            name="group-priority"
+            inputMode="numeric"
+            value={form.priority}
+            onInput={(e) => setForm({ ...form, priority: e.currentTarget.value })}
+          />
+        </label>
         {problems.priority && <span class="error">{problems.priority}</span>}
-        <button type="submit" disabled={!form.name || Object.keys(problems).length > 0}>Create group</button>
+        <button type="submit" disabled={!form.name || Object.keys(problems).length > 0}>
+          Create group
+        </button>
       </form>
       <Feedback error={error} />
       <DataTable label="Groups" rows={groups} columns={COLUMNS} rowKey={(g) => g.group_id} />

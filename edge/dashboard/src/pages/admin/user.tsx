@@ -6,15 +6,33 @@ import { Picker } from '../../components/picker'
 import { fieldErrors } from '../../validation'
 import type { User } from './users'
 
-type Profile = User & { phone: string | null; organization: string | null; notes: string | null; email: string | null; city: string | null; state: string | null; country: string | null }
+type Profile = User & {
+  phone: string | null
+  organization: string | null
+  notes: string | null
+  email: string | null
+  city: string | null
+  state: string | null
+  country: string | null
+}
 type Group = { group_id: string; name: string; is_system: boolean }
 const TEXT_FIELDS = ['username', 'first_name', 'last_name', 'email', 'phone', 'organization', 'city', 'state', 'country', 'notes'] as const
 type Form = Record<(typeof TEXT_FIELDS)[number] | 'password', string> & { locked: boolean; disabled: boolean }
 
 const formOf = (u: Profile): Form => ({
-  username: u.username, first_name: u.first_name ?? '', last_name: u.last_name ?? '', phone: u.phone ?? '',
-  organization: u.organization ?? '', notes: u.notes ?? '', email: u.email ?? '', city: u.city ?? '', state: u.state ?? '',
-  country: u.country ?? '', password: '', locked: u.locked, disabled: u.disabled,
+  username: u.username,
+  first_name: u.first_name ?? '',
+  last_name: u.last_name ?? '',
+  phone: u.phone ?? '',
+  organization: u.organization ?? '',
+  notes: u.notes ?? '',
+  email: u.email ?? '',
+  city: u.city ?? '',
+  state: u.state ?? '',
+  country: u.country ?? '',
+  password: '',
+  locked: u.locked,
+  disabled: u.disabled,
 })
 
 /** One user: every field update_user takes, checked as you type, and the groups they belong to. */
@@ -35,7 +53,13 @@ export function AdminUser({ userId }: { userId: string }) {
   }
   const { error, note, run, setError } = useAction(load)
   useEffect(() => void load(), [userId])
-  if (!user || !form) return <main class="admin"><Feedback error={error} />{!error && <p>Loading…</p>}</main>
+  if (!user || !form)
+    return (
+      <main class="admin">
+        <Feedback error={error} />
+        {!error && <p>Loading…</p>}
+      </main>
+    )
 
   const target = {
     user_id: userId,
@@ -57,9 +81,17 @@ export function AdminUser({ userId }: { userId: string }) {
   const text = (key: (typeof TEXT_FIELDS)[number] | 'password', label: string, multiline = false) => (
     <label>
       {label}
-      {multiline
-        ? <textarea name={key} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
-        : <input name={key} type={key === 'password' ? 'password' : 'text'} autocomplete={key === 'password' ? 'new-password' : 'off'} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />}
+      {multiline ? (
+        <textarea name={key} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
+      ) : (
+        <input
+          name={key}
+          type={key === 'password' ? 'password' : 'text'}
+          autocomplete={key === 'password' ? 'new-password' : 'off'}
+          value={form[key]}
+          onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })}
+        />
+      )}
       {problems[key] && <span class="error">{problems[key]}</span>}
     </label>
   )
@@ -71,7 +103,9 @@ export function AdminUser({ userId }: { userId: string }) {
   return (
     <main class="admin">
       <h2>User: {user.username}</h2>
-      <p><a href="#/admin/users">← All users</a></p>
+      <p>
+        <a href="#/admin/users">← All users</a>
+      </p>
       <Feedback error={error} note={note} />
       <form class="stacked" aria-label="Edit user" onSubmit={save}>
         {text('username', 'Username')}
@@ -85,9 +119,16 @@ export function AdminUser({ userId }: { userId: string }) {
         {text('country', 'Country')}
         {text('notes', 'Notes', true)}
         {text('password', 'New password (leave empty to keep; a new one ends their sign-ins)')}
-        <label class="check"><input type="checkbox" checked={form.locked} onChange={(e) => setForm({ ...form, locked: e.currentTarget.checked })} /> Locked</label>
-        <label class="check"><input type="checkbox" checked={form.disabled} onChange={(e) => setForm({ ...form, disabled: e.currentTarget.checked })} /> Disabled</label>
-        <button type="submit" disabled={Object.keys(problems).length > 0}>Save user</button>
+        <label class="check">
+          <input type="checkbox" checked={form.locked} onChange={(e) => setForm({ ...form, locked: e.currentTarget.checked })} /> Locked
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={form.disabled} onChange={(e) => setForm({ ...form, disabled: e.currentTarget.checked })} />{' '}
+          Disabled
+        </label>
+        <button type="submit" disabled={Object.keys(problems).length > 0}>
+          Save user
+        </button>
       </form>
       <section aria-label="Groups">
         <h3>Groups</h3>
@@ -95,13 +136,21 @@ export function AdminUser({ userId }: { userId: string }) {
           {user.groups.map((g) => (
             <li key={g.group_id}>
               <a href={`#/admin/groups/${g.group_id}`}>{g.name}</a>{' '}
-              {g.group_id !== everyone && <button onClick={() => membership('remove_user_group', g, `Removed from ${g.name}`)}>Remove from {g.name}</button>}
+              {g.group_id !== everyone && (
+                <button onClick={() => membership('remove_user_group', g, `Removed from ${g.name}`)}>Remove from {g.name}</button>
+              )}
             </li>
           ))}
         </ul>
-        {groups
-          ? <Picker label="Add to group" options={groups.filter((g) => !member.has(g.group_id)).map((g) => ({ id: g.group_id, name: g.name }))} onPick={(o) => membership('add_user_group', { group_id: o.id, name: o.name }, `Added to ${o.name}`)} />
-          : <p class="note">Adding to a group needs the groups_view permission.</p>}
+        {groups ? (
+          <Picker
+            label="Add to group"
+            options={groups.filter((g) => !member.has(g.group_id)).map((g) => ({ id: g.group_id, name: g.name }))}
+            onPick={(o) => membership('add_user_group', { group_id: o.id, name: o.name }, `Added to ${o.name}`)}
+          />
+        ) : (
+          <p class="note">Adding to a group needs the groups_view permission.</p>
+        )}
       </section>
     </main>
   )

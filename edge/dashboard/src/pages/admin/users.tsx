@@ -6,8 +6,15 @@ import { DataTable, type Column } from '../../table'
 import { fieldErrors } from '../../validation'
 
 export type User = {
-  user_id: string; username: string; first_name: string | null; last_name: string | null; locked: boolean; disabled: boolean
-  groups: { name: string; group_id: string }[]; last_session: string | null; failed_pw_attempts: number
+  user_id: string
+  username: string
+  first_name: string | null
+  last_name: string | null
+  locked: boolean
+  disabled: boolean
+  groups: { name: string; group_id: string }[]
+  last_session: string | null
+  failed_pw_attempts: number
 }
 export const fullName = (u: Pick<User, 'first_name' | 'last_name'>) => [u.first_name, u.last_name].filter(Boolean).join(' ')
 const matches = (u: User, query: string) => {
@@ -24,7 +31,11 @@ export function AdminUsers() {
   const [users, setUsers] = useState<User[]>([])
   const [form, setForm] = useState({ username: '', password: '' })
   const [query, setQuery] = useState('')
-  const load = () => api<{ users: User[] }>('get_users').then((r) => setUsers(r.users), (e: Error) => setError(e.message))
+  const load = () =>
+    api<{ users: User[] }>('get_users').then(
+      (r) => setUsers(r.users),
+      (e: Error) => setError(e.message),
+    )
   const { error, run, setError } = useAction(load)
   useEffect(() => void load(), [])
   const target = { username: form.username, ...(form.password ? { password: form.password } : {}) }
@@ -43,7 +54,8 @@ export function AdminUsers() {
       await load()
     } catch (err) {
       const live = err instanceof ApiError && err.field === 'force'
-      if (live && confirm(`${err.message}. End ${u.username}'s sessions and delete the account?`)) await run('delete_user', { ...target, force: true })
+      if (live && confirm(`${err.message}. End ${u.username}'s sessions and delete the account?`))
+        await run('delete_user', { ...target, force: true })
       else setError(failure(err))
     }
   }
@@ -53,18 +65,26 @@ export function AdminUsers() {
     { label: 'Groups', sort: (u) => u.groups.map((g) => g.name).join(', '), cell: (u) => u.groups.map((g) => g.name).join(', ') },
     { label: 'State', sort: state, cell: state },
     {
-      label: 'Actions', class: 'actions', cell: (u) => (
+      label: 'Actions',
+      class: 'actions',
+      cell: (u) => (
         <>
           <button onClick={() => update(u, { locked: !u.locked })}>{u.locked ? 'Unlock' : 'Lock'}</button>
           {/* Unlocking also forgets the account's failed sign-ins, so every address may try again at once. */}
           {!u.locked && u.failed_pw_attempts > 0 && <button onClick={() => update(u, { locked: false })}>Clear failed sign-ins</button>}
           <button onClick={() => update(u, { disabled: !u.disabled })}>{u.disabled ? 'Enable' : 'Disable'}</button>
-          <button onClick={() => {
-            const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
-            if (password) void update(u, { password })
-          }}>Reset password</button>
+          <button
+            onClick={() => {
+              const password = prompt(`New password for ${u.username} (at least 8 characters; their sign-ins end)`)
+              if (password) void update(u, { password })
+            }}
+          >
+            Reset password
+          </button>
           <button onClick={() => run('logout_user', { target_user: { user_id: u.user_id } })}>Sign out everywhere</button>
-          <button class="danger" onClick={() => void remove(u)}>Delete</button>
+          <button class="danger" onClick={() => void remove(u)}>
+            Delete
+          </button>
         </>
       ),
     },
@@ -73,14 +93,36 @@ export function AdminUsers() {
     <main class="admin">
       <h2>Users</h2>
       <form class="inline" onSubmit={create} aria-label="Create user">
-        <label>Username <input name="new-username" value={form.username} onInput={(e) => setForm({ ...form, username: e.currentTarget.value })} /></label>
+        <label>
+          Username{' '}
+          <input name="new-username" value={form.username} onInput={(e) => setForm({ ...form, username: e.currentTarget.value })} />
+        </label>
         {problems.username && <span class="error">{problems.username}</span>}
-        <label>Password <input name="new-password" type="password" value={form.password} onInput={(e) => setForm({ ...form, password: e.currentTarget.value })} /></label>
+        <label>
+          Password{' '}
+          <input
+            name="new-password"
+            type="password"
+            value={form.password}
+            onInput={(e) => setForm({ ...form, password: e.currentTarget.value })}
+          />
+        </label>
         {problems.password && <span class="error">{problems.password}</span>}
-        <button type="submit" disabled={!form.username || Object.keys(problems).length > 0}>Create user</button>
+        <button type="submit" disabled={!form.username || Object.keys(problems).length > 0}>
+          Create user
+        </button>
       </form>
       <Feedback error={error} />
-      <label>Filter <input type="search" aria-label="Filter users" value={query} onInput={(e) => setQuery(e.currentTarget.value)} placeholder="username or name" /></label>
+      <label>
+        Filter{' '}
+        <input
+          type="search"
+          aria-label="Filter users"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+          placeholder="username or name"
+        />
+      </label>
       <DataTable label="Users" rows={users.filter((u) => matches(u, query))} columns={columns} rowKey={(u) => u.user_id} />
     </main>
   )

@@ -3,11 +3,27 @@ import { IMAGE_TYPES, CreateImageSchema } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
 export type Image = {
-  image_id: string; friendly_name: string; name: string | null; description: string | null; cores: number; memory: number
-  image_type: string; enabled: boolean; run_config: Record<string, unknown>; exec_config: Record<string, unknown>
-  persistent_profile_path: string | null; categories: string[]; gpu_count: number; image_src: string | null; link_url: string | null
-  include_labels: string[]; exclude_labels: string[]; restrict_to_zone: boolean; zone_id: string | null
-  server_id: string | null; server_pool_id: string | null
+  image_id: string
+  friendly_name: string
+  name: string | null
+  description: string | null
+  cores: number
+  memory: number
+  image_type: string
+  enabled: boolean
+  run_config: Record<string, unknown>
+  exec_config: Record<string, unknown>
+  persistent_profile_path: string | null
+  categories: string[]
+  gpu_count: number
+  image_src: string | null
+  link_url: string | null
+  include_labels: string[]
+  exclude_labels: string[]
+  restrict_to_zone: boolean
+  zone_id: string | null
+  server_id: string | null
+  server_pool_id: string | null
 }
 export type Zone = { zone_id: string; zone_name: string }
 /** What a Server or Server Pool workspace can point at (get_servers, get_server_pools). */
@@ -18,9 +34,24 @@ export type Targets = {
 export const GiB = 1024 ** 3
 
 const BLANK = {
-  image_type: 'Container', friendly_name: '', name: '', description: '', cores: '1', memory_gib: '1', gpu_count: '0', image_src: '',
-  categories: '', include_labels: '', exclude_labels: '', zone_id: '', run_config: '{}', exec_config: '{}', persistent_profile_path: '',
-  link_url: '', server_id: '', server_pool_id: '',
+  image_type: 'Container',
+  friendly_name: '',
+  name: '',
+  description: '',
+  cores: '1',
+  memory_gib: '1',
+  gpu_count: '0',
+  image_src: '',
+  categories: '',
+  include_labels: '',
+  exclude_labels: '',
+  zone_id: '',
+  run_config: '{}',
+  exec_config: '{}',
+  persistent_profile_path: '',
+  link_url: '',
+  server_id: '',
+  server_pool_id: '',
 }
 type Form = typeof BLANK
 const JSON_FIELDS = ['run_config', 'exec_config'] as const
@@ -31,7 +62,11 @@ const TYPE_FIELDS: Record<string, string[]> = {
   Server: ['server_id'],
   'Server Pool': ['server_pool_id'],
 }
-const list = (text: string) => text.split(',').map((c) => c.trim()).filter(Boolean)
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
 
 /** The form as create_image/update_image take it; JSON that does not parse is reported by field. */
 function toTarget(f: Form): { target: Record<string, unknown>; jsonErrors: Record<string, string> } {
@@ -75,12 +110,24 @@ function toTarget(f: Form): { target: Record<string, unknown>; jsonErrors: Recor
 }
 
 const formOf = (i: Image): Form => ({
-  image_type: i.image_type, friendly_name: i.friendly_name, name: i.name ?? '', description: i.description ?? '', cores: String(i.cores),
-  memory_gib: String(+(i.memory / GiB).toFixed(2)), gpu_count: String(i.gpu_count), image_src: i.image_src ?? '',
-  categories: i.categories.join(', '), include_labels: i.include_labels.join(', '), exclude_labels: i.exclude_labels.join(', '),
-  zone_id: i.restrict_to_zone ? i.zone_id ?? '' : '', run_config: JSON.stringify(i.run_config, null, 2),
-  exec_config: JSON.stringify(i.exec_config, null, 2), persistent_profile_path: i.persistent_profile_path ?? '',
-  link_url: i.link_url ?? '', server_id: i.server_id ?? '', server_pool_id: i.server_pool_id ?? '',
+  image_type: i.image_type,
+  friendly_name: i.friendly_name,
+  name: i.name ?? '',
+  description: i.description ?? '',
+  cores: String(i.cores),
+  memory_gib: String(+(i.memory / GiB).toFixed(2)),
+  gpu_count: String(i.gpu_count),
+  image_src: i.image_src ?? '',
+  categories: i.categories.join(', '),
+  include_labels: i.include_labels.join(', '),
+  exclude_labels: i.exclude_labels.join(', '),
+  zone_id: i.restrict_to_zone ? (i.zone_id ?? '') : '',
+  run_config: JSON.stringify(i.run_config, null, 2),
+  exec_config: JSON.stringify(i.exec_config, null, 2),
+  persistent_profile_path: i.persistent_profile_path ?? '',
+  link_url: i.link_url ?? '',
+  server_id: i.server_id ?? '',
+  server_pool_id: i.server_pool_id ?? '',
 })
 
 type WorkspaceFormProps = {
@@ -105,12 +152,18 @@ export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: Wor
   const field = (key: keyof Form, label: string, multiline = false) => (
     <label>
       {label}
-      {multiline
-        ? <textarea name={key} aria-label={label} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
-        : <input name={key} aria-label={label} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />}
-      {Object.entries(problems).filter(([p]) => p === key || p.startsWith(`${key}.`) || (key === 'memory_gib' && p === 'memory')).map(([p, m]) => (
-        <span key={p} class="error">{p === key || key === 'memory_gib' ? m : `${p.slice(key.length + 1)}: ${m}`}</span>
-      ))}
+      {multiline ? (
+        <textarea name={key} aria-label={label} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
+      ) : (
+        <input name={key} aria-label={label} value={form[key]} onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
+      )}
+      {Object.entries(problems)
+        .filter(([p]) => p === key || p.startsWith(`${key}.`) || (key === 'memory_gib' && p === 'memory'))
+        .map(([p, m]) => (
+          <span key={p} class="error">
+            {p === key || key === 'memory_gib' ? m : `${p.slice(key.length + 1)}: ${m}`}
+          </span>
+        ))}
     </label>
   )
   const picker = (key: 'server_id' | 'server_pool_id', label: string, options: [string, string][]) => (
@@ -118,7 +171,11 @@ export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: Wor
       {label}
       <select aria-label={label} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.currentTarget.value })}>
         <option value="">Choose…</option>
-        {options.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
       </select>
       {problems[key] && <span class="error">{problems[key]}</span>}
     </label>
@@ -135,7 +192,11 @@ export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: Wor
       <label>
         Workspace type
         <select aria-label="Workspace type" value={type} onChange={(e) => setForm({ ...form, image_type: e.currentTarget.value })}>
-          {IMAGE_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+          {IMAGE_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
         </select>
       </label>
       {field('friendly_name', 'Friendly name')}
@@ -143,8 +204,18 @@ export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: Wor
       {field('image_src', 'Thumbnail URL')}
       {field('categories', 'Categories (comma-separated)')}
       {type === 'Link' && field('link_url', 'Link URL')}
-      {type === 'Server' && picker('server_id', 'Server', targets.servers.map((x) => [x.server_id, `${x.name} (${x.connection_type} ${x.ip_hostname}:${x.port})`]))}
-      {type === 'Server Pool' && picker('server_pool_id', 'Server pool', targets.pools.filter((p) => p.server_pool_type === 'Server').map((p) => [p.server_pool_id, p.server_pool_name]))}
+      {type === 'Server' &&
+        picker(
+          'server_id',
+          'Server',
+          targets.servers.map((x) => [x.server_id, `${x.name} (${x.connection_type} ${x.ip_hostname}:${x.port})`]),
+        )}
+      {type === 'Server Pool' &&
+        picker(
+          'server_pool_id',
+          'Server pool',
+          targets.pools.filter((p) => p.server_pool_type === 'Server').map((p) => [p.server_pool_id, p.server_pool_name]),
+        )}
       {type === 'Container' && (
         <>
           {field('name', 'Docker image')}
@@ -157,18 +228,35 @@ export function WorkspaceForm({ editing, zones, targets, onSave, onCancel }: Wor
             Zone
             <select aria-label="Zone" value={form.zone_id} onChange={(e) => setForm({ ...form, zone_id: e.currentTarget.value })}>
               <option value="">Any zone</option>
-              {zones.map((z) => <option key={z.zone_id} value={z.zone_id}>{z.zone_name}</option>)}
+              {zones.map((z) => (
+                <option key={z.zone_id} value={z.zone_id}>
+                  {z.zone_name}
+                </option>
+              ))}
             </select>
           </label>
           {field('persistent_profile_path', 'Persistent profile path')}
           {field('run_config', 'Docker Run Config (JSON)', true)}
           {field('exec_config', 'Docker Exec Config (JSON)', true)}
-          <p class="note">Exec Config runs commands in the session: <code>first_launch</code> once it starts, <code>go</code> on a launch link, <code>assign</code> when it is handed to a user. Each is <code>{'{"cmd": "…", "user": "…"}'}</code>.</p>
+          <p class="note">
+            Exec Config runs commands in the session: <code>first_launch</code> once it starts, <code>go</code> on a launch link,{' '}
+            <code>assign</code> when it is handed to a user. Each is <code>{'{"cmd": "…", "user": "…"}'}</code>.
+          </p>
         </>
       )}
-      {other.map(([p, m]) => <span key={p} class="error">{p}: {m}</span>)}
-      <button type="submit" disabled={!form.friendly_name || Object.keys(problems).length > 0}>{editing ? 'Save workspace' : 'Create workspace'}</button>
-      {editing && <button type="button" onClick={onCancel}>Cancel</button>}
+      {other.map(([p, m]) => (
+        <span key={p} class="error">
+          {p}: {m}
+        </span>
+      ))}
+      <button type="submit" disabled={!form.friendly_name || Object.keys(problems).length > 0}>
+        {editing ? 'Save workspace' : 'Create workspace'}
+      </button>
+      {editing && (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </form>
   )
 }

@@ -19,7 +19,10 @@ export function AdminZones() {
   const [editing, setEditing] = useState<string | null>(null)
   const load = async () => {
     try {
-      const [z, t] = await Promise.all([api<{ zones: Zone[] }>('get_zones'), api<{ registration_tokens: Token[] }>('get_registration_tokens')])
+      const [z, t] = await Promise.all([
+        api<{ zones: Zone[] }>('get_zones'),
+        api<{ registration_tokens: Token[] }>('get_registration_tokens'),
+      ])
       setZones(z.zones)
       setTokens(t.registration_tokens)
     } catch (err) {
@@ -40,11 +43,19 @@ export function AdminZones() {
     { label: 'Description', sort: (z) => z.description, cell: (z) => z.description },
     { label: 'Load balancing', sort: (z) => z.load_balancing_strategy, cell: (z) => z.load_balancing_strategy },
     {
-      label: '', class: 'actions', cell: (z) => (
+      label: '',
+      class: 'actions',
+      cell: (z) => (
         <>
           <button onClick={() => setEditing(z.zone_id)}>Edit</button>
-          <button onClick={() => act('create_registration_token', { target_registration_token: { zone_id: z.zone_id } })}>New registration token</button>
-          {z.zone_name !== 'default' && <button class="danger" onClick={() => act('delete_zone', { target_zone: { zone_id: z.zone_id } })}>Delete</button>}
+          <button onClick={() => act('create_registration_token', { target_registration_token: { zone_id: z.zone_id } })}>
+            New registration token
+          </button>
+          {z.zone_name !== 'default' && (
+            <button class="danger" onClick={() => act('delete_zone', { target_zone: { zone_id: z.zone_id } })}>
+              Delete
+            </button>
+          )}
         </>
       ),
     },
@@ -54,21 +65,37 @@ export function AdminZones() {
     { label: 'Expires', sort: (t) => Date.parse(t.expires), cell: (t) => new Date(t.expires).toLocaleString() },
     { label: 'State', sort: tokenState, cell: tokenState },
     {
-      label: '', cell: (t) => !t.revoked && (
-        <button onClick={() => act('revoke_registration_token', { target_registration_token: { registration_token_id: t.registration_token_id } })}>Revoke</button>
-      ),
+      label: '',
+      cell: (t) =>
+        !t.revoked && (
+          <button
+            onClick={() =>
+              act('revoke_registration_token', { target_registration_token: { registration_token_id: t.registration_token_id } })
+            }
+          >
+            Revoke
+          </button>
+        ),
     },
   ]
   return (
     <main class="admin">
       <h2>Zones</h2>
-      <form class="inline" aria-label="Create zone" onSubmit={async (e) => {
-        e.preventDefault()
-        if (await act('create_zone', { target_zone: { zone_name: name } })) setName('')
-      }}>
-        <label>Zone name <input value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
+      <form
+        class="inline"
+        aria-label="Create zone"
+        onSubmit={async (e) => {
+          e.preventDefault()
+          if (await act('create_zone', { target_zone: { zone_name: name } })) setName('')
+        }}
+      >
+        <label>
+          Zone name <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
         {problems.zone_name && <span class="error">{problems.zone_name}</span>}
-        <button type="submit" disabled={!name.trim() || Object.keys(problems).length > 0}>Create zone</button>
+        <button type="submit" disabled={!name.trim() || Object.keys(problems).length > 0}>
+          Create zone
+        </button>
       </form>
       <Feedback error={error} />
       {fresh && (
@@ -78,11 +105,21 @@ export function AdminZones() {
       )}
       <DataTable label="Zones" rows={zones} columns={zoneColumns} rowKey={(z) => z.zone_id} />
       {editing && zones.some((z) => z.zone_id === editing) && (
-        <ZoneEditor key={editing} zone={zones.find((z) => z.zone_id === editing)!} onClose={() => setEditing(null)}
-          onSave={async (target) => (await act('update_zone', { target_zone: target })) && setEditing(null)} />
+        <ZoneEditor
+          key={editing}
+          zone={zones.find((z) => z.zone_id === editing)!}
+          onClose={() => setEditing(null)}
+          onSave={async (target) => (await act('update_zone', { target_zone: target })) && setEditing(null)}
+        />
       )}
       <h3>Registration tokens</h3>
-      <DataTable label="Registration tokens" rows={tokens} columns={tokenColumns} rowKey={(t) => t.registration_token_id} initialSort={{ column: 1, desc: true }} />
+      <DataTable
+        label="Registration tokens"
+        rows={tokens}
+        columns={tokenColumns}
+        rowKey={(t) => t.registration_token_id}
+        initialSort={{ column: 1, desc: true }}
+      />
     </main>
   )
 }

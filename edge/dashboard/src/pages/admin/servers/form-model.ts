@@ -11,28 +11,65 @@ export const SECRET_FIELDS = ['connection_password', 'private_key', 'passphrase'
 export type SecretField = (typeof SECRET_FIELDS)[number]
 
 export type ServerForm = {
-  enabled: boolean; name: string; zone_name: string; pool_id: string; assigned_username: string
-  windows_service_installed: boolean; connection_type: string; connection_credential_type: string
-  ip_hostname: string; port: string; sso_username_domain: string; connection_username: string
-  use_user_private_key: boolean; connection_info: string; max_simultaneous_sessions: string
-  max_simultaneous_users: string; labels: string
+  enabled: boolean
+  name: string
+  zone_name: string
+  pool_id: string
+  assigned_username: string
+  windows_service_installed: boolean
+  connection_type: string
+  connection_credential_type: string
+  ip_hostname: string
+  port: string
+  sso_username_domain: string
+  connection_username: string
+  use_user_private_key: boolean
+  connection_info: string
+  max_simultaneous_sessions: string
+  max_simultaneous_users: string
+  labels: string
 } & Record<SecretField, Secret>
 
 export const blankForm = (zone: string): ServerForm => ({
-  enabled: true, name: '', zone_name: zone, pool_id: '', assigned_username: '', windows_service_installed: false,
-  connection_type: 'RDP', connection_credential_type: 'STATIC', ip_hostname: '', port: '', sso_username_domain: '',
-  connection_username: '', use_user_private_key: false, connection_info: '', max_simultaneous_sessions: '1',
-  max_simultaneous_users: '1', labels: '',
-  connection_password: { mode: 'typed', value: '' }, private_key: { mode: 'typed', value: '' }, passphrase: { mode: 'typed', value: '' },
+  enabled: true,
+  name: '',
+  zone_name: zone,
+  pool_id: '',
+  assigned_username: '',
+  windows_service_installed: false,
+  connection_type: 'RDP',
+  connection_credential_type: 'STATIC',
+  ip_hostname: '',
+  port: '',
+  sso_username_domain: '',
+  connection_username: '',
+  use_user_private_key: false,
+  connection_info: '',
+  max_simultaneous_sessions: '1',
+  max_simultaneous_users: '1',
+  labels: '',
+  connection_password: { mode: 'typed', value: '' },
+  private_key: { mode: 'typed', value: '' },
+  passphrase: { mode: 'typed', value: '' },
 })
 
 export const formOf = (s: ServerView): ServerForm => ({
-  enabled: s.enabled, name: s.name, zone_name: s.zone_name, pool_id: s.pool_id ? dashedId(s.pool_id) : '',
-  assigned_username: s.assigned_username ?? '', windows_service_installed: s.windows_service_installed,
-  connection_type: s.connection_type, connection_credential_type: s.connection_credential_type, ip_hostname: s.ip_hostname,
-  port: String(s.port), sso_username_domain: s.sso_username_domain ?? '', connection_username: s.connection_username ?? '',
-  use_user_private_key: s.use_user_private_key, connection_info: s.connection_info ? JSON.stringify(s.connection_info, null, 2) : '',
-  max_simultaneous_sessions: String(s.max_simultaneous_sessions), max_simultaneous_users: String(s.max_simultaneous_users),
+  enabled: s.enabled,
+  name: s.name,
+  zone_name: s.zone_name,
+  pool_id: s.pool_id ? dashedId(s.pool_id) : '',
+  assigned_username: s.assigned_username ?? '',
+  windows_service_installed: s.windows_service_installed,
+  connection_type: s.connection_type,
+  connection_credential_type: s.connection_credential_type,
+  ip_hostname: s.ip_hostname,
+  port: String(s.port),
+  sso_username_domain: s.sso_username_domain ?? '',
+  connection_username: s.connection_username ?? '',
+  use_user_private_key: s.use_user_private_key,
+  connection_info: s.connection_info ? JSON.stringify(s.connection_info, null, 2) : '',
+  max_simultaneous_sessions: String(s.max_simultaneous_sessions),
+  max_simultaneous_users: String(s.max_simultaneous_users),
   labels: s.labels.join(', '),
   connection_password: { mode: s.connection_password_set ? 'keep' : 'typed', value: '' },
   private_key: { mode: s.private_key_set ? 'keep' : 'typed', value: '' },
@@ -64,13 +101,26 @@ export const STORED = '\u0000stored'
 export function rowOf(f: ServerForm, hidden: ReadonlySet<string>): Record<string, unknown> {
   const secret = (s: Secret) => (s.mode === 'keep' ? STORED : s.mode === 'clear' ? '' : s.value)
   const row: Record<string, unknown> = {
-    name: f.name, zone_name: f.zone_name, connection_type: f.connection_type, connection_credential_type: f.connection_credential_type,
-    ip_hostname: f.ip_hostname, port: f.port, pool_id: f.pool_id, assigned_username: f.assigned_username,
-    windows_service_installed: f.windows_service_installed, connection_username: f.connection_username,
-    connection_password: secret(f.connection_password), sso_username_domain: f.sso_username_domain,
-    passphrase: secret(f.passphrase), private_key: secret(f.private_key), use_user_private_key: f.use_user_private_key,
-    connection_info: f.connection_info, max_simultaneous_sessions: f.max_simultaneous_sessions,
-    max_simultaneous_users: f.max_simultaneous_users, labels: f.labels, enabled: f.enabled,
+    name: f.name,
+    zone_name: f.zone_name,
+    connection_type: f.connection_type,
+    connection_credential_type: f.connection_credential_type,
+    ip_hostname: f.ip_hostname,
+    port: f.port,
+    pool_id: f.pool_id,
+    assigned_username: f.assigned_username,
+    windows_service_installed: f.windows_service_installed,
+    connection_username: f.connection_username,
+    connection_password: secret(f.connection_password),
+    sso_username_domain: f.sso_username_domain,
+    passphrase: secret(f.passphrase),
+    private_key: secret(f.private_key),
+    use_user_private_key: f.use_user_private_key,
+    connection_info: f.connection_info,
+    max_simultaneous_sessions: f.max_simultaneous_sessions,
+    max_simultaneous_users: f.max_simultaneous_users,
+    labels: f.labels,
+    enabled: f.enabled,
   }
   for (const k of hidden) row[k] = typeof row[k] === 'boolean' ? false : ''
   return row
@@ -78,7 +128,11 @@ export function rowOf(f: ServerForm, hidden: ReadonlySet<string>): Record<string
 
 /** Blank text is null, as the edge reads it (Kasm's docs: Servers); a stored secret is left out, which keeps it. */
 const wire = (row: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(row).filter(([, x]) => x !== STORED).map(([k, x]) => [k, x === '' ? null : x]))
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([, x]) => x !== STORED)
+      .map(([k, x]) => [k, x === '' ? null : x]),
+  )
 
 /** create_server's target_server. */
 export const createTarget = (row: Record<string, unknown>) => wire(row)
@@ -91,6 +145,7 @@ export const createTarget = (row: Record<string, unknown>) => wire(row)
 export function updateChanges(initial: Record<string, unknown>, row: Record<string, unknown>): Record<string, unknown> {
   const before = wire(initial)
   const changes: Record<string, unknown> = {}
-  for (const [k, x] of Object.entries(wire(row))) if (JSON.stringify(x) !== JSON.stringify(before[k] ?? null) || !(k in before)) changes[k] = x
+  for (const [k, x] of Object.entries(wire(row)))
+    if (JSON.stringify(x) !== JSON.stringify(before[k] ?? null) || !(k in before)) changes[k] = x
   return changes
 }

@@ -17,11 +17,21 @@ export type ImportOutcome =
 export async function uploadServerCsv(file: Blob): Promise<ImportOutcome> {
   let res: Response
   try {
-    res = await fetch('/api/public/batch_create_server', { method: 'POST', headers: { 'Content-Type': 'text/csv' }, credentials: 'same-origin', body: file })
+    res = await fetch('/api/public/batch_create_server', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv' },
+      credentials: 'same-origin',
+      body: file,
+    })
   } catch {
     return { kind: 'file', message: 'Could not reach the server; check the connection and try again' }
   }
-  const body = (await res.json().catch(() => ({}))) as { servers?: ServerView[]; rows?: RowFailure[]; error_message?: string; error_report_csv?: string }
+  const body = (await res.json().catch(() => ({}))) as {
+    servers?: ServerView[]
+    rows?: RowFailure[]
+    error_message?: string
+    error_report_csv?: string
+  }
   if (res.ok && Array.isArray(body.servers)) return { kind: 'created', servers: body.servers }
   const message = body.error_message ?? `The import failed (${res.status})`
   if (res.status === 400 && Array.isArray(body.rows)) return { kind: 'rows', message, rows: body.rows, report: body.error_report_csv ?? '' }

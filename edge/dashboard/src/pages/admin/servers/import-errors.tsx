@@ -45,9 +45,13 @@ export function ImportErrors({ fileName, text, message, rows, report }: ImportEr
   const openIssues = open === null ? undefined : issuesByRow.get(open)
   return (
     <div class="import-errors">
-      <p role="alert" class="error">{message}</p>
+      <p role="alert" class="error">
+        {message}
+      </p>
       <span class="actions">
-        <button type="button" onClick={() => downloadText(report, reportName)}>Export error report</button>
+        <button type="button" onClick={() => downloadText(report, reportName)}>
+          Export error report
+        </button>
         <label class="check">
           <input type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.currentTarget.checked)} />
           Only rows with errors
@@ -57,15 +61,27 @@ export function ImportErrors({ fileName, text, message, rows, report }: ImportEr
         <section class="row-issues" aria-label={`Issues in row ${open}`}>
           <h4>Row {open}</h4>
           <ul>
-            {openIssues.map((issue, i) => <li key={i}><strong>{issue.fields.join(', ')}</strong>: {issue.message}</li>)}
+            {openIssues.map((issue, i) => (
+              <li key={i}>
+                <strong>{issue.fields.join(', ')}</strong>: {issue.message}
+              </li>
+            ))}
           </ul>
-          <button type="button" onClick={() => setOpen(null)}>Close</button>
+          <button type="button" onClick={() => setOpen(null)}>
+            Close
+          </button>
         </section>
       )}
       <div class="import-table">
         <table aria-label="File rows">
           <thead>
-            <tr><th>Row</th><th>Issues</th>{header.map((h, i) => <th key={i}>{h}</th>)}</tr>
+            <tr>
+              <th>Row</th>
+              <th>Issues</th>
+              {header.map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {t.shown.map(({ n, fields }) => {
@@ -75,19 +91,38 @@ export function ImportErrors({ fileName, text, message, rows, report }: ImportEr
                 <tr key={n} class={issues ? 'has-issues' : undefined} data-row={n}>
                   <td>{n}</td>
                   <td class="issue-cell">
-                    {rowLevel.length > 0 && <span class="row-marker" data-row-issue="" title={rowLevel.map((i) => i.message).join('\n')}>row</span>}
+                    {rowLevel.length > 0 && (
+                      <span class="row-marker" data-row-issue="" title={rowLevel.map((i) => i.message).join('\n')}>
+                        row
+                      </span>
+                    )}
                     {issues && (
-                      <button type="button" class="info" aria-label={`Show issues in row ${n}`} aria-expanded={open === n} onClick={() => setOpen(open === n ? null : n)}>
-                        <span class="info-glyph" aria-hidden="true">i</span> {issues.length}
+                      <button
+                        type="button"
+                        class="info"
+                        aria-label={`Show issues in row ${n}`}
+                        aria-expanded={open === n}
+                        onClick={() => setOpen(open === n ? null : n)}
+                      >
+                        <span class="info-glyph" aria-hidden="true">
+                          i
+                        </span>{' '}
+                        {issues.length}
                       </button>
                     )}
                   </td>
                   {header.map((_, c) => {
                     const value = fields[c] ?? ''
                     const problems = cells.get(c)
-                    return problems
-                      ? <td key={c} class="invalid" data-invalid="" data-column={header[c]} title={problems.join('\n')}>{value === '' ? <em>(empty)</em> : shortened(value)}</td>
-                      : <td key={c} data-column={header[c]} title={shortened(value) !== value ? value : undefined}>{shortened(value)}</td>
+                    return problems ? (
+                      <td key={c} class="invalid" data-invalid="" data-column={header[c]} title={problems.join('\n')}>
+                        {value === '' ? <em>(empty)</em> : shortened(value)}
+                      </td>
+                    ) : (
+                      <td key={c} data-column={header[c]} title={shortened(value) !== value ? value : undefined}>
+                        {shortened(value)}
+                      </td>
+                    )
                   })}
                 </tr>
               )
@@ -97,9 +132,15 @@ export function ImportErrors({ fileName, text, message, rows, report }: ImportEr
       </div>
       {t.pages > 1 && (
         <nav class="pager" aria-label="File rows pages">
-          <button type="button" disabled={t.page === 0} onClick={() => t.setPage(t.page - 1)}>Previous</button>
-          <span>{t.page + 1} / {t.pages}</span>
-          <button type="button" disabled={t.page + 1 >= t.pages} onClick={() => t.setPage(t.page + 1)}>Next</button>
+          <button type="button" disabled={t.page === 0} onClick={() => t.setPage(t.page - 1)}>
+            Previous
+          </button>
+          <span>
+            {t.page + 1} / {t.pages}
+          </span>
+          <button type="button" disabled={t.page + 1 >= t.pages} onClick={() => t.setPage(t.page + 1)}>
+            Next
+          </button>
         </nav>
       )}
     </div>

@@ -12,7 +12,6 @@ type Step =
   | { kind: 'rows'; fileName: string; text: string; message: string; rows: RowFailure[]; report: string }
   | { kind: 'file'; message: string }
 
-
 const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`)
 
 /**
@@ -55,27 +54,64 @@ export function ImportWizard({ onImported, onClose }: { onImported: () => void; 
         <form class="inline" aria-label="Choose a CSV file" onSubmit={send}>
           <label>
             CSV file (UTF-8, a header row, at most 10,000 servers)
-            <input key={inputKey} type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+            <input
+              key={inputKey}
+              type="file"
+              accept=".csv,text/csv"
+              aria-label="CSV file"
+              onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+            />
           </label>
-          <button type="submit" disabled={!file}>Import</button>
-          <button type="button" onClick={onClose}>Close</button>
+          <button type="submit" disabled={!file}>
+            Import
+          </button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </form>
       )}
       {step.kind === 'sending' && (
         <div class="import-progress">
           <progress aria-label="Import progress" />
-          <p role="status">Importing {step.name} ({size(step.bytes)}): checking every row…</p>
+          <p role="status">
+            Importing {step.name} ({size(step.bytes)}): checking every row…
+          </p>
         </div>
       )}
-      {step.kind === 'file' && <p role="alert" class="error">{step.message}</p>}
-      {step.kind === 'rows' && <ImportErrors key={uploads} fileName={step.fileName} text={step.text} message={step.message} rows={step.rows} report={step.report} />}
+      {step.kind === 'file' && (
+        <p role="alert" class="error">
+          {step.message}
+        </p>
+      )}
+      {step.kind === 'rows' && (
+        <ImportErrors
+          key={uploads}
+          fileName={step.fileName}
+          text={step.text}
+          message={step.message}
+          rows={step.rows}
+          report={step.report}
+        />
+      )}
       {step.kind === 'created' && (
         <>
-          <p role="status" class="import-summary">Created {step.servers.length} server{step.servers.length === 1 ? '' : 's'}</p>
-          <DataTable label="Imported servers" rows={step.servers} columns={SERVER_IDENTITY_COLUMNS} rowKey={(s) => s.server_id} initialSort={{ column: -1, desc: false }} />
+          <p role="status" class="import-summary">
+            Created {step.servers.length} server{step.servers.length === 1 ? '' : 's'}
+          </p>
+          <DataTable
+            label="Imported servers"
+            rows={step.servers}
+            columns={SERVER_IDENTITY_COLUMNS}
+            rowKey={(s) => s.server_id}
+            initialSort={{ column: -1, desc: false }}
+          />
           <span class="actions">
-            <button type="button" onClick={again}>Import another file</button>
-            <button type="button" onClick={onClose}>Close</button>
+            <button type="button" onClick={again}>
+              Import another file
+            </button>
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
           </span>
         </>
       )}

@@ -4,16 +4,39 @@ import { api } from '../../../api'
 
 /** A server as get_servers shows it: secrets only as "is one set". */
 export type ServerView = {
-  server_id: string; name: string; enabled: boolean; zone_id: string; zone_name: string
-  pool_id: string | null; pool_name: string | null; assigned_user_id: string | null; assigned_username: string | null
-  windows_service_installed: boolean; connection_type: string; connection_credential_type: string
-  ip_hostname: string; port: number; sso_username_domain: string | null; connection_username: string | null
-  connection_password_set: boolean; private_key_set: boolean; passphrase_set: boolean; use_user_private_key: boolean
-  connection_info: Record<string, unknown> | null; max_simultaneous_sessions: number; max_simultaneous_users: number
-  labels: string[]; created: string
+  server_id: string
+  name: string
+  enabled: boolean
+  zone_id: string
+  zone_name: string
+  pool_id: string | null
+  pool_name: string | null
+  assigned_user_id: string | null
+  assigned_username: string | null
+  windows_service_installed: boolean
+  connection_type: string
+  connection_credential_type: string
+  ip_hostname: string
+  port: number
+  sso_username_domain: string | null
+  connection_username: string | null
+  connection_password_set: boolean
+  private_key_set: boolean
+  passphrase_set: boolean
+  use_user_private_key: boolean
+  connection_info: Record<string, unknown> | null
+  max_simultaneous_sessions: number
+  max_simultaneous_users: number
+  labels: string[]
+  created: string
 }
 export type ServerPool = {
-  server_pool_id: string; server_pool_name: string; server_pool_type: ServerPoolType; description: string | null; server_count: number; created: string
+  server_pool_id: string
+  server_pool_name: string
+  server_pool_type: ServerPoolType
+  description: string | null
+  server_count: number
+  created: string
 }
 export type Zone = { zone_id: string; zone_name: string }
 type UserRef = { user_id: string; username: string }

@@ -31,18 +31,29 @@ export function AdminServersPage({ may }: AdminServersProps) {
   useEffect(() => void load(), [])
 
   const save = async (target: Record<string, unknown>) => {
-    const saved = editing === 'new' || editing === null
-      ? await run('create_server', { target_server: target }, `Created ${String(target.name)}`)
-      : await run('update_server', { target_server: { server_id: editing.server_id, ...target } }, `Saved ${String(target.name ?? editing.name)}`)
+    const saved =
+      editing === 'new' || editing === null
+        ? await run('create_server', { target_server: target }, `Created ${String(target.name)}`)
+        : await run(
+            'update_server',
+            { target_server: { server_id: editing.server_id, ...target } },
+            `Saved ${String(target.name ?? editing.name)}`,
+          )
     if (saved) setEditing(null)
     return saved !== null
   }
   const columns = serverColumns({
     may,
     onEdit: (s) => (setImporting(false), setEditing(s)),
-    onToggle: (s) => run('update_server', { target_server: { server_id: s.server_id, enabled: !s.enabled } }, `${s.enabled ? 'Disabled' : 'Enabled'} ${s.name}`),
+    onToggle: (s) =>
+      run(
+        'update_server',
+        { target_server: { server_id: s.server_id, enabled: !s.enabled } },
+        `${s.enabled ? 'Disabled' : 'Enabled'} ${s.name}`,
+      ),
     // A workspace that uses the server makes the edge refuse (409); its message says which to change.
-    onDelete: (s) => confirm(`Delete the server ${s.name}?`) && run('delete_server', { target_server: { server_id: s.server_id } }, `Deleted ${s.name}`),
+    onDelete: (s) =>
+      confirm(`Delete the server ${s.name}?`) && run('delete_server', { target_server: { server_id: s.server_id } }, `Deleted ${s.name}`),
   })
   const shown = filterServers(servers, filters)
   return (
@@ -50,18 +61,32 @@ export function AdminServersPage({ may }: AdminServersProps) {
       <h2>Servers</h2>
       {may('servers_create') && (
         <div class="toolbar">
-          <button type="button" onClick={() => (setImporting(false), setEditing('new'))}>Add server</button>
-          <button type="button" onClick={() => (setEditing(null), setImporting(true))}>Import servers</button>
+          <button type="button" onClick={() => (setImporting(false), setEditing('new'))}>
+            Add server
+          </button>
+          <button type="button" onClick={() => (setEditing(null), setImporting(true))}>
+            Import servers
+          </button>
         </div>
       )}
       <Feedback error={error} note={note} />
       {editing && refs && (
         // Keyed by what is edited, so choosing another server starts its form afresh.
-        <ServerFormView key={editing === 'new' ? 'new' : editing.server_id} editing={editing === 'new' ? null : editing} refs={refs} onSave={save} onCancel={() => setEditing(null)} />
+        <ServerFormView
+          key={editing === 'new' ? 'new' : editing.server_id}
+          editing={editing === 'new' ? null : editing}
+          refs={refs}
+          onSave={save}
+          onCancel={() => setEditing(null)}
+        />
       )}
       {importing && <ImportWizard onImported={() => void load()} onClose={() => setImporting(false)} />}
       <ServerFilterBar servers={servers} filters={filters} onChange={setFilters} />
-      {shown.length < servers.length && <p class="note">Showing {shown.length} of {servers.length} servers</p>}
+      {shown.length < servers.length && (
+        <p class="note">
+          Showing {shown.length} of {servers.length} servers
+        </p>
+      )}
       <DataTable label="Servers" rows={shown} columns={columns} rowKey={(s) => s.server_id} />
       {refs && <ServerPools pools={refs.pools} may={may} onChanged={load} />}
     </main>

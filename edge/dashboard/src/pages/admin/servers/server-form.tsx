@@ -1,14 +1,26 @@
 import { useMemo, useState } from 'preact/hooks'
 import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS } from '#schema/contracts'
 import { Field, Problems, SecretField } from './fields'
-import { blankForm, createTarget, formOf, hiddenFields, rowOf, updateChanges, type SecretField as SecretName, type ServerForm } from './form-model'
+import {
+  blankForm,
+  createTarget,
+  formOf,
+  hiddenFields,
+  rowOf,
+  updateChanges,
+  type SecretField as SecretName,
+  type ServerForm,
+} from './form-model'
 import { dashedId, rowContext, type Refs, type ServerView } from './model'
 import { checkRow, issuesByField, useRowCheck } from './row-check'
 
 /** Seed 004's names for the credential types, with the value the API and CSV use. */
 const CREDENTIAL_LABELS: Record<string, string> = {
-  STATIC: 'Static Credentials', SSO_CREATE_USER: 'Dynamic User Accounts', SSO_USERNAME: 'SSO User Accounts',
-  SMARTCARD: 'Authenticate with Smartcard', PROMPT_USER: 'Prompt User',
+  STATIC: 'Static Credentials',
+  SSO_CREATE_USER: 'Dynamic User Accounts',
+  SSO_USERNAME: 'SSO User Accounts',
+  SMARTCARD: 'Authenticate with Smartcard',
+  PROMPT_USER: 'Prompt User',
 }
 const FORM_FIELDS = new Set<string>([...SERVER_CSV_COLUMNS, 'enabled'])
 
@@ -60,14 +72,25 @@ export function ServerFormView({ editing, refs, onSave, onCancel }: ServerFormPr
     </label>
   )
   const secret = (k: SecretName, label: string, multiline = false) => (
-    <SecretField name={k} label={label} secret={form[k]} wasSet={!!editing?.[`${k}_set` as const]}
-      multiline={multiline} errors={errors(k)} onChange={(s) => set(k, s)} />
+    <SecretField
+      name={k}
+      label={label}
+      secret={form[k]}
+      wasSet={!!editing?.[`${k}_set` as const]}
+      multiline={multiline}
+      errors={errors(k)}
+      onChange={(s) => set(k, s)}
+    />
   )
   const select = (k: keyof ServerForm, label: string, options: readonly (readonly [string, string])[]) => (
     <Field name={k} label={label} errors={errors(k)}>
       {(aria) => (
         <select {...aria} value={form[k] as string} onChange={(e) => set(k, e.currentTarget.value)}>
-          {options.map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+          {options.map(([value, name]) => (
+            <option key={value} value={value}>
+              {name}
+            </option>
+          ))}
         </select>
       )}
     </Field>
@@ -93,24 +116,50 @@ export function ServerFormView({ editing, refs, onSave, onCancel }: ServerFormPr
       {check('enabled', 'Enabled')}
       {text('name', 'Friendly Name')}
       {refs.zones
-        ? select('zone_name', 'Deployment Zone', refs.zones.map((z) => [z.zone_name, z.zone_name] as const))
+        ? select(
+            'zone_name',
+            'Deployment Zone',
+            refs.zones.map((z) => [z.zone_name, z.zone_name] as const),
+          )
         : text('zone_name', 'Deployment Zone')}
-      {select('pool_id', 'Pool', [['', 'No pool'], ...refs.pools.map((p) => [dashedId(p.server_pool_id), `${p.server_pool_name} (${p.server_pool_type})`] as const)])}
+      {select('pool_id', 'Pool', [
+        ['', 'No pool'],
+        ...refs.pools.map((p) => [dashedId(p.server_pool_id), `${p.server_pool_name} (${p.server_pool_type})`] as const),
+      ])}
       {shows('assigned_username') && (
         <Field name="assigned_username" label="Assigned User" errors={errors('assigned_username')}>
           {(aria) => (
             <>
-              <input {...aria} list={refs.users ? 'server-usernames' : undefined} value={form.assigned_username} onInput={(e) => set('assigned_username', e.currentTarget.value)} />
-              {refs.users && <datalist id="server-usernames">{refs.users.map((u) => <option key={u.user_id} value={u.username} />)}</datalist>}
+              <input
+                {...aria}
+                list={refs.users ? 'server-usernames' : undefined}
+                value={form.assigned_username}
+                onInput={(e) => set('assigned_username', e.currentTarget.value)}
+              />
+              {refs.users && (
+                <datalist id="server-usernames">
+                  {refs.users.map((u) => (
+                    <option key={u.user_id} value={u.username} />
+                  ))}
+                </datalist>
+              )}
             </>
           )}
         </Field>
       )}
       {check('windows_service_installed', 'Kasm Desktop Service')}
-      {select('connection_type', 'Connection Type', CONNECTION_TYPES.map((t) => [t, t] as const))}
+      {select(
+        'connection_type',
+        'Connection Type',
+        CONNECTION_TYPES.map((t) => [t, t] as const),
+      )}
       {text('ip_hostname', 'IP/Hostname')}
       {text('port', 'Connection Port')}
-      {select('connection_credential_type', 'Connection Credential Type', CREDENTIAL_TYPES.map((t) => [t, `${CREDENTIAL_LABELS[t]} (${t})`] as const))}
+      {select(
+        'connection_credential_type',
+        'Connection Credential Type',
+        CREDENTIAL_TYPES.map((t) => [t, `${CREDENTIAL_LABELS[t]} (${t})`] as const),
+      )}
       {shows('sso_username_domain') && text('sso_username_domain', 'SSO Domain')}
       {shows('connection_username') && text('connection_username', 'Connection Username')}
       {shows('connection_password') && secret('connection_password', 'Connection Password')}
@@ -125,12 +174,20 @@ export function ServerFormView({ editing, refs, onSave, onCancel }: ServerFormPr
       {text('labels', 'Labels (comma-separated)')}
       {other.length > 0 && (
         <ul class="problems" aria-label="Other problems">
-          {other.map((i, n) => <li key={n} class="error">({i.fields.join(', ')}) {i.message}</li>)}
+          {other.map((i, n) => (
+            <li key={n} class="error">
+              ({i.fields.join(', ')}) {i.message}
+            </li>
+          ))}
         </ul>
       )}
       <span class="actions">
-        <button type="submit" disabled={saving}>{editing ? 'Save server' : 'Create server'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" disabled={saving}>
+          {editing ? 'Save server' : 'Create server'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </span>
     </form>
   )

@@ -7,18 +7,36 @@ export type ServerFilters = { zone: string; label: string; type: string }
 export const NO_FILTERS: ServerFilters = { zone: '', label: '', type: '' }
 
 export const filterServers = (servers: readonly ServerView[], f: ServerFilters) =>
-  servers.filter((s) => (!f.zone || s.zone_name === f.zone) && (!f.label || s.labels.includes(f.label)) && (!f.type || s.connection_type === f.type))
+  servers.filter(
+    (s) => (!f.zone || s.zone_name === f.zone) && (!f.label || s.labels.includes(f.label)) && (!f.type || s.connection_type === f.type),
+  )
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => a.localeCompare(b))
 
 /** Filters by zone, label and connection type; the choices are the values the servers have. */
-export function ServerFilterBar({ servers, filters, onChange }: { servers: readonly ServerView[]; filters: ServerFilters; onChange: (f: ServerFilters) => void }) {
+export function ServerFilterBar({
+  servers,
+  filters,
+  onChange,
+}: {
+  servers: readonly ServerView[]
+  filters: ServerFilters
+  onChange: (f: ServerFilters) => void
+}) {
   const choice = (key: keyof ServerFilters, label: string, values: readonly string[]) => (
     <label>
       {label}
-      <select aria-label={`Filter by ${label.toLowerCase()}`} value={filters[key]} onChange={(e) => onChange({ ...filters, [key]: e.currentTarget.value })}>
+      <select
+        aria-label={`Filter by ${label.toLowerCase()}`}
+        value={filters[key]}
+        onChange={(e) => onChange({ ...filters, [key]: e.currentTarget.value })}
+      >
         <option value="">Any</option>
-        {values.map((x) => <option key={x} value={x}>{x}</option>)}
+        {values.map((x) => (
+          <option key={x} value={x}>
+            {x}
+          </option>
+        ))}
       </select>
     </label>
   )
@@ -27,7 +45,11 @@ export function ServerFilterBar({ servers, filters, onChange }: { servers: reado
       {choice('zone', 'Zone', sorted(servers.map((s) => s.zone_name)))}
       {choice('label', 'Label', sorted(servers.flatMap((s) => s.labels)))}
       {choice('type', 'Connection type', CONNECTION_TYPES)}
-      {(filters.zone || filters.label || filters.type) && <button type="button" onClick={() => onChange(NO_FILTERS)}>Clear filters</button>}
+      {(filters.zone || filters.label || filters.type) && (
+        <button type="button" onClick={() => onChange(NO_FILTERS)}>
+          Clear filters
+        </button>
+      )}
     </form>
   )
 }
@@ -56,17 +78,30 @@ export function serverColumns({ may, onEdit, onToggle, onDelete }: Actions): Col
     { label: 'Credentials', sort: (s) => s.connection_credential_type, cell: (s) => s.connection_credential_type },
     { label: 'State', sort: (s) => (s.enabled ? 'enabled' : 'disabled'), cell: (s) => (s.enabled ? 'enabled' : 'disabled') },
     {
-      label: 'Sessions / users', sort: (s) => s.max_simultaneous_sessions,
+      label: 'Sessions / users',
+      sort: (s) => s.max_simultaneous_sessions,
       cell: (s) => `${s.max_simultaneous_sessions} / ${s.max_simultaneous_users}`,
     },
     {
-      label: 'Actions', class: 'actions', cell: (s) => (
+      label: 'Actions',
+      class: 'actions',
+      cell: (s) => (
         <>
-          {may('servers_modify') && <button type="button" aria-label={`Edit ${s.name}`} onClick={() => onEdit(s)}>Edit</button>}
           {may('servers_modify') && (
-            <button type="button" aria-label={`${s.enabled ? 'Disable' : 'Enable'} ${s.name}`} onClick={() => onToggle(s)}>{s.enabled ? 'Disable' : 'Enable'}</button>
+            <button type="button" aria-label={`Edit ${s.name}`} onClick={() => onEdit(s)}>
+              Edit
+            </button>
           )}
-          {may('servers_delete') && <button type="button" class="danger" aria-label={`Delete ${s.name}`} onClick={() => onDelete(s)}>Delete</button>}
+          {may('servers_modify') && (
+            <button type="button" aria-label={`${s.enabled ? 'Disable' : 'Enable'} ${s.name}`} onClick={() => onToggle(s)}>
+              {s.enabled ? 'Disable' : 'Enable'}
+            </button>
+          )}
+          {may('servers_delete') && (
+            <button type="button" class="danger" aria-label={`Delete ${s.name}`} onClick={() => onDelete(s)}>
+              Delete
+            </button>
+          )}
         </>
       ),
     },
