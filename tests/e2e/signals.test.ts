@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort } from '../../agent/src/docker/docker-port'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
-import { ensureDocker, freePort, startEdge, waitFor, waitRunning, type Edge } from '../support/platform'
+import { ensureDocker, freePort, registrationToken, startEdge, waitFor, waitRunning, type Edge } from '../support/platform'
 import { alive, killPlatform, processTree, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const STOP_MS = 10_000
@@ -115,12 +115,7 @@ describe('npm run agent stopped by a signal to its PID', () => {
 
   it('ends every process within 10 s and frees the gateway port', async () => {
     edge = await startEdge()
-    const zones = await edge.api('get_zones', {}, edge.adminToken)
-    const reg = await edge.api(
-      'create_registration_token',
-      { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
-      edge.adminToken,
-    )
+    const token = await registrationToken(edge)
     const gatewayPort = await freePort()
     const agentDir = mkdtempSync(join(tmpdir(), 'oriel-signals-agent-'))
     const child = spawn('npm', ['run', 'agent'], {
@@ -129,7 +124,7 @@ describe('npm run agent stopped by a signal to its PID', () => {
       env: {
         ...process.env,
         ORIEL_EDGE_URL: edge.url,
-        ORIEL_AGENT_TOKEN: reg.body.registration_token.token,
+        ORIEL_AGENT_TOKEN: token,
         ORIEL_AGENT_DATA_DIR: agentDir,
         ORIEL_AGENT_NAME: 'signals-agent',
         ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,

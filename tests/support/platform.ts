@@ -77,21 +77,27 @@ export async function startEdge(o: { databaseUrl?: string } = {}) {
 }
 export type Edge = Awaited<ReturnType<typeof startEdge>>
 
-export async function startAgent(
-  edge: Edge,
-  o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] },
-) {
+/** A registration token for the default zone, made by the admin as the dashboard does. */
+export async function registrationToken(edge: Edge): Promise<string> {
   const zones = await edge.api('get_zones', {}, edge.adminToken)
   const reg = await edge.api(
     'create_registration_token',
     { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
     edge.adminToken,
   )
+  return reg.body.registration_token.token
+}
+
+export async function startAgent(
+  edge: Edge,
+  o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] },
+) {
+  const token = await registrationToken(edge)
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const config: Config = {
     edgeUrl: edge.url,
-    token: reg.body.registration_token.token,
+    token,
     dataDir,
     name: o.name ?? 'e2e-agent',
     publicUrl: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -113,12 +119,7 @@ export async function startAgent(
  * The benchmark uses it so the edge's work (and its GC) does not share the relay's thread.
  */
 export async function startAgentProcess(edge: Edge, o: { network: string; dataDir?: string }) {
-  const zones = await edge.api('get_zones', {}, edge.adminToken)
-  const reg = await edge.api(
-    'create_registration_token',
-    { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
-    edge.adminToken,
-  )
+  const token = await registrationToken(edge)
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const name = `agent-${process.pid}-${port}`
@@ -128,7 +129,7 @@ export async function startAgentProcess(edge: Edge, o: { network: string; dataDi
     env: {
       ...process.env,
       ORIEL_EDGE_URL: edge.url,
-      ORIEL_AGENT_TOKEN: reg.body.registration_token.token,
+      ORIEL_AGENT_TOKEN: token,
       ORIEL_AGENT_DATA_DIR: dataDir,
       ORIEL_AGENT_NAME: name,
       ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
