@@ -1,35 +1,19 @@
 // Backup and restore on PGlite, for real, as an admin types them: `npm run backup` of a stopped Oriel and of
 // a running one with requests in flight, a wiped data folder restored row for row with its keys, sessions
-// reconciled by the agent's next poll, refusals that change nothing, and the retention script in deploy/.
+// reconciled by the agent's next poll, and refusals that change nothing. Older backups migrated forward are in
+// backup-migrate.test.ts, the retention script in backup-retention.test.ts.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrate } from '#schema'
-import { MIGRATIONS } from '../../../schema/migrations/index'
 import { openPglite } from '../../../edge/src/db/pglite'
-import { bootstrap } from '../../../edge/src/services/bootstrap'
 import { decryptSecret, parseKeyRing } from '../../../edge/src/services/secrets'
-import { writeBackup, writeFileAtomically } from '../../../edge/src/node/backup/dump'
-import { scanBackup } from '../../../edge/src/node/backup/format'
-import { restoreDatabase } from '../../../edge/src/node/backup/load'
 import { currentSecrets, secretPath, type Secrets } from '../../../edge/src/node/backup/secrets'
-import {
-  ADMIN_PASSWORD,
-  REGISTRY_PASSWORD,
-  ROOT,
-  SERVER_PASSWORD,
-  dumpTables,
-  fillOriel,
-  harness,
-  npmRun,
-  writeFreshSecrets,
-  type Filled,
-  type Harness,
-} from '../../support/backup-fixture'
+import { REGISTRY_PASSWORD, ROOT, SERVER_PASSWORD, dumpTables, npmRun, type Filled, type Harness } from '../../support/backup-fixture'
+import { fillPgliteDataDir } from './pglite-data-dir'
 
 const work = mkdtempSync(join(tmpdir(), 'oriel-backup-'))
 const dataDir = join(work, 'data')
@@ -39,21 +23,7 @@ let filled: Filled
 let before: Record<string, string[]>
 let keys: Secrets
 afterAll(() => rmSync(work, { recursive: true, force: true }))
-
-beforeAll(async () => {
-  mkdirSync(join(dataDir, 'pglite'), { recursive: true })
-  keys = await writeFreshSecrets(dataDir)
-  const lite = await openPglite(join(dataDir, 'pglite'))
-  try {
-    await migrate(lite.db)
-    await bootstrap(lite.db, { adminPassword: ADMIN_PASSWORD, userPassword: `${ADMIN_PASSWORD}-user` })
-    h = harness(lite.db, dataDir)
-    filled = await fillOriel(h)
-    before = await dumpTables(lite.db)
-  } finally {
-    await lite.close()
-  }
-}, 120_000)
+beforeAll(async () => void ({ h, filled, before, keys } = await fillPgliteDataDir(dataDir)), 120_000)
 
 const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows
 async function withDatabase<T>(dir: string, fn: (db: Awaited<ReturnType<typeof openPglite>>['db']) => Promise<T>): Promise<T> {
@@ -211,81 +181,6 @@ describe('npm run backup / npm run restore on PGlite', () => {
     expect(await withDatabase(dataDir, dumpTables)).toEqual(dumpBefore)
     expect(currentSecrets(dataDir, {})).toEqual(secretsBefore)
   }, 180_000)
-
-  it('restores a backup made before the newest migrations and migrates it forward; a failing load changes nothing', async () => {
-    const old = await openPglite()
-    const file = join(work, 'old.backup')
-    await migrate(old.db, MIGRATIONS.slice(0, 3))
-    await old.db.execute(sql`insert into users (username) values ('old@example.com')`)
-    await writeFileAtomically(file, (out) => writeBackup(old.db, out, { database: 'pglite', secrets: {}, now: new Date() }), scanBackup)
-    await old.close()
-    const target = await openPglite()
-    try {
-      const { applied } = await restoreDatabase(target.db, file, await scanBackup(file))
-      expect(applied).toEqual(MIGRATIONS.slice(3).map((m) => m.tag))
-      expect(rowsOf(await target.db.execute(sql`select username, anonymous, email from users`))).toEqual([
-        { username: 'old@example.com', anonymous: false, email: null },
-      ])
-      expect(
-        rowsOf<{ tag: string }>(await target.db.execute(sql`select tag from oriel_migrations order by tag`)).map((r) => r.tag),
-      ).toEqual(MIGRATIONS.map((m) => m.tag))
-
-      // A row whose user does not exist fails the load at its foreign key: the database stays as it was.
-      const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n')
-      const at = lines.findIndex((l) => l.startsWith('{"table":"user_groups"'))
-      lines.splice(at + 1, 0, JSON.stringify([crypto.randomUUID(), crypto.randomUUID()]))
-      lines[lines.findIndex((l) => l.startsWith('{"end"'))] = lines
-        .find((l) => l.startsWith('{"end"'))!
-        .replace('"user_groups":0', '"user_groups":1')
-      const broken = join(work, 'broken.backup')
-      writeFileSync(broken, gzipSync(lines.join('\n')))
-      const dumpBefore = await dumpTables(target.db)
-      await expect(restoreDatabase(target.db, broken, await scanBackup(broken))).rejects.toThrow()
-      expect(await dumpTables(target.db)).toEqual(dumpBefore)
-    } finally {
-      await target.close()
-    }
-  }, 120_000)
-
-  it('deploy/oriel-backup.sh writes a dated backup and deletes only its own files older than the retention', async () => {
-    const dir = join(work, 'backups')
-    mkdirSync(dir)
-    const days = (n: number) => (Date.now() - n * 86_400_000) / 1000
-    const files = { old: 'oriel-20200101T000000Z.backup', recent: 'oriel-20991231T000000Z.backup', foreign: 'notes.txt' }
-    for (const [age, name] of [
-      [40, files.old],
-      [29, files.recent],
-      [40, files.foreign],
-    ] as const) {
-      writeFileSync(join(dir, name), 'x')
-      utimesSync(join(dir, name), days(age), days(age))
-    }
-    const run = (env: Record<string, string>) =>
-      new Promise<{ code: number; out: string }>((done) => {
-        const child = spawn('sh', [join(ROOT, 'deploy/oriel-backup.sh')], {
-          env: { ...process.env, DATABASE_URL: '', ORIEL_BACKUP_DIR: dir, ORIEL_BACKUP_KEEP_DAYS: '30', ...env },
-        })
-        let out = ''
-        child.stdout.on('data', (d) => (out += d))
-        child.stderr.on('data', (d) => (out += d))
-        child.on('close', (code) => done({ code: code ?? -1, out }))
-      })
-    // A backup that fails deletes nothing.
-    const failed = await run({ ORIEL_DATA_DIR: join(work, 'empty') })
-    expect(failed.code).not.toBe(0)
-    expect(readdirSync(dir).sort()).toEqual([files.old, files.recent, files.foreign].sort())
-    const ok = await run({ ORIEL_DATA_DIR: dataDir })
-    expect(ok.code, ok.out).toBe(0)
-    const left = readdirSync(dir)
-    expect(left).toContain(files.recent)
-    expect(left).toContain(files.foreign)
-    expect(left).not.toContain(files.old)
-    const made = left.filter((f) => /^oriel-\d{8}T\d{6}Z\.backup$/.test(f) && f !== files.recent)
-    expect(made).toHaveLength(1)
-    expect(statSync(join(dir, made[0]!)).mode & 0o777).toBe(0o600)
-    expect(statSync(dir).mode & 0o777).toBe(0o700)
-    expect((await scanBackup(join(dir, made[0]!))).header.secrets.SECRETS_KEY).toBe(keys.SECRETS_KEY)
-  }, 120_000)
 })
 
 /** `node --import tsx standalone/src/main.ts` (what `npm start` runs) on the data folder, until stopped. */
