@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { launchChromiumBrowser } from '../../tests/support/chromium'
 import { startEdge } from '../../tests/support/platform'
 
 const ROOT = join(import.meta.dirname, '../..')
@@ -30,19 +30,7 @@ async function main() {
   const js = launcherJs()
   const gzipKb = js.reduce((n, f) => n + f.gzip, 0) / 1024
   const edge = await startEdge()
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const browser = await launchChromiumBrowser()
   try {
     await edge.api('create_image', { target_image: { friendly_name: 'Bench Desktop', name: 'oriel/desktop:1.0' } }, edge.adminToken)
     const loginReady: number[] = []

@@ -9,7 +9,8 @@ import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '..
 import { cat, u16, u32 } from '../support/rfb/messages'
 import { Enc, RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
-import { canvasColours, launchChromium, SHOTS, signIn, useBrowser } from './dashboard/browser'
+import { launchChromium } from '../support/chromium'
+import { canvasColours, SHOTS, signIn, useBrowser } from './dashboard/browser'
 import { launcherUser, useAgentPlatform, waitFor, waitRunning } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('share')

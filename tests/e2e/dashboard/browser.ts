@@ -1,31 +1,15 @@
 // Chromium (Debian's, driven by playwright-core) against the real platform, for the dashboard tests:
 // the browser, sign-in, and a way to tell a painted desktop from a blank canvas.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
+import { launchChromium } from '../../support/chromium'
 import type { Edge } from '../../support/platform'
 
 /** Screenshots a person can look at; the folder is git-ignored. */
 export const SHOTS = join(import.meta.dirname, '../../../test-artifacts/dashboard')
-
-export const launchChromium = () =>
-  chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oriel-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
 
 /** Registers a browser for the file (the dashboard is built first if missing). */
 export function useBrowser() {

@@ -2,7 +2,8 @@
 // the desktop's pixels, DLP reflected, files, the deep link, settings, and text never run as HTML.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { canvasColours, launchChromium, SHOTS, signIn, useBrowser } from './browser'
+import { launchChromium } from '../../support/chromium'
+import { canvasColours, SHOTS, signIn, useBrowser } from './browser'
 import { launcherUser, useAgentPlatform, waitFor } from '../../support/platform'
 
 const { edge, agent } = useAgentPlatform('du')
