@@ -9,7 +9,7 @@ import { openNodePostgres } from '../edge/src/db/node-postgres'
 import type { Deps } from '../edge/src/deps'
 import { silentLogger } from '../edge/src/log'
 import { bootstrap } from '../edge/src/services/bootstrap'
-import { generateEdgeKey } from '../edge/src/services/agents/edge-key'
+import { generateEdgeKey } from '../edge/src/services/fleet/edge-key'
 import { startPostgres, type RunningPostgres } from '../tests/support/postgres'
 
 export const SEED_USERS = 50

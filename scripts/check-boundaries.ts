@@ -19,13 +19,19 @@ const RULES: Rule[] = [
   {
     name: 'agent-alone',
     files: /^agent\//,
-    forbid: /^(edge|standalone|tests|bench|scripts)\//,
-    why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts)',
+    forbid: /^(edge|standalone|tests|bench|scripts)\/|^daemon-kit\//,
+    why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts); the daemon kit through #daemon-kit',
+  },
+  {
+    name: 'daemon-kit-below-daemons',
+    files: /^daemon-kit\//,
+    forbid: /^(edge|agent|standalone|tests|bench|scripts)\//,
+    why: 'the daemon kit is shared by the daemons, so it depends on none of them (only #schema)',
   },
   {
     name: 'edge-not-agent',
     files: /^edge\//,
-    forbid: /^(agent|standalone)\//,
+    forbid: /^(agent|standalone|daemon-kit)\/|^#daemon-kit$/,
     why: 'the edge and the agent are separate parts; only standalone/ (npm start) joins them',
   },
   {
@@ -97,7 +103,7 @@ export function breaches(paths: string[], read: (p: string) => string): string[]
 }
 
 if (import.meta.main ?? process.argv[1]?.endsWith('check-boundaries.ts')) {
-  const paths = ['agent', 'edge', 'schema', 'standalone', 'bench'].flatMap((d) => [...sources(d)])
+  const paths = ['agent', 'daemon-kit', 'edge', 'schema', 'standalone', 'bench'].flatMap((d) => [...sources(d)])
   const found = breaches(paths, (p) => readFileSync(join(ROOT, p), 'utf8'))
   for (const f of found) console.error(f)
   if (found.length > 0) {

@@ -1,11 +1,7 @@
 // The agent daemon. Only this file touches the process: configuration, signals, exit codes.
 import { hostname } from 'node:os'
 import { parseArgs } from 'node:util'
-import { createAgent } from './agent'
-import { FLAGS, flagsToEnv, loadConfig } from './config'
-import { createDockerodePort } from './docker/docker-port'
-import { isolateSessionBridge } from './docker/isolation'
-import { jsonLogger } from './log'
+import { createAgent, createDockerodePort, FLAGS, flagsToEnv, jsonLogger, loadConfig } from './index'
 
 /** Under a service manager's usual 10 s stop timeout (deploy/oriel-agent.service: TimeoutStopSec=10). */
 const STOP_DEADLINE_MS = 8_000
@@ -17,7 +13,6 @@ try {
     config,
     docker: createDockerodePort({ socketPath: config.dockerSocket }),
     log: jsonLogger,
-    isolate: isolateSessionBridge,
     // Fault injection for tests (ORIEL_CRASH_POINT): dies at once, as with kill -9.
     kill: () => process.kill(process.pid, 'SIGKILL'),
   })

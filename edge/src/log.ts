@@ -1,15 +1,7 @@
-/** Structured log lines; never pass secrets, tokens or passwords in `fields`. */
-export type Logger = {
-  info: (msg: string, fields?: Record<string, unknown>) => void
-  warn: (msg: string, fields?: Record<string, unknown>) => void
-  error: (msg: string, fields?: Record<string, unknown>) => void
-}
-const line =
-  (level: string) =>
-  (msg: string, fields: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ level, msg, ...fields }))
-export const jsonLogger: Logger = { info: line('info'), warn: line('warn'), error: line('error') }
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} }
+import { createJsonLogger } from '#schema'
+
+export { silentLogger, type Logger } from '#schema'
+export const jsonLogger = createJsonLogger()
 
 /** The Postgres error code (SQLSTATE) anywhere in an error's cause chain, whichever driver threw it. */
 export function pgCode(err: unknown): string | undefined {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
+import { signTestEdgeToken } from '../support/edge-token'
 import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('l')
@@ -78,14 +79,16 @@ describe('the wake hint', () => {
       .setExpirationTime('1m')
       .sign(privateKey)
     expect((await wake(forged)).status).toBe(401)
-    const { signEdgeJwt } = await import('../../edge/src/services/agents/edge-key')
-    const { TEST_EDGE_SIGNING_KEY } = await import('../support/constants')
-    const key = JSON.parse(TEST_EDGE_SIGNING_KEY)
-    const otherAgent = await signEdgeJwt(key, { typ: 'wake' }, { audience: crypto.randomUUID(), ttlSeconds: 30, now: new Date() })
+    const otherAgent = await signTestEdgeToken('wake', {}, crypto.randomUUID())
     expect((await wake(otherAgent)).status).toBe(401)
-    const stream = await signEdgeJwt(key, { typ: 'stream' }, { audience: agent.agentId, ttlSeconds: 30, now: new Date() })
+    const noFlags = { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false }
+    const stream = await signTestEdgeToken(
+      'stream',
+      { sub: agent.agentId, kasm_id: agent.agentId, dlp: noFlags, view_only: false },
+      agent.agentId,
+    )
     expect((await wake(stream)).status).toBe(401)
-    const good = await signEdgeJwt(key, { typ: 'wake' }, { audience: agent.agentId, ttlSeconds: 30, now: new Date() })
+    const good = await signTestEdgeToken('wake', {}, agent.agentId)
     expect((await wake(good)).status).toBe(204)
   })
 })

@@ -3,9 +3,7 @@
 // reaches the desktop's terminal; and the same in the dashboard, in real Chromium.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { edgeConfig } from '../../edge/src/config'
-import { signEdgeJwt } from '../../edge/src/services/agents/edge-key'
-import { TEST_EDGE_SIGNING_KEY, TEST_SECRETS_KEY, TEST_SESSION_SECRET } from '../support/constants'
+import { signTestEdgeToken } from '../support/edge-token'
 import { cat, u16, u32 } from '../support/rfb/messages'
 import { Enc, RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
@@ -87,19 +85,10 @@ describe('a shared session', () => {
     const put = (stream: Stream, token: string) =>
       fetch(`${stream.files_url}/shared.txt`, { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: 'x' })
     expect((await put(joined.body.kasm.stream, joined.body.kasm.stream.token)).status).toBe(403)
-    const config = edgeConfig({
-      SESSION_SECRET: TEST_SESSION_SECRET,
-      EDGE_SIGNING_KEY: TEST_EDGE_SIGNING_KEY,
-      SECRETS_KEY: TEST_SECRETS_KEY,
-    })
     const kasmUuid = s.kasmId.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
     const allFlags = { clipboard_up: true, clipboard_down: true, uploads: true, downloads: true, printing: true }
     const mint = (viewOnly: boolean) =>
-      signEdgeJwt(
-        config.signingKey,
-        { typ: 'stream', sub: watcher.userId, kasm_id: kasmUuid, dlp: allFlags, view_only: viewOnly },
-        { audience: agent.agentId, ttlSeconds: 60, now: new Date() },
-      )
+      signTestEdgeToken('stream', { sub: watcher.userId, kasm_id: kasmUuid, dlp: allFlags, view_only: viewOnly }, agent.agentId)
     expect((await put(running.kasm.stream, await mint(true))).status).toBe(403)
     expect((await put(running.kasm.stream, await mint(false))).status).toBe(201)
 

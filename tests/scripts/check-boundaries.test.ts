@@ -20,6 +20,11 @@ it('refuses imports across rooms and Node globals in Worker code, and allows the
     'edge/src/ok.ts': "import { users } from '#schema'\n// Buffer.from would not run here\nconst m = 'process.env is Node only'",
     'edge/src/node/ok.ts': "import { readFileSync } from 'node:fs'\nconst b = Buffer.from('x')",
     'edge/dashboard/src/ok.tsx': "import { UserSchema } from '#schema/contracts'",
+    'agent/src/ok.ts': "import { loadIdentity } from '#daemon-kit'",
+    // The daemon kit: through its entry only, never from the edge, and it depends on no daemon.
+    'agent/src/k.ts': "import { loadIdentity } from '../../daemon-kit/src/identity'",
+    'edge/src/k.ts': "import { loadIdentity } from '#daemon-kit'",
+    'daemon-kit/src/k.ts': "import { createAgent } from '../../agent/src/index'",
   })
   const rules = found.map((f) => `${f.split(':')[0]} ${f.match(/\((\S+):/)?.[1] ?? f.match(/\(([\w-]+):/)?.[1]}`)
   expect(rules).toEqual([
@@ -34,6 +39,9 @@ it('refuses imports across rooms and Node globals in Worker code, and allows the
     'bench/b.ts bench-support',
     'schema/src/s.ts schema-below-all',
     'standalone/src/m.ts standalone-entries',
+    'agent/src/k.ts agent-alone',
+    'edge/src/k.ts edge-not-agent',
+    'daemon-kit/src/k.ts daemon-kit-below-daemons',
   ])
 })
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DockerPort } from '../docker/docker-port'
-import type { StreamClaims } from './stream-token'
+import type { StreamClaims } from '#schema'
 
 /** Uploads and downloads are bounded so one request cannot exhaust the agent's memory. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024

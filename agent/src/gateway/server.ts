@@ -3,20 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { JWK } from 'jose'
 import { WebSocketServer } from 'ws'
 import type { DockerPort } from '../docker/docker-port'
-import type { Logger } from '../log'
+import type { Logger, TokenVerifier } from '#daemon-kit'
 import { VNC_PORT, type SessionManager } from '../sessions/session-manager'
 import { handleFiles } from './files'
 import { relayRfb } from './rfb/relay'
-import { verifyEdgeToken, verifyStreamToken } from './stream-token'
 
 export type GatewayOptions = {
   host: string
   port: number
-  agentId: () => string
-  edgeJwks: () => { keys: JWK[] }
+  /** Edge-signed tokens, checked offline for this agent (daemon-kit). */
+  verify: TokenVerifier
   sessions: SessionManager
   vncPassword: (kasmId: string) => string
   onWake: () => void
@@ -29,11 +27,6 @@ export type GatewayOptions = {
 const VNC_PATH = /^\/kasm\/([0-9a-f-]{36})\/vnc$/
 const FILES_PATH = /^\/kasm\/([0-9a-f-]{36})\/files\/([^/]+)$/
 
-/**
- * The session gateway at the agent's public URL: `/wake` (edge-signed hint to poll now) and the
- * browser's WebSocket at `/kasm/<id>/vnc?token=<stream token>`, relayed to the container's VNC
- * server with DLP applied in the relay. Nothing is served without a valid edge signature.
- */
 /**
  * The connection to the session's VNC server, reading up to 256 KiB at a time instead of libuv's
  * 64 KiB: a full-screen update is megabytes, and each read becomes one WebSocket frame (one write),
@@ -54,6 +47,17 @@ function connectUpstream(host: string): net.Socket {
   return socket
 }
 
+/** A stream token's claims if it is valid and names this session. */
+async function streamClaims(verify: TokenVerifier, token: string, kasmId: string) {
+  const claims = await verify(token, 'stream')
+  return claims?.kasm_id === kasmId ? claims : null
+}
+
+/**
+ * The session gateway at the agent's public URL: `/wake` (edge-signed hint to poll now) and the
+ * browser's WebSocket at `/kasm/<id>/vnc?token=<stream token>`, relayed to the container's VNC
+ * server with DLP applied in the relay. Nothing is served without a valid edge signature.
+ */
 export function createGateway(opts: GatewayOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -61,7 +65,7 @@ export function createGateway(opts: GatewayOptions) {
       const url = new URL(req.url ?? '/', 'http://agent')
       if (req.method === 'POST' && url.pathname === '/wake') {
         const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? ''
-        const ok = await verifyEdgeToken(token, opts.edgeJwks(), opts.agentId(), 'wake')
+        const ok = (await opts.verify(token, 'wake')) !== null
         res.writeHead(ok ? 204 : 401).end()
         if (ok) opts.onWake()
         return
@@ -83,7 +87,7 @@ export function createGateway(opts: GatewayOptions) {
         const [, kasmId, name] = files as unknown as [string, string, string]
         // Browsers cannot add headers to a download link, so the token may come in the query too.
         const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? url.searchParams.get('token') ?? ''
-        const claims = await verifyStreamToken(token, opts.edgeJwks(), opts.agentId(), kasmId)
+        const claims = await streamClaims(opts.verify, token, kasmId)
         if (!claims) return void res.writeHead(401).end()
         const session = opts.sessions.lookup(kasmId)
         if (!session) return void res.writeHead(404).end()
@@ -103,7 +107,7 @@ export function createGateway(opts: GatewayOptions) {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://agent')
       const kasmId = url.pathname.match(VNC_PATH)?.[1]
-      const claims = kasmId ? await verifyStreamToken(url.searchParams.get('token') ?? '', opts.edgeJwks(), opts.agentId(), kasmId) : null
+      const claims = kasmId ? await streamClaims(opts.verify, url.searchParams.get('token') ?? '', kasmId) : null
       const session = kasmId ? opts.sessions.lookup(kasmId) : undefined
       if (!kasmId || !claims || !session) {
         socket.end(`HTTP/1.1 ${claims ? 404 : 401} ${claims ? 'Not Found' : 'Unauthorized'}\r\nConnection: close\r\n\r\n`)

@@ -3,8 +3,7 @@ import type { DockerPort } from '../docker/docker-port'
 import type { SessionSpec } from '../docker/session-spec'
 import type { CreateWork, EdgeClient, ExecWork, ScreenshotWork, Work } from '../edge-client/edge-client'
 import type { HostFacts } from '../host-facts'
-import type { Identity } from '../identity'
-import type { Logger } from '../log'
+import type { Logger } from '#daemon-kit'
 import type { CrashPoint } from './crash-point'
 import { captureJpeg } from './screenshot'
 import { waitForVnc } from './wait-for-vnc'
@@ -24,7 +23,10 @@ type LocalSession = ReportedSession & { address?: string; cancelled?: boolean; b
 export type SessionManagerOptions = {
   docker: DockerPort
   facts: HostFacts
-  identity: Identity
+  /** This agent's id: the label its containers carry. */
+  agentId: string
+  /** Each session's VNC password (vnc-password.ts). */
+  vncPassword: (kasmId: string) => string
   edge: EdgeClient
   network: string
   log: Logger
@@ -80,8 +82,8 @@ export function createSessionManager(opts: SessionManagerOptions) {
       clientLanguage: w.client_language ?? null,
       clientTimezone: w.client_timezone ?? null,
       kasmUrl: w.kasm_url ?? null,
-      vncPassword: opts.identity.vncPassword(w.kasm_id),
-      agentId: opts.identity.agentId!,
+      vncPassword: opts.vncPassword(w.kasm_id),
+      agentId: opts.agentId,
     }
   }
 
@@ -193,7 +195,7 @@ export function createSessionManager(opts: SessionManagerOptions) {
   async function destroy(kasmId: string) {
     const s = sessions.get(kasmId)
     if (s) s.cancelled = true
-    const containers = await opts.docker.listManaged(opts.identity.agentId!)
+    const containers = await opts.docker.listManaged(opts.agentId)
     for (const c of containers.filter((c) => c.kasmId === kasmId)) await opts.docker.remove(c.containerId)
     sessions.delete(kasmId)
     await report({ kasm_id: kasmId, state: 'deleted', progress: 100 })
@@ -230,7 +232,7 @@ export function createSessionManager(opts: SessionManagerOptions) {
     const s = sessions.get(r.kasm_id)
     const result = await (async () => {
       if (!s?.address || s.state !== 'running') return { request_id: r.request_id, error: 'the session is not running on this agent' }
-      const jpeg = await captureJpeg(s.address, VNC_PORT, opts.identity.vncPassword(r.kasm_id), r.width)
+      const jpeg = await captureJpeg(s.address, VNC_PORT, opts.vncPassword(r.kasm_id), r.width)
       return { request_id: r.request_id, jpeg_base64: jpeg.toString('base64') }
     })().catch((err: Error) => ({ request_id: r.request_id, error: err.message.slice(0, 1000) }))
     await opts.edge.screenshot(result).catch((err) => opts.log.warn('screenshot upload failed', { error: String(err) }))
@@ -242,7 +244,7 @@ export function createSessionManager(opts: SessionManagerOptions) {
      * edge answers which to keep); launches the restart interrupted are finished.
      */
     async adopt() {
-      const found = (await opts.docker.listManaged(opts.identity.agentId!)).filter((c) => c.kasmId && c.state !== 'removing')
+      const found = (await opts.docker.listManaged(opts.agentId)).filter((c) => c.kasmId && c.state !== 'removing')
       await Promise.all(found.map(adoptContainer))
       opts.log.info('adopted sessions', { count: sessions.size })
     },

@@ -99,15 +99,15 @@ export type CreateWork = Omit<LaunchSpec, 'registry' | 'lifecycle'> & {
   kasm_id: string
   registry_auth: { serveraddress?: string; username: string; password: string } | null
 }
-export type ExecWork = {
-  exec_id: string
-  kasm_id: string
+/** Kasm's exec_config as stored with a pending exec (exec_command_kasm) and handed to the agent. */
+export type ExecConfig = {
   cmd: string
   user?: string
   workdir?: string
   environment?: Record<string, string>
   privileged?: boolean
 }
+export type ExecWork = ExecConfig & { exec_id: string; kasm_id: string }
 export type ScreenshotWork = { request_id: string; kasm_id: string; width: number }
 export type Work = {
   create: CreateWork[]

@@ -3,8 +3,8 @@ import { CompactSign, type CryptoKey } from 'jose'
 
 /**
  * The signed-request codec of the agent protocol (docs/protocol.md#signed-requests), written once for
- * both ends: the agent signs with it, the edge checks the same fields. Pinned by the tamper cases of
- * tests/edge/api/agent-protocol.test.ts.
+ * both ends: the agent signs with it, the edge checks the same fields. Its bytes are pinned by
+ * tests/schema/signing.test.ts, the edge's refusals by tests/edge/api/agent-protocol.test.ts.
  */
 export type SignedPayload = { htm: string; htu: string; body_sha256: string; seq: number; iat: number; exp: number }
 

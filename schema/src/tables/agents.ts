@@ -1,27 +1,15 @@
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable } from 'drizzle-orm/pg-core'
 import { id, timestamps } from '../columns'
-import { zones } from './zones'
+import { fleetMemberColumns, FLEET_MEMBER_STATUSES } from './fleet-member'
 
-export const AGENT_STATUSES = ['online', 'offline'] as const
+export const AGENT_STATUSES = FLEET_MEMBER_STATUSES
 
-/**
- * Docker hosts. Each holds its own Ed25519 key; the edge keeps the public half and the highest
- * request sequence number accepted, so a replayed or reordered request is refused (docs/protocol.md#signed-requests).
- */
+/** Docker hosts: fleet members (`fleet-member.ts`) with resources, labels and the images they hold. */
 export const agents = pgTable(
   'agents',
   {
     id: id(),
-    zoneId: uuid()
-      .notNull()
-      .references(() => zones.id, { onDelete: 'restrict' }),
-    name: text().notNull(),
-    /** Where browsers reach the agent's session gateway (https in production). */
-    publicUrl: text().notNull(),
-    publicJwk: jsonb().$type<Record<string, unknown>>().notNull(),
-    lastSeq: bigint({ mode: 'number' }).notNull().default(0),
-    lastSeenAt: timestamp({ withTimezone: true }),
-    status: text({ enum: AGENT_STATUSES }).notNull().default('online'),
+    ...fleetMemberColumns(),
     enabled: boolean().notNull().default(true),
     /** A draining agent keeps its sessions but takes no new ones. */
     draining: boolean().notNull().default(false),
@@ -34,7 +22,6 @@ export const agents = pgTable(
     labels: jsonb().$type<string[]>().notNull().default([]),
     images: jsonb().$type<string[]>().notNull().default([]),
     pollIntervalMs: integer().notNull().default(5000),
-    version: text(),
     ...timestamps,
   },
   (t) => [index('agents_zone_idx').on(t.zoneId)],

@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { id } from '../columns'
+import type { ExecConfig } from '../protocol/agent'
 import { kasms } from './kasms'
 
 export const EXEC_STATES = ['pending', 'done', 'error'] as const
@@ -13,7 +14,7 @@ export const kasmExecs = pgTable(
       .notNull()
       .references(() => kasms.id, { onDelete: 'cascade' }),
     /** Kasm's exec config: cmd, user, workdir, environment, privileged. */
-    execConfig: jsonb().$type<Record<string, unknown>>().notNull(),
+    execConfig: jsonb().$type<ExecConfig>().notNull(),
     status: text({ enum: EXEC_STATES }).notNull().default('pending'),
     exitCode: integer(),
     output: text(),

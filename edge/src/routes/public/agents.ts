@@ -8,7 +8,7 @@ import {
 } from '#schema'
 import type { CallerEnv } from '../../env'
 import { deleteAgent, listAgents, updateAgent } from '../../services/agents/admin'
-import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from '../../services/agents/registration'
+import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from '../../services/fleet/registration'
 import { vJson } from '../../validate'
 
 export const agentsApi = new Hono<CallerEnv>()

@@ -1,5 +1,15 @@
 import { and, eq, inArray, notInArray } from 'drizzle-orm'
-import { agents, kasms, type Agent, type Kasm, type PollInput, type ReportedSession } from '#schema'
+import {
+  agents,
+  kasms,
+  type Agent,
+  type CreateWork,
+  type Kasm,
+  type LaunchSpec,
+  type PollAnswer,
+  type PollInput,
+  type ReportedSession,
+} from '#schema'
 import type { Deps } from '../../deps'
 import { pendingExecs } from '../kasms/exec'
 import { decryptSecret } from '../secrets'
@@ -27,9 +37,12 @@ export async function applyReports(deps: Deps, agent: Agent, reports: ReportedSe
   return byId
 }
 
-/** A session's launch spec as the agent gets it: the registry password decrypted, for this pull only. */
-async function createWork(deps: Deps, k: Kasm) {
-  if (!k.launchSpec) return { kasm_id: k.id, registry_auth: null }
+/**
+ * A session's launch spec as the agent gets it: the registry password decrypted, for this pull only.
+ * Every session the edge places has a spec (request.ts writes it with the placement); a row without
+ * one cannot be built, so it gets no work and times out with its reason.
+ */
+async function createWork(deps: Deps, k: Kasm & { launchSpec: LaunchSpec }): Promise<CreateWork> {
   const { registry, ...spec } = k.launchSpec
   const registry_auth = registry
     ? {
@@ -40,9 +53,13 @@ async function createWork(deps: Deps, k: Kasm) {
     : null
   return { kasm_id: k.id, ...spec, registry_auth }
 }
+const hasSpec = (k: Kasm): k is Kasm & { launchSpec: LaunchSpec } => k.launchSpec !== null
 
-/** One poll: record resources, apply reports, and answer with the work derived from the database. */
-export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
+/**
+ * One poll: record resources, apply reports, and answer with the work derived from the database.
+ * The answer is checked against the contract the agent reads (`PollAnswer` in #schema).
+ */
+export async function pollAgent(deps: Deps, agent: Agent, input: PollInput): Promise<PollAnswer> {
   await deps.db
     .update(agents)
     .set({ cores: input.resources.cores, memoryBytes: input.resources.memory_bytes, gpus: input.resources.gpus, images: input.images })
@@ -70,7 +87,7 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
   const due = (work: ContainerWork) => [...known.values()].filter((k) => workFor(k.status, reported.get(k.id)!) === work).map((k) => k.id)
   return {
     work: {
-      create: await Promise.all(create.map((k) => createWork(deps, k))),
+      create: await Promise.all(create.filter(hasSpec).map((k) => createWork(deps, k))),
       // Containers the edge no longer wants: ending sessions, and anything it does not know for this agent.
       destroy: input.sessions.filter((s) => workFor(known.get(s.kasm_id)?.status, s.state) === 'destroy').map((s) => s.kasm_id),
       pause: due('pause'),
@@ -80,5 +97,5 @@ export async function pollAgent(deps: Deps, agent: Agent, input: PollInput) {
       screenshot: await pendingScreenshots(deps.db, agent),
     },
     poll_after_ms: agent.pollIntervalMs,
-  }
+  } satisfies PollAnswer
 }

@@ -1,9 +1,9 @@
 import { jwtVerify, SignJWT } from 'jose'
+import { EDGE_ISSUER } from '#schema'
 
 /** Claims of a sign-in token: the session row it names and its user. */
 export type SessionClaims = { sid: string; sub: string }
 
-const ISSUER = 'oriel-edge'
 const AUDIENCE = 'oriel-api'
 
 /** Signs a sign-in token (HS256; docs/security.md#sign-in-tokens-and-the-session-cookie) for a session row. */
@@ -11,7 +11,7 @@ export async function signSessionToken(claims: SessionClaims, secret: Uint8Array
   return new SignJWT({ sid: claims.sid })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
-    .setIssuer(ISSUER)
+    .setIssuer(EDGE_ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
@@ -23,7 +23,7 @@ export async function verifySessionToken(token: string, secret: Uint8Array, now:
   try {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
-      issuer: ISSUER,
+      issuer: EDGE_ISSUER,
       audience: AUDIENCE,
       currentDate: now,
     })

@@ -1,4 +1,15 @@
+import { eq } from 'drizzle-orm'
+import { agents, type Kasm } from '#schema'
 import type { Clock } from '../../clock'
+import type { Deps } from '../../deps'
+import { wakeMember } from '../fleet/wake'
+
+/** Wakes the agent a session is placed on, if it has one that still exists. */
+export async function wakeAgentOf(deps: Deps, kasm: Pick<Kasm, 'agentId'>): Promise<void> {
+  if (!kasm.agentId) return
+  const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
+  if (agent) wakeMember(deps, agent)
+}
 
 /**
  * Polls `check` until it answers (anything but undefined), or until `timeoutMs` has passed on

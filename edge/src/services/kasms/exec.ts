@@ -1,13 +1,12 @@
+import { awaitAgentResult, wakeAgentOf } from './await-agent'
 import { and, eq, inArray } from 'drizzle-orm'
 import { kasmExecs, kasms, type Agent, type DbOrTx, type ExecCommandKasmInput, type ExecResult } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import type { Caller } from '../auth/caller'
-import { wakeAgentOf } from '../agents/wake'
 import { kasmId } from '../ids'
 import { findKasmFor } from './access'
-import { awaitAgentResult } from './await-agent'
 import { kasmView } from './view'
 
 /** How long exec_command_kasm waits for the agent's answer before replying that it is still running. */

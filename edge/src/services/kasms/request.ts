@@ -5,7 +5,7 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, type Caller } from '../auth/caller'
 import { randomToken, sha256Hex } from '../auth/bytes'
-import { wakeAgent } from '../agents/wake'
+import { wakeMember } from '../fleet/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { findImage } from '../images/images'
 import { kasmId } from '../ids'
@@ -147,7 +147,7 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
     const [agent] = await tx.select().from(agents).where(eq(agents.id, placement.agent.id))
     return { kasm: kasm!, agent: agent!, user }
   })
-  wakeAgent(deps, agent)
+  wakeMember(deps, agent)
   const id = kasmId(kasm.id)
   const userId = kasmId(user.id)
   return {

@@ -1,11 +1,10 @@
+import { awaitAgentResult, wakeAgentOf } from './await-agent'
 import { and, eq, lt } from 'drizzle-orm'
 import { kasms, kasmScreenshots, type Agent, type DbOrTx } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { base64ToBytes } from '../auth/bytes'
-import { wakeAgentOf } from '../agents/wake'
 import { findKasmFor } from './access'
-import { awaitAgentResult } from './await-agent'
 
 const SCREENSHOT_WAIT_MS = 15_000
 const POLL_MS = 100

@@ -1,10 +1,9 @@
-import type { Agent, Kasm } from '#schema'
+import { EDGE_TOKEN_TTL_S, type Agent, type Kasm } from '#schema'
 import type { Deps } from '../../deps'
-import { signEdgeJwt } from '../agents/edge-key'
+import { signForMember } from '../fleet/edge-key'
 import type { DlpFlags } from './launch-spec'
 
-/** Short: the browser asks get_kasm_status for a fresh one whenever it (re)connects. */
-export const STREAM_TOKEN_TTL_S = 300
+export const STREAM_TOKEN_TTL_S = EDGE_TOKEN_TTL_S.stream
 
 const NOTHING_MOVES: DlpFlags = { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false }
 
@@ -18,20 +17,22 @@ export const viewerDlp = (owner: DlpFlags | undefined, fullControl: boolean): Dl
 export type StreamViewer = { userId: string; fullControl: boolean }
 
 /**
- * The token a browser presents to the agent's gateway (DESIGN §4): signed by the edge key, for
+ * The token a browser presents to the agent's gateway (docs/protocol.md#stream-tokens): signed by the edge key, for
  * this agent only, naming the user, the session and the DLP flags the gateway enforces. A viewer
  * without full control gets `view_only`, so the gateway drops their keyboard, mouse and clipboard.
  */
 export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' | 'publicUrl'>, viewer?: StreamViewer) {
+  // Every session the edge places has a launch spec; one without could only be refused, so nothing moves.
   const ownerDlp = kasm.launchSpec?.dlp
-  const dlp = viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp
+  const dlp = (viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp) ?? NOTHING_MOVES
   const viewOnly = viewer !== undefined && !viewer.fullControl
   const now = deps.clock.now()
-  const token = await signEdgeJwt(
-    deps.config.signingKey,
-    { typ: 'stream', sub: viewer?.userId ?? kasm.userId, kasm_id: kasm.id, dlp, ...(viewOnly && { view_only: true }) },
-    { audience: agent.id, ttlSeconds: STREAM_TOKEN_TTL_S, now },
-  )
+  const token = await signForMember(deps, agent.id, 'stream', {
+    sub: viewer?.userId ?? kasm.userId,
+    kasm_id: kasm.id,
+    dlp,
+    view_only: viewOnly,
+  })
   const base = new URL(agent.publicUrl)
   const ws = new URL(`/kasm/${kasm.id}/vnc`, base)
   ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:'

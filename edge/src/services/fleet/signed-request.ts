@@ -1,8 +1,9 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import { and, eq, lt } from 'drizzle-orm'
-import { agents, bodySha256, MAX_SIGNATURE_LIFETIME_S, SIGNATURE_SCHEME, type Agent, type SignedPayload } from '#schema'
+import { bodySha256, MAX_SIGNATURE_LIFETIME_S, SIGNATURE_SCHEME, type SignedPayload } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
+import { memberTable, type FleetKind, type FleetMember } from './kinds'
 
 /** Clocks of the edge and an agent may differ by up to this much. */
 const CLOCK_SKEW_S = 60
@@ -12,15 +13,17 @@ const refuse = (why: string): never => {
 }
 
 /**
- * Verifies `Authorization: Oriel-Sig <JWS>` from an agent: EdDSA signature by the key enrolled for
+ * Verifies `Authorization: Oriel-Sig <JWS>` from a fleet member of `kind`: EdDSA signature by the key enrolled for
  * `kid`, method, path, body hash, lifetime, clock skew, and a sequence number above the last one
  * accepted. The sequence check and `last_seen` are one conditional UPDATE, so two copies of one
  * request cannot both pass. Any failure is a 401 and changes nothing.
  */
-export async function verifySignedRequest(
+export async function verifySignedRequest<K extends FleetKind>(
   deps: Deps,
+  kind: K,
   req: { method: string; path: string; body: string; authorization: string | undefined },
-): Promise<Agent> {
+): Promise<FleetMember<K>> {
+  const table = memberTable(kind)
   const jws = req.authorization?.startsWith(`${SIGNATURE_SCHEME} `)
     ? req.authorization.slice(SIGNATURE_SCHEME.length + 1).trim()
     : refuse('missing Oriel-Sig authorization')
@@ -34,11 +37,11 @@ export async function verifySignedRequest(
     refuse('malformed JWS')
   }
   if (!kid || !/^[0-9a-f-]{36}$/.test(kid)) refuse('unknown key')
-  const [agent] = await deps.db.select().from(agents).where(eq(agents.id, kid!)).limit(1)
-  if (!agent) return refuse('unknown key')
+  const [member] = await deps.db.select().from(table).where(eq(table.id, kid!)).limit(1)
+  if (!member) return refuse('unknown key')
   let payload: SignedPayload
   try {
-    const key = await importJWK(agent.publicJwk as JWK, 'EdDSA')
+    const key = await importJWK(member.publicJwk as JWK, 'EdDSA')
     const verified = await compactVerify(jws, key, { algorithms: ['EdDSA'] })
     payload = JSON.parse(new TextDecoder().decode(verified.payload)) as SignedPayload
   } catch {
@@ -54,9 +57,9 @@ export async function verifySignedRequest(
   if (payload.iat > now + CLOCK_SKEW_S) refuse('issued in the future')
   if (payload.exp < now) refuse('expired')
   const [accepted] = await deps.db
-    .update(agents)
+    .update(table)
     .set({ lastSeq: payload.seq, lastSeenAt: deps.clock.now(), status: 'online' })
-    .where(and(eq(agents.id, agent.id), lt(agents.lastSeq, payload.seq)))
+    .where(and(eq(table.id, member.id), lt(table.lastSeq, payload.seq)))
     .returning()
   if (!accepted) refuse('replayed or out-of-order sequence number')
   return accepted!

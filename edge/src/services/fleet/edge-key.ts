@@ -1,4 +1,6 @@
-import { exportJWK, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose'
+import { signEdgeToken, type EdgeTokens, type EdgeTokenType } from '#schema'
+import type { Deps } from '../../deps'
 
 /**
  * The edge's own key, imported once per distinct JWK (isolate-level cache: the key is configuration,
@@ -21,29 +23,19 @@ export function edgeKey(jwk: JsonWebKey & { kid?: string }) {
   return entry
 }
 
-/** The key id agents see: stable for a key, so rotation shows as a new kid. */
+/** The key id daemons see: stable for a key, so rotation shows as a new kid. */
 export const edgeKid = (jwk: JsonWebKey & { kid?: string }) => jwk.kid ?? `edge-${(jwk.x ?? '').slice(0, 16)}`
 
-/** The public keys agents and proxies verify edge signatures with. */
+/** The public keys daemons verify edge signatures with. */
 export async function edgeJwks(jwk: JsonWebKey & { kid?: string }) {
   return { keys: [(await edgeKey(jwk)).publicJwk] }
 }
 
-/** Signs a short-lived JWT with the edge key (stream tokens, wake hints). */
-export async function signEdgeJwt(
-  jwk: JsonWebKey & { kid?: string },
-  claims: Record<string, unknown>,
-  opts: { audience: string; ttlSeconds: number; now: Date },
-) {
+/** Signs a token of the shared codec (`#schema` edge-tokens) for one fleet member, with the configured edge key. */
+export async function signForMember<T extends EdgeTokenType>(deps: Deps, memberId: string, typ: T, claims: EdgeTokens[T]) {
+  const jwk = deps.config.signingKey
   const { privateKey } = await edgeKey(jwk)
-  const iat = Math.floor(opts.now.getTime() / 1000)
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'EdDSA', kid: edgeKid(jwk) })
-    .setIssuer('oriel-edge')
-    .setAudience(opts.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + opts.ttlSeconds)
-    .sign(privateKey)
+  return signEdgeToken({ privateKey, kid: edgeKid(jwk) }, typ, claims, { audience: memberId, now: deps.clock.now() })
 }
 
 /** A fresh Ed25519 private JWK, for first start on Node and for tests. */
