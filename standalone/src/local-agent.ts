@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Db } from '#schema'
-import { createAgent, createDockerodePort, isolateSessionBridge, parseCrashPoint } from '../../agent/src/index'
+import { createAgent, createDockerodePort, parseCrashPoint } from '../../agent/src/index'
 import { localAgentToken, offerReferenceDesktop, REFERENCE_IMAGE, type Logger } from '../../edge/src/node/index'
 
 const SOCKET = '/var/run/docker.sock'
@@ -43,7 +43,6 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
     },
     docker,
     log: o.log,
-    isolate: isolateSessionBridge,
     // Fault injection for tests (ORIEL_CRASH_POINT): the whole platform dies at once, as with kill -9.
     kill: () => process.kill(process.pid, 'SIGKILL'),
   })
