@@ -1,7 +1,7 @@
 // The agent killed with SIGKILL in the middle of a launch, then restarted: the session ends up
 // running (adopted, or started again when its container was found exited), nothing is orphaned,
 // nothing stays stuck; a stray labelled container is removed.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +9,19 @@ import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort } from '../../agent/src/docker/docker-port'
 import { LABEL } from '../../agent/src/docker/container-spec'
-import { ensureDocker, freePort, IMAGE, launcherUser, startEdge, waitFor, waitRunning, type Edge } from '../support/platform'
+import {
+  ensureDocker,
+  freePort,
+  IMAGE,
+  launcherUser,
+  onlineAgent,
+  registrationToken,
+  spawnAgentProcess,
+  startEdge,
+  waitFor,
+  waitRunning,
+  type Edge,
+} from '../support/platform'
 
 const NETWORK = `oriel-e2e-k-${process.pid}`
 const dataDir = mkdtempSync(join(tmpdir(), 'oriel-agent-k-'))
@@ -19,50 +31,17 @@ let child: ChildProcess | undefined
 let port: number
 let agentId: string
 
-/** The real daemon entry point, as systemd or a container would run it. */
-function spawnAgent(token?: string) {
-  const p = spawn('npx', ['tsx', 'agent/src/main.ts'], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      ORIEL_EDGE_URL: edge.url,
-      ORIEL_AGENT_DATA_DIR: dataDir,
-      ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ORIEL_AGENT_LISTEN_PORT: String(port),
-      ORIEL_SESSION_NETWORK: NETWORK,
-      ORIEL_AGENT_NAME: 'crash-test',
-      ...(token && { ORIEL_AGENT_TOKEN: token }),
-    },
-  })
-  return p
-}
+/** The real daemon entry point, as systemd or a container would run it; the same port and data folder each time. */
+const spawnAgent = (token?: string) => spawnAgentProcess({ via: 'node', edge, token, name: 'crash-test', port, dataDir, network: NETWORK })
 const killHard = (p: ChildProcess) => new Promise<void>((r) => (p.once('exit', () => r()), process.kill(-p.pid!, 'SIGKILL')))
-
-async function agentOnline() {
-  const agents = (await edge.api('get_agents', {}, edge.adminToken)).body.agents as {
-    agent_id: string
-    name: string
-    status: string
-    last_seen: string
-  }[]
-  const a = agents.find((x) => x.name === 'crash-test')
-  return a?.status === 'online' ? a : undefined
-}
 
 beforeAll(async () => {
   ensureDocker()
   edge = await startEdge()
   port = await freePort()
-  const zones = await edge.api('get_zones', {}, edge.adminToken)
-  const reg = await edge.api(
-    'create_registration_token',
-    { target_registration_token: { zone_id: zones.body.zones[0].zone_id } },
-    edge.adminToken,
-  )
-  child = spawnAgent(reg.body.registration_token.token)
-  await waitFor(async () => (await agentOnline()) !== undefined, 60_000, 'the agent to enrol')
-  agentId = (await agentOnline())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+  child = spawnAgent(await registrationToken(edge))
+  await waitFor(async () => (await onlineAgent(edge, 'crash-test')) !== undefined, 60_000, 'the agent to enrol')
+  agentId = (await onlineAgent(edge, 'crash-test'))!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
 }, 900_000)
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
 // SIGTERM or SIGINT to the start command's own PID, as a service manager or Ctrl-C sends it: every
 // process it started is gone within 10 s, its ports are free, session containers keep running, and
 // the next start adopts them. The agent started on its own (`npm run agent`) likewise.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -10,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort } from '../../agent/src/docker/docker-port'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
-import { ensureDocker, freePort, registrationToken, startEdge, waitFor, waitRunning, type Edge } from '../support/platform'
+import {
+  ensureDocker,
+  freePort,
+  onlineAgent,
+  registrationToken,
+  spawnAgentProcess,
+  startEdge,
+  waitFor,
+  waitRunning,
+  type Edge,
+} from '../support/platform'
 import { alive, killPlatform, processTree, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const STOP_MS = 10_000
@@ -118,30 +127,18 @@ describe('npm run agent stopped by a signal to its PID', () => {
     const token = await registrationToken(edge)
     const gatewayPort = await freePort()
     const agentDir = mkdtempSync(join(tmpdir(), 'oriel-signals-agent-'))
-    const child = spawn('npm', ['run', 'agent'], {
-      detached: true,
-      stdio: 'ignore',
-      env: {
-        ...process.env,
-        ORIEL_EDGE_URL: edge.url,
-        ORIEL_AGENT_TOKEN: token,
-        ORIEL_AGENT_DATA_DIR: agentDir,
-        ORIEL_AGENT_NAME: 'signals-agent',
-        ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
-        ORIEL_AGENT_LISTEN_PORT: String(gatewayPort),
-        ORIEL_SESSION_NETWORK: NETWORK,
-      },
+    const child = spawnAgentProcess({
+      via: 'npm',
+      edge,
+      token,
+      name: 'signals-agent',
+      port: gatewayPort,
+      dataDir: agentDir,
+      network: NETWORK,
     })
     const exited = new Promise((r) => child.once('exit', r))
     try {
-      await waitFor(
-        async () =>
-          ((await edge!.api('get_agents', {}, edge!.adminToken)).body.agents as { name: string; status: string }[]).some(
-            (a) => a.name === 'signals-agent' && a.status === 'online',
-          ),
-        60_000,
-        'the agent to enrol',
-      )
+      await waitFor(async () => (await onlineAgent(edge!, 'signals-agent')) !== undefined, 60_000, 'the agent to enrol')
       // Enrolment marks it online before the gateway listens.
       await waitFor(async () => !(await portFree(gatewayPort)), 30_000, 'the gateway to listen')
       const stopped = await signalAndWait(child.pid!, exited, 'SIGTERM')

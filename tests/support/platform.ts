@@ -10,7 +10,8 @@ import { migrate } from '#schema'
 import { createAgent } from '../../agent/src/agent'
 import type { Config } from '../../agent/src/config'
 import { createDockerodePort, type DockerPort } from '../../agent/src/docker/docker-port'
-import { silentLogger as agentLog } from '#daemon-kit'
+import { isolateSessionBridge } from '../../agent/src/docker/isolation'
+import { silentLogger as agentLog } from '../../agent/src/log'
 import { systemClock } from '../../edge/src/clock'
 import { edgeConfig } from '../../edge/src/config'
 import { openNodePostgres } from '../../edge/src/db/node-postgres'
@@ -108,7 +109,7 @@ export async function startAgent(
     sessionNetwork: o.network,
   }
   const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })
-  const agent = createAgent({ config, docker, log: agentLog })
+  const agent = createAgent({ config, docker, log: agentLog, isolate: isolateSessionBridge })
   const { agentId } = await agent.start()
   return { agent, agentId, docker, config, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
 }
@@ -122,26 +123,9 @@ export async function startAgentProcess(edge: Edge, o: { network: string; dataDi
   const port = await freePort()
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'oriel-agent-'))
   const name = `agent-${process.pid}-${port}`
-  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/src/main.ts'], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      ORIEL_EDGE_URL: edge.url,
-      ORIEL_AGENT_TOKEN: token,
-      ORIEL_AGENT_DATA_DIR: dataDir,
-      ORIEL_AGENT_NAME: name,
-      ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ORIEL_AGENT_LISTEN_PORT: String(port),
-      ORIEL_SESSION_NETWORK: o.network,
-    },
-  })
-  const online = async () =>
-    ((await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string }[]).find(
-      (a) => a.name === name && a.status === 'online',
-    )
-  await waitFor(async () => (await online()) !== undefined, 60_000, 'the agent process to enrol')
-  const agentId = (await online())!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+  const child = spawnAgentProcess({ via: 'node', edge, token, name, port, dataDir, network: o.network })
+  await waitFor(async () => (await onlineAgent(edge, name)) !== undefined, 60_000, 'the agent process to enrol')
+  const agentId = (await onlineAgent(edge, name))!.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
   const close = () =>
     new Promise<void>((r) => {
       if (child.exitCode !== null) return r()
@@ -158,6 +142,44 @@ export async function startAgentProcess(edge: Edge, o: { network: string; dataDi
     removeData: () => rmSync(dataDir, { recursive: true, force: true }),
   }
 }
+
+/**
+ * The agent program in its own process group, as deployed: `npm run agent`, or the node program it runs
+ * (`via: 'node'`, one process fewer). It enrols with `token` as `name`, its gateway on `port`; without a
+ * token it starts from the identity its data folder holds, as after a restart.
+ */
+export function spawnAgentProcess(o: {
+  via: 'npm' | 'node'
+  edge: Edge
+  token?: string
+  name: string
+  port: number
+  dataDir: string
+  network: string
+}) {
+  const command: [string, string[]] =
+    o.via === 'npm' ? ['npm', ['run', 'agent']] : [process.execPath, ['--import', 'tsx', 'agent/src/main.ts']]
+  return spawn(...command, {
+    detached: true,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      ORIEL_EDGE_URL: o.edge.url,
+      ORIEL_AGENT_DATA_DIR: o.dataDir,
+      ORIEL_AGENT_NAME: o.name,
+      ORIEL_AGENT_PUBLIC_URL: `http://127.0.0.1:${o.port}`,
+      ORIEL_AGENT_LISTEN_PORT: String(o.port),
+      ORIEL_SESSION_NETWORK: o.network,
+      ...(o.token && { ORIEL_AGENT_TOKEN: o.token }),
+    },
+  })
+}
+
+/** The agent named `name` as get_agents lists it, if it is online. */
+export const onlineAgent = async (edge: Edge, name: string) =>
+  ((await edge.api('get_agents', {}, edge.adminToken)).body.agents as { agent_id: string; name: string; status: string }[]).find(
+    (a) => a.name === name && a.status === 'online',
+  )
 
 /** A user allowed to launch the reference desktop, with the given group settings. */
 export async function launcherUser(edge: Edge, settings: Record<string, unknown>) {
