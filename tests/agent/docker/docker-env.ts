@@ -1,5 +1,6 @@
 // Shared helpers for the Docker layer tests: the real engine, the real workspace image, and
-// probes that look at the result from outside the adapter (docker CLI, raw TCP).
+// probes that look at the result from outside the adapter (raw TCP, the bridge's addresses; the docker CLI
+// is tests/support/docker-cli.ts, shared with the end-to-end tests).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
@@ -21,11 +22,6 @@ export async function prepareDocker(): Promise<void> {
   const opts = { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: DOCKER_SETUP_TIMEOUT_MS - 10_000 }
   await run('bash', ['scripts/start-dockerd.sh'], opts)
   await run('bash', ['scripts/ensure-workspace-image.sh'], opts)
-}
-
-/** The docker CLI, as an independent view of what the adapter did. */
-export async function dockerCli(...args: string[]): Promise<string> {
-  return (await run('docker', args, { maxBuffer: 16 * 1024 * 1024 })).stdout.trim()
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`

@@ -5,16 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort, type DockerPort } from '../../../agent/src/docker/docker-port'
-import {
-  aSessionSpec,
-  DOCKER_SETUP_TIMEOUT_MS,
-  DOCKER_SOCKET,
-  DESKTOP_IMAGE,
-  dockerCli,
-  prepareDocker,
-  rfbBanner,
-  uniqueId,
-} from './docker-env'
+import { aSessionSpec, DOCKER_SETUP_TIMEOUT_MS, DOCKER_SOCKET, DESKTOP_IMAGE, prepareDocker, rfbBanner, uniqueId } from './docker-env'
+import { dockerCli } from '../../support/docker-cli'
 
 const MiB = 1024 ** 2
 const network = uniqueId('oriel-test-net')
