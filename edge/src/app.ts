@@ -6,6 +6,7 @@ import { provideDeps } from './middleware/deps'
 import { requestId } from './middleware/request-id'
 import { agentApi } from './routes/agent/index'
 import { healthApi } from './routes/health'
+import { proxyApi } from './routes/proxy/index'
 import { publicApi } from './routes/public/index'
 import type { ClientAddress, ClientHttps } from './routes/public/auth'
 
@@ -34,6 +35,7 @@ export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: 
       // knowledge-base article on calling the UI's endpoints with an API key).
       .route('/api/admin', verbs)
       .route('/api/agent', agentApi)
+      .route('/api/proxy', proxyApi)
       .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
       .onError((err, c) => handleError(err, c, c.var.deps?.log))
   )

@@ -112,5 +112,14 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX \"servers_assigned_user_idx\" ON \"servers\" USING btree (\"assigned_user_id\") WHERE \"servers\".\"assigned_user_id\" is not null;",
       "ALTER TABLE \"user_attributes\" ADD CONSTRAINT \"user_attributes_id_unique\" UNIQUE(\"id\");"
     ]
+  },
+  {
+    "tag": "0004_connection_proxies",
+    "hash": "d9ce1a7a5da55faa63b0f610a9c9d2d8dde80ab028b38ad1b26de621ef7d28a6",
+    "statements": [
+      "CREATE TABLE \"connection_proxies\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"zone_id\" uuid NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"public_url\" text NOT NULL,\n\t\"public_jwk\" jsonb NOT NULL,\n\t\"last_seq\" bigint DEFAULT 0 NOT NULL,\n\t\"last_seen_at\" timestamp with time zone,\n\t\"status\" text DEFAULT 'online' NOT NULL,\n\t\"poll_interval_ms\" integer DEFAULT 5000 NOT NULL,\n\t\"version\" text,\n\t\"connection_proxy_type\" text DEFAULT 'GUAC' NOT NULL,\n\t\"enabled\" boolean DEFAULT true NOT NULL,\n\t\"draining\" boolean DEFAULT false NOT NULL,\n\t\"cluster_size\" integer DEFAULT 1 NOT NULL,\n\t\"connections\" integer DEFAULT 0 NOT NULL,\n\t\"cpu_percent\" double precision DEFAULT 0 NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"connection_proxies\" ADD CONSTRAINT \"connection_proxies_zone_id_zones_id_fk\" FOREIGN KEY (\"zone_id\") REFERENCES \"public\".\"zones\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "CREATE INDEX \"connection_proxies_zone_idx\" ON \"connection_proxies\" USING btree (\"zone_id\");"
+    ]
   }
 ]

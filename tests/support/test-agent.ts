@@ -1,5 +1,5 @@
-// Enrols a key pair through the real /api/agent/enroll and signs requests with the real codec
-// (schema/src/protocol/signing.ts), as the agent daemon does. Runs in Node and in workerd.
+// Enrols a key pair through the real /api/agent/enroll (or /api/proxy/enroll) and signs requests with
+// the real codec (schema/src/protocol/signing.ts), as the daemons do. Runs in Node and in workerd.
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose'
 import { sequence, signRequest } from '#schema'
 import type { TestContext } from './context'
@@ -18,35 +18,27 @@ export async function registrationToken(t: TestContext, admin: { token: string }
   return res.body.registration_token.token as string
 }
 
-export async function enrolTestAgent(t: TestContext, token: string, o: { resources?: Resources; labels?: string[]; name?: string } = {}) {
+type Tweak = { seq?: number; key?: CryptoKey; kid?: string; body?: string; signedPath?: string; lifetimeS?: number; at?: Date }
+
+/** Enrols a fresh key pair as a fleet member of `kind` (`fields`: the kind's own enrolment fields); signs its calls. */
+async function enrolTestMember(t: TestContext, kind: 'agent' | 'proxy', token: string, name: string, fields: Record<string, unknown>) {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
   const jwk = await exportJWK(publicKey)
-  const resources = o.resources ?? { cores: 4, memory_bytes: 8 * GiB, gpus: 0 }
-  const res = await t.app.request('/api/agent/enroll', {
+  const res = await t.app.request(`/api/${kind}/enroll`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      token,
-      public_jwk: jwk,
-      public_url: 'http://127.0.0.1:9',
-      name: o.name ?? 'test-agent',
-      resources,
-      labels: o.labels ?? [],
-    }),
+    body: JSON.stringify({ token, public_jwk: jwk, public_url: 'http://127.0.0.1:9', name, ...fields }),
   })
-  const body = (await res.json()) as { agent_id: string }
+  const body = (await res.json()) as Record<string, string>
   if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(body)}`)
+  const id = body[`${kind}_id`]!
   const nextSeq = sequence(() => t.clock.now().getTime())
   /** A signed call; `tweak` lets tests break one thing at a time. */
-  async function signed(
-    path: string,
-    payload: unknown,
-    tweak: { seq?: number; key?: CryptoKey; kid?: string; body?: string; signedPath?: string; lifetimeS?: number; at?: Date } = {},
-  ) {
+  async function signed(path: string, payload: unknown, tweak: Tweak = {}) {
     const text = JSON.stringify(payload)
     const auth = await signRequest(
       tweak.key ?? privateKey,
-      tweak.kid ?? body.agent_id,
+      tweak.kid ?? id,
       { method: 'POST', path: tweak.signedPath ?? path, body: text },
       tweak.seq ?? nextSeq(),
       tweak.at ?? t.clock.now(),
@@ -59,8 +51,14 @@ export async function enrolTestAgent(t: TestContext, token: string, o: { resourc
     })
     return { status: res.status, body: (await res.json()) as any, auth, text }
   }
+  return { id, signed, privateKey }
+}
+
+export async function enrolTestAgent(t: TestContext, token: string, o: { resources?: Resources; labels?: string[]; name?: string } = {}) {
+  const resources = o.resources ?? { cores: 4, memory_bytes: 8 * GiB, gpus: 0 }
+  const { id, signed } = await enrolTestMember(t, 'agent', token, o.name ?? 'test-agent', { resources, labels: o.labels ?? [] })
   return {
-    id: body.agent_id,
+    id,
     resources,
     signed,
     poll: (sessions: unknown[] = []) => signed('/api/agent/poll', { resources, images: ['oriel/desktop:1.0'], sessions }),
@@ -68,3 +66,12 @@ export async function enrolTestAgent(t: TestContext, token: string, o: { resourc
   }
 }
 export type TestAgent = Awaited<ReturnType<typeof enrolTestAgent>>
+
+/** A connection proxy enrolled through the real /api/proxy/enroll, as the conn-proxy daemon does. */
+export async function enrolTestProxy(t: TestContext, token: string, o: { name?: string; clusterSize?: number } = {}) {
+  const member = await enrolTestMember(t, 'proxy', token, o.name ?? 'test-proxy', { cluster_size: o.clusterSize ?? 2 })
+  return {
+    ...member,
+    heartbeat: (load: { connections: number; cpu_percent: number; cluster_size: number }) => member.signed('/api/proxy/heartbeat', load),
+  }
+}

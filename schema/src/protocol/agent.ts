@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { FLEET_ENROLL_ENTRIES } from './fleet'
 import type { PersistentProfileMode } from './launch-options'
 
 /** Wire schemas of the agent protocol (docs/protocol.md), shared by the edge routes and the agent. */
@@ -9,13 +10,9 @@ const ResourcesSchema = v.strictObject({
 })
 
 export const EnrollSchema = v.strictObject({
-  token: v.pipe(v.string(), v.minLength(1, 'is required')),
-  public_jwk: v.looseObject({ kty: v.string(), crv: v.string(), x: v.pipe(v.string(), v.minLength(43), v.maxLength(43)) }),
-  public_url: v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:\/\//, 'must be http(s)')),
-  name: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+  ...FLEET_ENROLL_ENTRIES,
   resources: ResourcesSchema,
   labels: v.optional(v.array(v.pipe(v.string(), v.maxLength(255)))),
-  version: v.optional(v.string()),
 })
 export type EnrollInput = v.InferOutput<typeof EnrollSchema>
 

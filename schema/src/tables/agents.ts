@@ -21,7 +21,6 @@ export const agents = pgTable(
     gpusOverride: integer(),
     labels: jsonb().$type<string[]>().notNull().default([]),
     images: jsonb().$type<string[]>().notNull().default([]),
-    pollIntervalMs: integer().notNull().default(5000),
     ...timestamps,
   },
   (t) => [index('agents_zone_idx').on(t.zoneId)],

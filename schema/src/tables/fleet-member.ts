@@ -1,4 +1,4 @@
-import { bigint, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { zones } from './zones'
 
 export const FLEET_MEMBER_STATUSES = ['online', 'offline'] as const
@@ -20,5 +20,7 @@ export const fleetMemberColumns = () => ({
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastSeenAt: timestamp({ withTimezone: true }),
   status: text({ enum: FLEET_MEMBER_STATUSES }).notNull().default('online'),
+  /** How long the member waits between polls (heartbeats) when it has nothing to do. */
+  pollIntervalMs: integer().notNull().default(5000),
   version: text(),
 })

@@ -1,4 +1,4 @@
-import type { EnrollInput } from '#schema'
+import type { EnrollAnswer, EnrollInput, FleetEnrollInput, ProxyEnrollInput } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { edgeJwks } from './edge-key'
@@ -15,7 +15,7 @@ type KindValues = Record<string, unknown>
  * Enrols a fleet member of `kind` with a zone token and its own Ed25519 public key; answers with its
  * id (`<kind>_id`), the poll interval and the edge's public keys.
  */
-export async function enrollMember(deps: Deps, kind: FleetKind, input: EnrollInput, kindValues: KindValues = {}) {
+export async function enrollMember<K extends FleetKind>(deps: Deps, kind: K, input: FleetEnrollInput, kindValues: KindValues = {}) {
   const zoneId = await zoneForToken(deps, input.token)
   const jwk = input.public_jwk
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || 'd' in jwk) {
@@ -31,11 +31,17 @@ export async function enrollMember(deps: Deps, kind: FleetKind, input: EnrollInp
       publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
       version: input.version ?? null,
       lastSeenAt: deps.clock.now(),
+      pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
       ...kindValues,
     })
     .returning({ id: table.id })
   deps.log.info(`${kind} enrolled`, { [`${kind}_id`]: member!.id, zone_id: zoneId, name: input.name })
-  return { [`${kind}_id`]: member!.id, poll_interval_ms: DEFAULT_POLL_INTERVAL_MS, edge_jwks: await edgeJwks(deps.config.signingKey) }
+  const answer = {
+    [`${kind}_id`]: member!.id,
+    poll_interval_ms: DEFAULT_POLL_INTERVAL_MS,
+    edge_jwks: await edgeJwks(deps.config.signingKey),
+  }
+  return answer as EnrollAnswer<K>
 }
 
 /** An agent: a member with the host's resources and labels. */
@@ -45,5 +51,7 @@ export const enrollAgent = (deps: Deps, input: EnrollInput) =>
     memoryBytes: input.resources.memory_bytes,
     gpus: input.resources.gpus,
     labels: input.labels ?? [],
-    pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
   })
+
+/** A connection proxy: a member with its cluster size. */
+export const enrollProxy = (deps: Deps, input: ProxyEnrollInput) => enrollMember(deps, 'proxy', input, { clusterSize: input.cluster_size })

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm'
-import { agents, servers, zones, type CreateZoneInput, type NewZone, type UpdateZoneInput, type Zone } from '#schema'
+import { agents, connectionProxies, servers, zones, type CreateZoneInput, type NewZone, type UpdateZoneInput, type Zone } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -96,20 +96,22 @@ export async function deleteZone(deps: Deps, caller: Caller, zoneId: string) {
   await deps.db.transaction(async (tx) => {
     const z = await findZone(tx, zoneId)
     if (z.name === DEFAULT_ZONE) throw ApiError.conflict('The default zone cannot be deleted', 'target_zone.zone_id')
-    const [inServers, inAgents] = await Promise.all([
+    const [inServers, inAgents, inProxies] = await Promise.all([
       tx.$count(servers, eq(servers.zoneId, z.id)),
       tx.$count(agents, eq(agents.zoneId, z.id)),
+      tx.$count(connectionProxies, eq(connectionProxies.zoneId, z.id)),
     ])
     for (const [n, what] of [
       [inServers, 'servers'],
       [inAgents, 'agents'],
+      [inProxies, 'connection proxies'],
     ] as const) {
       if (n > 0) throw ApiError.conflict(`Zone ${z.name} still has ${what}; move or delete them first`, 'target_zone.zone_id')
     }
     try {
       await tx.delete(zones).where(eq(zones.id, z.id))
     } catch (err) {
-      // A server or agent added since the count above: the database keeps the zone.
+      // A server, agent or proxy added since the count above: the database keeps the zone.
       if (isForeignKeyViolation(err)) throw ApiError.conflict(`Zone ${z.name} is still in use; try again`, 'target_zone.zone_id')
       throw err
     }
