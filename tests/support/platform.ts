@@ -10,8 +10,7 @@ import { migrate } from '#schema'
 import { createAgent } from '../../agent/src/agent'
 import type { Config } from '../../agent/src/config'
 import { createDockerodePort, type DockerPort } from '../../agent/src/docker/docker-port'
-import { isolateSessionBridge } from '../../agent/src/docker/isolation'
-import { silentLogger as agentLog } from '../../agent/src/log'
+import { silentLogger as agentLog } from '#daemon-kit'
 import { systemClock } from '../../edge/src/clock'
 import { edgeConfig } from '../../edge/src/config'
 import { openNodePostgres } from '../../edge/src/db/node-postgres'
@@ -109,7 +108,7 @@ export async function startAgent(
     sessionNetwork: o.network,
   }
   const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })
-  const agent = createAgent({ config, docker, log: agentLog, isolate: isolateSessionBridge })
+  const agent = createAgent({ config, docker, log: agentLog })
   const { agentId } = await agent.start()
   return { agent, agentId, docker, config, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) }
 }
