@@ -4,6 +4,7 @@ import { agentEndpoint } from '../agents/endpoint'
 import { can, type Caller } from '../auth/caller'
 import { accountFailuresSql } from '../auth/throttle'
 import { iso, kasmId } from '../ids'
+import { EXISTING } from '../kasms/states'
 
 /** A live session as Kasm lists it under a user (`get_user`'s `kasms`). */
 export type UserKasm = {
@@ -76,11 +77,11 @@ type KasmRow = {
   public_url: string | null
 }
 
-/** SQL for one user's live sessions as JSON rows; `userId` is the outer query's user id column. */
+/** SQL for one user's sessions the API still shows (EXISTING) as JSON rows; `userId` is the outer query's user id column. */
 const liveKasmsJson = (userId: SQL) => sql<KasmRow[]>`coalesce((select json_agg(json_build_object('id', k.id, 'image_id', k.image_id,
   'status', k.status, 'started_at', k.started_at, 'keepalive_at', k.keepalive_at, 'expires_at', k.expires_at, 'agent_id', k.agent_id,
   'public_url', a.public_url) order by k.created_at)
-  from ${kasms} k left join ${agents} a on a.id = k.agent_id where k.user_id = ${userId} and k.status <> 'deleted'), '[]')`
+  from ${kasms} k left join ${agents} a on a.id = k.agent_id where k.user_id = ${userId} and k.status in ${[...EXISTING]}), '[]')`
 
 /** SQL for the ids of the servers assigned to one user, as a JSON list. */
 const assignedServersJson = (userId: SQL) =>
