@@ -82,6 +82,10 @@ const spray = async (n: number, o: { from: string; forwardedFor: (i: number) => 
   }
 }
 
+/** Signs in as `user` from a loopback address, with the X-Forwarded-For a proxy in front of it would add. */
+const signInAs = (user: { username: string }, from: string, forwardedFor: string, password = TEST_PASSWORD) =>
+  login({ username: user.username, password }, { from, headers: { 'X-Forwarded-For': forwardedFor } })
+
 const throttleKeys = async () => (await testDb.db.select({ key: loginThrottles.key }).from(loginThrottles)).map((r) => r.key)
 
 describe('the client address behind a trusted proxy', () => {
@@ -91,10 +95,7 @@ describe('the client address behind a trusted proxy', () => {
     const keys = await throttleKeys()
     expect(keys).toContain(`addr:${STRANGER}`)
     expect(keys.filter((k) => k.startsWith('addr:198.51.100.'))).toEqual([])
-    const res = await login(
-      { username: owner.username, password: TEST_PASSWORD },
-      { from: STRANGER, headers: { 'X-Forwarded-For': '198.51.100.99' } },
-    )
+    const res = await signInAs(owner, STRANGER, '198.51.100.99')
     expect(res.status).toBe(429)
   })
 
@@ -105,32 +106,20 @@ describe('the client address behind a trusted proxy', () => {
     expect(keys).toContain('addr:203.0.113.10')
     expect(keys).not.toContain(`addr:${PROXY}`)
     expect(keys).not.toContain('addr:6.6.6.6')
-    const blocked = await login(
-      { username: owner.username, password: TEST_PASSWORD },
-      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.10' } },
-    )
+    const blocked = await signInAs(owner, PROXY, '203.0.113.10')
     expect(blocked.status).toBe(429)
-    const other = await login(
-      { username: owner.username, password: TEST_PASSWORD },
-      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.11' } },
-    )
+    const other = await signInAs(owner, PROXY, '203.0.113.11')
     expect(other.status).toBe(200)
   })
 
   it('lets the owner in through the proxy while a stranger behind the same proxy guesses their password', async () => {
     const owner = await seed.user({ password: true })
     for (let i = 0; i < 5; i++) {
-      await login({ username: owner.username, password: 'guess' }, { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.20' } })
+      await signInAs(owner, PROXY, '203.0.113.20', 'guess')
     }
-    const stranger = await login(
-      { username: owner.username, password: TEST_PASSWORD },
-      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.20' } },
-    )
+    const stranger = await signInAs(owner, PROXY, '203.0.113.20')
     expect(stranger.status).toBe(429)
-    const ownerIn = await login(
-      { username: owner.username, password: TEST_PASSWORD },
-      { from: PROXY, headers: { 'X-Forwarded-For': '203.0.113.21' } },
-    )
+    const ownerIn = await signInAs(owner, PROXY, '203.0.113.21')
     expect(ownerIn.status).toBe(200)
   })
 
