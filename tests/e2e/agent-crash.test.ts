@@ -18,6 +18,7 @@ import {
   registrationToken,
   spawnAgentProcess,
   startEdge,
+  waitEnded,
   waitFor,
   waitRunning,
   type Edge,
@@ -88,11 +89,7 @@ describe('an agent killed mid-launch', () => {
 
     await edge.api('destroy_kasm', { kasm_id: req.body.kasm_id }, user.token)
     await waitFor(async () => (await docker.listManaged(agentId)).length === 0, 30_000, 'no containers left')
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404,
-      10_000,
-      'the session to end',
-    )
+    await waitEnded(edge, user.token, req.body.kasm_id, 10_000)
   }, 240_000)
 
   it('starts again a launch whose container was found exited (e.g. the host rebooted meanwhile)', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dockerCli } from '../support/docker-cli'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
+import { launcherUser, waitEnded, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('lo')
 const profiles = mkdtempSync(join(tmpdir(), 'oriel-launch-profiles-'))
@@ -29,11 +29,7 @@ async function run(user: User, kasmId: string, cmd: string) {
 
 async function destroy(user: User, kasmId: string) {
   await edge.api('destroy_kasm', { kasm_id: kasmId }, user.token)
-  await waitFor(
-    async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404,
-    30_000,
-    'the session to end',
-  )
+  await waitEnded(edge, user.token, kasmId)
 }
 
 /** The container's mounts, as the engine reports them (not as the agent thinks it asked). */

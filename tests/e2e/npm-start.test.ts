@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
-import { ensureDocker, freePort, waitFor } from '../support/platform'
+import { ensureDocker, freePort, waitEnded, waitFor } from '../support/platform'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'oriel-npm-start-'))
 let child: ChildProcess
@@ -69,9 +69,5 @@ it('the printed user launches the reference desktop on the local agent', async (
   expect((await waitForFullScreen(client, from, 20_000)).length).toBeGreaterThan(0)
   client.close()
   expect((await api('destroy_kasm', { kasm_id: req.body.kasm_id }, user)).status).toBe(200)
-  await waitFor(
-    async () => (await api('get_kasm_status', { kasm_id: req.body.kasm_id }, user)).status === 404,
-    30_000,
-    'the session to end',
-  )
+  await waitEnded({ api }, user, req.body.kasm_id)
 }, 240_000)

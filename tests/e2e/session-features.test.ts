@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
+import { launcherUser, waitEnded, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('f')
 const profiles = mkdtempSync(join(tmpdir(), 'oriel-profiles-'))
@@ -20,11 +20,7 @@ async function launch(settings: Record<string, unknown> = {}) {
 
 const destroy = async (s: { token: string; kasmId: string }) => {
   await edge.api('destroy_kasm', { kasm_id: s.kasmId }, s.token)
-  await waitFor(
-    async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).status === 404,
-    30_000,
-    'the session to end',
-  )
+  await waitEnded(edge, s.token, s.kasmId)
 }
 
 describe('exec_command_kasm', () => {
@@ -152,11 +148,7 @@ describe('pause, stop and resume', () => {
     }
     expect((await edge.api('get_kasm_status', { kasm_id: s.kasmId }, s.token)).body.operational_status).toBe('running')
     await edge.api('destroy_kasm', { kasm_id: s.kasmId }, edge.adminToken)
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: s.kasmId }, edge.adminToken)).status === 404,
-      30_000,
-      'the session to end',
-    )
+    await waitEnded(edge, edge.adminToken, s.kasmId)
   })
 })
 

@@ -5,7 +5,7 @@ import { WebSocket } from 'ws'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
 import { signTestEdgeToken } from '../support/edge-token'
-import { launcherUser, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
+import { launcherUser, waitEnded, waitFor, waitRunning, useAgentPlatform } from '../support/platform'
 
 const { edge, agent } = useAgentPlatform('l')
 
@@ -36,11 +36,7 @@ describe('a container session', () => {
       30_000,
       'the container to go',
     )
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: req.body.kasm_id }, user.token)).status === 404,
-      10_000,
-      'the session to end',
-    )
+    await waitEnded(edge, user.token, req.body.kasm_id, 10_000)
   }, 180_000)
 
   it('the gateway refuses a missing, forged or other-session token', async () => {

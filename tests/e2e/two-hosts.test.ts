@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
 import { createWorkspace, spawnNetnsAgent, startEdgeOn, startNetnsHost, userFor, type ChildAgent, type NetnsHost } from './netns-host'
-import { ensureDocker, startAgent, waitFor, waitRunning, type Edge } from '../support/platform'
+import { ensureDocker, startAgent, waitEnded, waitFor, waitRunning, type Edge } from '../support/platform'
 
 const HOST_NAME = 'e2e-h2'
 const HOST_INDEX = '31'
@@ -104,12 +104,7 @@ async function destroyAll(user: User, kasmIds: string[]) {
     ...(await host.docker.listManaged(agent2.agentId)),
   ]
   await waitFor(async () => (await containersOf()).every((c) => !kasmIds.includes(hex(c.kasmId))), 60_000, 'the containers to go')
-  for (const id of kasmIds)
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: id }, user.token)).status === 404,
-      30_000,
-      `session ${id} to end`,
-    )
+  for (const id of kasmIds) await waitEnded(edge, user.token, id)
 }
 
 describe('two agent hosts', () => {

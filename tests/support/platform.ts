@@ -211,6 +211,16 @@ export async function launcherUser(edge: Edge, settings: Record<string, unknown>
   return { token, username, password: 'e2e-user-password', userId: user.body.user.user_id as string, imageId: image.image_id as string }
 }
 
+/** Polls get_kasm_status until it answers 404: the session has ended and the edge no longer knows it. */
+export async function waitEnded(
+  edge: { api: (verb: string, body: Record<string, unknown>, token?: string) => Promise<{ status: number }> },
+  token: string,
+  kasmId: string,
+  ms = 30_000,
+) {
+  await waitFor(async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, token)).status === 404, ms, `session ${kasmId} to end`)
+}
+
 /** Polls get_kasm_status until the session runs (or fails), like the dashboard's launch screen. */
 export async function waitRunning(edge: Edge, token: string, kasmId: string, ms = 90_000) {
   const deadline = Date.now() + ms

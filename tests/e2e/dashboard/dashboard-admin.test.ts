@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { adminPage, canvasColours, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor, waitRunning } from '../../support/platform'
+import { launcherUser, useAgentPlatform, waitEnded, waitFor, waitRunning } from '../../support/platform'
 
 const { edge } = useAgentPlatform('da')
 const browser = useBrowser()
@@ -128,11 +128,7 @@ describe('admin pages', () => {
     await page.getByRole('cell', { name: user.username }).waitFor()
     await page.screenshot({ path: join(SHOTS, 'admin-sessions.png') })
     await page.getByRole('button', { name: 'Destroy' }).click()
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: running.body.kasm_id }, user.token)).status === 404,
-      30_000,
-      'the session to end',
-    )
+    await waitEnded(edge, user.token, running.body.kasm_id)
     await page.close()
   }, 180_000)
 })

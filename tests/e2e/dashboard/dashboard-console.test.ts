@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { adminPage, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, startAgent, useAgentPlatform, waitFor, waitRunning } from '../../support/platform'
+import { launcherUser, startAgent, useAgentPlatform, waitEnded, waitFor, waitRunning } from '../../support/platform'
 
 const { edge, agent } = useAgentPlatform('dc')
 const browser = useBrowser()
@@ -175,11 +175,7 @@ describe('agents', () => {
       await expect.poll(() => page.getByRole('status').textContent()).toBe(`Deleted ${doomedName}`)
       expect(dialogs).toEqual([`Delete agent ${doomedName}?`, `Delete agent ${doomedName}? Its 1 session(s) will end.`])
       await expect.poll(() => row.count()).toBe(0)
-      await waitFor(
-        async () => (await edge.api('get_kasm_status', { kasm_id: kasm.kasm_id }, user.token)).status === 404,
-        30_000,
-        'the session to end',
-      )
+      await waitEnded(edge, user.token, kasm.kasm_id)
       await api('update_agent', { target_agent: { agent_id: agent.agentId, memory_override: null, gpus_override: null, labels: [] } })
       await page.close()
     } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { launchChromium } from '../../support/chromium'
 import { canvasColours, SHOTS, signIn, useBrowser } from './browser'
-import { launcherUser, useAgentPlatform, waitFor } from '../../support/platform'
+import { launcherUser, useAgentPlatform, waitEnded, waitFor } from '../../support/platform'
 
 const { edge, agent } = useAgentPlatform('du')
 const browser = useBrowser()
@@ -34,11 +34,7 @@ describe('the dashboard', () => {
     const kasmId = page.url().split('/').pop()!
     await page.getByRole('button', { name: 'Delete session' }).click()
     await page.getByRole('button', { name: 'Launch Debian Desktop' }).waitFor()
-    await waitFor(
-      async () => (await edge.api('get_kasm_status', { kasm_id: kasmId }, user.token)).status === 404,
-      30_000,
-      'the session to end',
-    )
+    await waitEnded(edge, user.token, kasmId)
     await waitFor(
       async () => (await agent.docker.listManaged(agent.agentId)).every((c) => c.kasmId.replaceAll('-', '') !== kasmId),
       30_000,
