@@ -2,13 +2,13 @@
 // in the middle of 10 concurrent launches, at an exact step (the fault-injection hook
 // ORIEL_CRASH_POINT), then restarted: within 30 s every launch is running, none is left starting,
 // and Docker holds exactly the running sessions' containers.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerodePort } from '../../agent/src/docker/docker-port'
 import { ensureDocker, freePort, waitFor } from '../support/platform'
-import { killPlatform, startPlatformProcess, type PlatformProcess } from './platform-process'
+import { killPlatform, removePlatformLeftovers, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const LAUNCHES = 10
 const RECOVERY_MS = 30_000
@@ -51,17 +51,9 @@ beforeAll(async () => {
   port = await freePort()
   agentPort = await freePort()
   platform = await startPlatform()
-  admin = (await api('login', { username: 'admin@kasm.local', password: PASSWORDS.admin })).body.token
-  user = (await api('login', { username: 'user@kasm.local', password: PASSWORDS.user })).body.token
-  await waitFor(
-    async () => (await api('get_agents', {}, admin)).body.agents.some((a: { status: string }) => a.status === 'online'),
-    30_000,
-    'the local agent',
-  )
-  const agent = (await api('get_agents', {}, admin)).body.agents[0]
-  agentId = agent.agent_id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')
+  ;({ admin, user, agentId, imageId } = await signInWithLocalAgent(platform, PASSWORDS))
   // Placement counts the desktop's 1 core against the host's 2; its CPU share is no limit here.
-  expect((await api('update_agent', { target_agent: { agent_id: agent.agent_id, cores_override: 4 * LAUNCHES } }, admin)).status).toBe(200)
+  expect((await api('update_agent', { target_agent: { agent_id: agentId, cores_override: 4 * LAUNCHES } }, admin)).status).toBe(200)
   // The built-in user (All Users only) may hold 2 sessions by default; this platform is the test's own.
   const allUsers = (await api('get_groups', {}, admin)).body.groups.find((g: { name: string }) => g.name === 'All Users')
   const lifted = await api(
@@ -70,18 +62,10 @@ beforeAll(async () => {
     admin,
   )
   expect(lifted.status).toBe(200)
-  imageId = (await api('get_images', {}, user)).body.images.find(
-    (i: { friendly_name: string }) => i.friendly_name === 'Debian Desktop',
-  ).image_id
   await killPlatform(platform, 'SIGTERM')
 }, 300_000)
 
-afterAll(async () => {
-  await killPlatform(platform, 'SIGKILL')
-  for (const c of agentId ? await docker.listManaged(agentId) : []) await docker.remove(c.containerId)
-  await docker.removeSessionNetwork(NETWORK).catch(() => {})
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => removePlatformLeftovers({ platform, signal: 'SIGKILL', agentId, network: NETWORK, dataDir }))
 
 describe('the platform killed during 10 concurrent launches', () => {
   it.each(['before-create:3', 'after-create:5', 'after-start:7'])(

@@ -1,7 +1,8 @@
 // The platform as its own process, as a user runs it: `npm start` (which execs node on the edge's
 // main.ts) or that program directly; edge, database handle and local agent in one process.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createDockerodePort } from '../../agent/src/docker/docker-port'
 import { waitFor } from '../support/platform'
 
 export type PlatformProcess = {
@@ -78,6 +79,25 @@ export async function killPlatform(p: PlatformProcess | undefined, signal: NodeJ
     process.kill(-p.child.pid!, signal)
   } catch {}
   await p.exited
+}
+
+/**
+ * Removes what a test of the platform's process leaves, after its file: the platform (its process group, with
+ * `signal`), the local agent's session containers (which outlive the platform by design), the session network,
+ * and the data folder.
+ */
+export async function removePlatformLeftovers(o: {
+  platform: PlatformProcess | undefined
+  signal?: NodeJS.Signals
+  agentId: string | undefined
+  network: string
+  dataDir: string
+}) {
+  await killPlatform(o.platform, o.signal)
+  const docker = createDockerodePort({ socketPath: '/var/run/docker.sock' })
+  if (o.agentId) for (const c of await docker.listManaged(o.agentId)) await docker.remove(c.containerId)
+  await docker.removeSessionNetwork(o.network).catch(() => {})
+  rmSync(o.dataDir, { recursive: true, force: true })
 }
 
 /**

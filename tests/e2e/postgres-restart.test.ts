@@ -2,7 +2,7 @@
 // restarted under a request loop and then stopped: the process never exits, failures during the
 // outage are 503 with Retry-After, every request after Postgres is back succeeds, the stream keeps
 // flowing, and a launch attempted while Postgres is down answers 503 within 1 s and leaves nothing.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import { startPostgres, type RunningPostgres } from '../support/postgres'
 import { RfbTestClient } from '../support/rfb/client'
 import { waitForFullScreen } from '../support/rfb/screen'
 import { ensureDocker, freePort, waitFor, waitRunning, type Edge } from '../support/platform'
-import { killPlatform, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
+import { removePlatformLeftovers, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
 
 const NETWORK = `oriel-e2e-pgr-${process.pid}`
 const PASSWORDS = { admin: 'pgr-admin-password', user: 'pgr-user-password' }
@@ -40,11 +40,8 @@ beforeAll(async () => {
 }, 900_000)
 
 afterAll(async () => {
-  await killPlatform(platform, 'SIGTERM')
-  if (agentId) for (const c of await docker.listManaged(agentId!)) await docker.remove(c.containerId)
-  await docker.removeSessionNetwork(NETWORK).catch(() => {})
+  await removePlatformLeftovers({ platform, signal: 'SIGTERM', agentId, network: NETWORK, dataDir })
   pg?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
 })
 
 type Outcome = { startedAt: number; status: number; retryAfter: string | null; message?: string }

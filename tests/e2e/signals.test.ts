@@ -20,7 +20,14 @@ import {
   waitRunning,
   type Edge,
 } from '../support/platform'
-import { alive, killPlatform, processTree, signInWithLocalAgent, startPlatformProcess, type PlatformProcess } from './platform-process'
+import {
+  alive,
+  processTree,
+  removePlatformLeftovers,
+  signInWithLocalAgent,
+  startPlatformProcess,
+  type PlatformProcess,
+} from './platform-process'
 
 const STOP_MS = 10_000
 const NETWORK = `oriel-e2e-sig-${process.pid}`
@@ -70,12 +77,7 @@ beforeAll(async () => {
   agentPort = await freePort()
 }, 900_000)
 
-afterAll(async () => {
-  await killPlatform(platform)
-  if (agentId) for (const c of await docker.listManaged(agentId)) await docker.remove(c.containerId)
-  await docker.removeSessionNetwork(NETWORK).catch(() => {})
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => removePlatformLeftovers({ platform, agentId, network: NETWORK, dataDir }))
 
 describe('npm start stopped by a signal to its PID', () => {
   it('ends every process within 10 s, frees both ports, keeps the session, and the next start adopts it', async () => {
