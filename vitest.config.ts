@@ -20,18 +20,18 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/workerd/**', 'tests/agent/**', 'tests/e2e/**'],
+          exclude: ['tests/workerd/**', 'tests/agent/**', 'tests/e2e/**', 'tests/conn-proxy/**'],
           env: { ORIEL_TEST_DB: 'pglite' },
         },
       },
       {
         // The agent and the whole platform against real components: Docker engine, the reference image,
-        // Xvnc, iptables, Chromium (tests/e2e: end to end and the dashboard in a browser).
+        // Xvnc, iptables, Chromium, guacd (tests/conn-proxy; tests/e2e: end to end and the dashboard in a browser).
         extends: true,
         resolve: { alias: nodeDb },
         test: {
           name: 'agent',
-          include: ['tests/agent/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: ['tests/agent/**/*.test.ts', 'tests/conn-proxy/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           env: { ORIEL_TEST_DB: 'pglite' },
           testTimeout: 180_000,
           hookTimeout: 900_000,

@@ -1,72 +1,21 @@
 #!/bin/bash
 # Build the reference workspace image oriel/desktop:1.0 from Debian packages only (no registry).
 #
-# debootstrap minbase bookworm + TigerVNC's Xvnc + twm + xterm, imported with `docker import`.
-# The agent relays raw RFB to <container IP>:5901 itself, so there is no websockify/noVNC.
-# ensure-workspace-image.sh keys its cache on this file's hash: keep everything that shapes
-# the image (entrypoint included) inside this one file.
+# debootstrap minbase bookworm + TigerVNC's Xvnc + twm + xterm, imported with `docker import`
+# (scripts/lib/rootfs.sh). The agent relays raw RFB to <container IP>:5901 itself, so there is no
+# websockify/noVNC. ensure-workspace-image.sh keys its cache on this file's hash (and the library's):
+# keep everything that shapes the image (entrypoint included) inside this one file.
 #
-# Env: TAG (oriel/desktop:1.0), MIRROR, SECMIRROR, SLIM (1 = skip mesa/LLVM files, default),
-#      WORK (scratch dir; a temp dir by default), DOCKER_SOCK (optional unix socket path).
+# Env: TAG (oriel/desktop:1.0), SLIM (1 = skip mesa/LLVM files, default), and rootfs.sh's: MIRROR,
+#      SECMIRROR, WORK (scratch dir; a temp dir by default), DOCKER_SOCK (optional unix socket path).
 set -euo pipefail
-MIRROR="${MIRROR:-http://deb.debian.org/debian}"
-SECMIRROR="${SECMIRROR:-http://deb.debian.org/debian-security}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/rootfs.sh"
 TAG="${TAG:-oriel/desktop:1.0}"
 SLIM="${SLIM:-1}"
 PACKAGES=(tigervnc-standalone-server tigervnc-tools xterm twm xfonts-base xclip)
-DOCKER=(docker); [ -n "${DOCKER_SOCK:-}" ] && DOCKER=(docker -H "unix://$DOCKER_SOCK")
 
-[ "$(id -u)" = 0 ] || { echo "build-workspace-image: must run as root (debootstrap, chroot, mounts)" >&2; exit 1; }
-for tool in debootstrap docker chroot; do
-  command -v "$tool" >/dev/null || { echo "build-workspace-image: $tool is not installed" >&2; exit 1; }
-done
-
-OWN_WORK=0
-if [ -z "${WORK:-}" ]; then WORK="$(mktemp -d /tmp/oriel-image-build.XXXXXX)"; OWN_WORK=1; fi
-R="$WORK/rootfs"
-START=$(date +%s%N)
-ts() { printf '[%6ss] %s\n' "$(awk -v s="$START" -v n="$(date +%s%N)" 'BEGIN { printf "%.1f", (n - s) / 1e9 }')" "$*"; }
-
-# Unmount in reverse order; a leftover /dev bind under $WORK would make the rm -rf below
-# delete the host's device nodes, so never remove the tree while anything is still mounted.
-unmount_all() {
-  local m
-  for m in dev/pts dev proc; do
-    if mountpoint -q "$R/$m" 2>/dev/null; then umount "$R/$m" 2>/dev/null || umount -l "$R/$m"; fi
-  done
-}
-cleanup() {
-  local rc=$?
-  unmount_all
-  if [ "$OWN_WORK" = 1 ] && ! grep -q " $WORK/" /proc/mounts; then rm -rf "$WORK"; fi
-  [ "$rc" = 0 ] || echo "build-workspace-image: failed (rc=$rc); logs were in $WORK" >&2
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ts "debootstrap minbase bookworm -> $R"
-debootstrap --variant=minbase bookworm "$R" "$MIRROR" > "$WORK/debootstrap.log" 2>&1 \
-  || { tail -n 20 "$WORK/debootstrap.log" >&2; exit 1; }
-
-cat > "$R/etc/apt/sources.list" <<SOURCES
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb $SECMIRROR bookworm-security main
-SOURCES
-# No daemons may start inside the chroot during package installation.
-printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"; chmod +x "$R/usr/sbin/policy-rc.d"
-printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\nAcquire::Languages "none";\n' \
-  > "$R/etc/apt/apt.conf.d/90oriel"
-cat > "$R/etc/dpkg/dpkg.cfg.d/90oriel-excludes" <<'EXCLUDES'
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-path-include /usr/share/locale/locale.alias
-path-exclude /usr/share/lintian/*
-EXCLUDES
+rootfs_begin build-workspace-image
+rootfs_bootstrap bookworm
 if [ "$SLIM" = 1 ]; then
   # Xvnc hard-depends on libgl1 -> mesa -> libLLVM (~160 MB on disk). Xvnc, twm and xterm run
   # without those files (no software GL), so the packages stay installed but their files are skipped.
@@ -74,12 +23,7 @@ if [ "$SLIM" = 1 ]; then
     'path-exclude /usr/lib/x86_64-linux-gnu/libLLVM*' \
     'path-exclude /usr/lib/x86_64-linux-gnu/libz3.so*' >> "$R/etc/dpkg/dpkg.cfg.d/90oriel-excludes"
 fi
-cp /etc/resolv.conf "$R/etc/resolv.conf"
-mount -t proc proc "$R/proc"; mount --bind /dev "$R/dev"; mount --bind /dev/pts "$R/dev/pts"
-
-ts "apt-get install ${PACKAGES[*]}"
-{ chroot "$R" apt-get update -q && chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PACKAGES[@]}"; } \
-  > "$WORK/apt.log" 2>&1 || { tail -n 20 "$WORK/apt.log" >&2; exit 1; }
+rootfs_install "${PACKAGES[@]}"
 
 # twm's default fonts (adobe-helvetica, from xfonts-75dpi) are missing and twm exits without them;
 # without RandomPlacement every new window waits for a mouse click to be placed.
@@ -125,24 +69,11 @@ wait "$XVNC_PID"
 ENTRYPOINT
 chmod 755 "$R/usr/local/bin/desktop-entrypoint"
 
-chroot "$R" apt-get clean
-# debootstrap unpacked its own packages before the dpkg excludes existed: trim those too.
-find "$R/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
-find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
-rm -rf "$R"/usr/share/man/* "$R"/usr/share/info/* "$R"/var/lib/apt/lists/* "$R"/var/log/apt/* \
-  "$R/var/log/dpkg.log" "$R"/var/cache/debconf/*-old
-: > "$R/etc/resolv.conf"
-unmount_all
-ts "rootfs ready ($(du -sh "$R" | cut -f1))"
-
-# `docker import` keeps none of the rootfs metadata, so every runtime setting is a --change.
-tar --numeric-owner -C "$R" -c . | "${DOCKER[@]}" import \
+rootfs_finish
+rootfs_import "$TAG" "debootstrap bookworm minbase + ${PACKAGES[*]}" \
   --change 'ENTRYPOINT ["/usr/local/bin/desktop-entrypoint"]' \
   --change 'USER 1000' \
   --change 'WORKDIR /home/kasm-user' \
   --change 'ENV HOME=/home/kasm-user USER=kasm-user DISPLAY=:1 LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'EXPOSE 5901' \
-  --change 'LABEL oriel.workspace=desktop' \
-  -m "debootstrap bookworm minbase + ${PACKAGES[*]}" \
-  - "$TAG" > /dev/null
-ts "imported $TAG ($("${DOCKER[@]}" image inspect "$TAG" --format '{{.Size}}') bytes)"
+  --change 'LABEL oriel.workspace=desktop'

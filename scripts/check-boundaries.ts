@@ -19,26 +19,32 @@ const RULES: Rule[] = [
   {
     name: 'agent-alone',
     files: /^agent\//,
-    forbid: /^(edge|standalone|tests|bench|scripts)\/|^daemon-kit\//,
+    forbid: /^(edge|standalone|tests|bench|scripts|conn-proxy|daemon-kit)\//,
     why: 'the agent talks to the edge over the signed protocol only (#schema holds the wire contracts); the daemon kit through #daemon-kit',
+  },
+  {
+    name: 'conn-proxy-alone',
+    files: /^conn-proxy\//,
+    forbid: /^(edge|standalone|tests|bench|scripts|agent|daemon-kit)\//,
+    why: 'the connection proxy talks to the edge over the signed protocol only; what it shares with the agent is in #daemon-kit',
   },
   {
     name: 'daemon-kit-below-daemons',
     files: /^daemon-kit\//,
-    forbid: /^(edge|agent|standalone|tests|bench|scripts)\//,
+    forbid: /^(edge|agent|conn-proxy|standalone|tests|bench|scripts)\//,
     why: 'the daemon kit is shared by the daemons, so it depends on none of them (only #schema)',
   },
   {
     name: 'edge-not-agent',
     files: /^edge\//,
-    forbid: /^(agent|standalone|daemon-kit)\/|^#daemon-kit$/,
+    forbid: /^(agent|conn-proxy|standalone|daemon-kit)\/|^#daemon-kit$/,
     why: 'the edge and the agent are separate parts; only standalone/ (npm start) joins them',
   },
   {
     name: 'standalone-entries',
     files: /^standalone\//,
-    forbid: /^(agent|edge|schema)\/(?!src\/index(\.ts)?$|src\/node\/index(\.ts)?$)/,
-    why: 'the single-machine composition uses each part through its public entry (agent/src/index.ts, edge/src/node/index.ts)',
+    forbid: /^(agent|conn-proxy|edge|schema)\/(?!src\/index(\.ts)?$|src\/node\/index(\.ts)?$)/,
+    why: 'the single-machine composition uses each part through its public entry (agent/src/index.ts, conn-proxy/src/index.ts, edge/src/node/index.ts)',
   },
   {
     name: 'dashboard-contracts',
@@ -49,7 +55,7 @@ const RULES: Rule[] = [
   { name: 'schema-below-all', files: /^schema\//, forbid: /^(edge|agent|tests|bench|scripts)\//, why: 'schema is the shared bottom layer' },
   {
     name: 'schema-entry',
-    files: /^(edge|agent)\//,
+    files: /^(edge|agent|conn-proxy|daemon-kit)\//,
     forbid: /^schema\/src\//,
     why: 'parts use #schema, #schema/contracts or #schema/tables, not schema internals',
   },
@@ -103,7 +109,7 @@ export function breaches(paths: string[], read: (p: string) => string): string[]
 }
 
 if (import.meta.main ?? process.argv[1]?.endsWith('check-boundaries.ts')) {
-  const paths = ['agent', 'daemon-kit', 'edge', 'schema', 'standalone', 'bench'].flatMap((d) => [...sources(d)])
+  const paths = ['agent', 'conn-proxy', 'daemon-kit', 'edge', 'schema', 'standalone', 'bench'].flatMap((d) => [...sources(d)])
   const found = breaches(paths, (p) => readFileSync(join(ROOT, p), 'utf8'))
   for (const f of found) console.error(f)
   if (found.length > 0) {

@@ -1,6 +1,6 @@
 import type { Config } from './config'
 import type { DockerPort } from './docker/docker-port'
-import { createBackoff, createTokenVerifier, createWakeableSleep, EdgeError, loadIdentity, type Logger } from '#daemon-kit'
+import { createTokenVerifier, createWakeableSleep, loadIdentity, runEdgeLoop, type Logger } from '#daemon-kit'
 import { createEdgeClient } from './edge-client/edge-client'
 import { createGateway } from './gateway/server'
 import { createHostFacts } from './host-facts'
@@ -9,7 +9,6 @@ import { createSessionManager } from './sessions/session-manager'
 import { vncPassword } from './sessions/vnc-password'
 
 export const RECONNECT_MAX_MS = 10_000
-const RECONNECT_INITIAL_MS = 250
 
 export type AgentOptions = {
   config: Config
@@ -82,9 +81,13 @@ export function createAgent(opts: AgentOptions) {
       })
       const gatewayPort = await gateway.listen()
       loop = (async () => {
-        const backoff = createBackoff({ initialMs: RECONNECT_INITIAL_MS, maxMs: RECONNECT_MAX_MS })
-        while (!abort.signal.aborted) {
-          try {
+        await runEdgeLoop({
+          signal: abort.signal,
+          sleep,
+          log,
+          what: 'poll',
+          maxRetryMs: RECONNECT_MAX_MS,
+          step: async () => {
             const { info, images } = await facts.get()
             const answer = await edge.poll({
               resources: { cores: info.cores, memory_bytes: info.memoryBytes, gpus: info.gpus },
@@ -92,15 +95,9 @@ export function createAgent(opts: AgentOptions) {
               sessions: sessions.snapshot(),
             })
             sessions.apply(answer.work)
-            backoff.reset()
-            await sleep(answer.poll_after_ms)
-          } catch (err) {
-            const retryMs = backoff.next()
-            if (err instanceof EdgeError && err.status === 401) log.error('the edge refused our signature', { error: err.message })
-            else log.warn('poll failed', { error: String(err), retry_ms: retryMs })
-            await sleep(retryMs)
-          }
-        }
+            return answer.poll_after_ms
+          },
+        })
         await sessions.idle()
       })()
       return { agentId, gatewayPort }

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { flagsToEnv as kitFlagsToEnv, parseSettings, portSetting } from '#daemon-kit'
 
 const Labels = v.pipe(
   v.optional(v.string(), ''),
@@ -20,13 +21,7 @@ const ConfigSchema = v.object({
   /** Where browsers reach this agent's session gateway. */
   ORIEL_AGENT_PUBLIC_URL: v.pipe(v.string('ORIEL_AGENT_PUBLIC_URL is required'), v.url('ORIEL_AGENT_PUBLIC_URL must be a URL')),
   ORIEL_AGENT_LISTEN_HOST: v.optional(v.string(), '127.0.0.1'),
-  ORIEL_AGENT_LISTEN_PORT: v.pipe(
-    v.optional(v.string(), '8788'),
-    v.transform(Number),
-    v.integer('ORIEL_AGENT_LISTEN_PORT must be a port'),
-    v.minValue(0),
-    v.maxValue(65_535),
-  ),
+  ORIEL_AGENT_LISTEN_PORT: portSetting('ORIEL_AGENT_LISTEN_PORT', '8788'),
   ORIEL_DOCKER_SOCKET: v.optional(v.string(), '/var/run/docker.sock'),
   ORIEL_AGENT_LABELS: Labels,
   /** The bridge session containers run on (one per host; sessions cannot reach each other). */
@@ -88,34 +83,10 @@ export const FLAGS = {
 } as const
 
 /** Flags as variables, for `loadConfig`; unknown flags are an error, not ignored. */
-export function flagsToEnv(args: Record<string, string | boolean | undefined>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [flag, value] of Object.entries(args)) {
-    if (!(flag in FLAGS))
-      throw new Error(
-        `unknown flag --${flag} (known: ${Object.keys(FLAGS)
-          .map((f) => `--${f}`)
-          .join(', ')})`,
-      )
-    if (typeof value === 'string') out[FLAGS[flag as keyof typeof FLAGS]] = value
-  }
-  return out
-}
+export const flagsToEnv = (args: Record<string, string | boolean | undefined>) => kitFlagsToEnv(FLAGS, args)
 
 export function loadConfig(env: Record<string, string | undefined>, hostname: string): Config {
-  const r = v.safeParse(ConfigSchema, env)
-  if (!r.success) {
-    const flagOf = Object.fromEntries(Object.entries(FLAGS).map(([f, name]) => [name, f]))
-    throw new Error(
-      r.issues
-        .map((i) => {
-          const key = String(i.path?.[0]?.key ?? '')
-          return i.input === undefined ? `${key} (or --${flagOf[key]}) is required` : i.message
-        })
-        .join('; '),
-    )
-  }
-  const c = r.output
+  const c = parseSettings(ConfigSchema, FLAGS, env)
   return {
     edgeUrl: c.ORIEL_EDGE_URL,
     token: c.ORIEL_AGENT_TOKEN,

@@ -1,14 +1,13 @@
 // The agent daemon. Only this file touches the process: configuration, signals, exit codes.
 import { hostname } from 'node:os'
-import { parseArgs } from 'node:util'
-import { createAgent, createDockerodePort, FLAGS, flagsToEnv, jsonLogger, loadConfig } from './index'
+import { readFlags } from '#daemon-kit'
+import { createAgent, createDockerodePort, FLAGS, jsonLogger, loadConfig } from './index'
 
 /** Under a service manager's usual 10 s stop timeout (deploy/oriel-agent.service: TimeoutStopSec=10). */
 const STOP_DEADLINE_MS = 8_000
 
 try {
-  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' }])), strict: true })
-  const config = loadConfig({ ...process.env, ...flagsToEnv(values) }, hostname())
+  const config = loadConfig({ ...process.env, ...readFlags(FLAGS) }, hostname())
   const agent = createAgent({
     config,
     docker: createDockerodePort({ socketPath: config.dockerSocket }),

@@ -1,3 +1,6 @@
+import type { Logger } from '#schema'
+import { EdgeError } from './edge-client'
+
 /** Doubling delays between failed attempts, from `initialMs` up to `maxMs`; `reset()` after a success. */
 export function createBackoff({ initialMs, maxMs }: { initialMs: number; maxMs: number }) {
   let current = initialMs
@@ -45,5 +48,34 @@ export function createWakeableSleep(signal: AbortSignal) {
         signal.addEventListener('abort', done, { once: true })
       })
     },
+  }
+}
+
+/**
+ * A daemon's loop of calls to the edge until `signal` aborts: `step` makes one call and answers how
+ * long to wait before the next; a failed step is retried after a doubling delay (250 ms up to
+ * `maxRetryMs`). A 401 means the edge refused the signature, which is logged as an error.
+ */
+export async function runEdgeLoop(o: {
+  signal: AbortSignal
+  sleep: (ms: number) => Promise<void>
+  log: Logger
+  /** What a step does, for the log line when it fails ("poll", "heartbeat"). */
+  what: string
+  step: () => Promise<number>
+  maxRetryMs: number
+}): Promise<void> {
+  const backoff = createBackoff({ initialMs: 250, maxMs: o.maxRetryMs })
+  while (!o.signal.aborted) {
+    let waitMs: number
+    try {
+      waitMs = await o.step()
+      backoff.reset()
+    } catch (err) {
+      waitMs = backoff.next()
+      if (err instanceof EdgeError && err.status === 401) o.log.error('the edge refused our signature', { error: err.message })
+      else o.log.warn(`${o.what} failed`, { error: String(err), retry_ms: waitMs })
+    }
+    await o.sleep(waitMs)
   }
 }

@@ -25,6 +25,8 @@ it('refuses imports across rooms and Node globals in Worker code, and allows the
     'agent/src/k.ts': "import { loadIdentity } from '../../daemon-kit/src/identity'",
     'edge/src/k.ts': "import { loadIdentity } from '#daemon-kit'",
     'daemon-kit/src/k.ts': "import { createAgent } from '../../agent/src/index'",
+    'conn-proxy/src/k.ts': "import { vncPassword } from '../../agent/src/sessions/vnc-password'",
+    'conn-proxy/src/ok.ts': "import { loadIdentity } from '#daemon-kit'\nimport { ProxyHeartbeatSchema } from '#schema'",
   })
   const rules = found.map((f) => `${f.split(':')[0]} ${f.match(/\((\S+):/)?.[1] ?? f.match(/\(([\w-]+):/)?.[1]}`)
   expect(rules).toEqual([
@@ -42,6 +44,7 @@ it('refuses imports across rooms and Node globals in Worker code, and allows the
     'agent/src/k.ts agent-alone',
     'edge/src/k.ts edge-not-agent',
     'daemon-kit/src/k.ts daemon-kit-below-daemons',
+    'conn-proxy/src/k.ts conn-proxy-alone',
   ])
 })
 

@@ -1,0 +1,82 @@
+// The connection proxy daemon. Only this file touches the process: configuration, the worker
+// cluster (node:cluster, `--cluster-size` workers on one port, seed 000), signals and exit codes.
+import cluster from 'node:cluster'
+import { hostname } from 'node:os'
+import { readFlags } from '#daemon-kit'
+import { createConnProxy, createProxyServer, FLAGS, jsonLogger, loadConfig, watchGuacd, type GuacdHealth } from './index'
+
+/** Under a service manager's usual 10 s stop timeout (deploy/oriel-conn-proxy.service: TimeoutStopSec=10). */
+const STOP_DEADLINE_MS = 8_000
+
+/** What a worker tells the primary: its live browser connections. */
+type WorkerReport = { type: 'connections'; count: number }
+/** What the primary tells the workers: guacd's health as last probed. */
+type GuacdNews = { type: 'guacd'; health: GuacdHealth }
+
+function onStop(stop: (signal: string) => Promise<void>) {
+  let stopping = false
+  const handler = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    setTimeout(() => {
+      console.error(`oriel-conn-proxy: not stopped ${STOP_DEADLINE_MS / 1000} s after ${signal}; exiting`)
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+    void stop(signal).finally(() => process.exit(0))
+  }
+  process.on('SIGTERM', () => handler('SIGTERM'))
+  process.on('SIGINT', () => handler('SIGINT'))
+}
+
+async function primary() {
+  const config = loadConfig({ ...process.env, ...readFlags(FLAGS) }, hostname())
+  const counts = new Map<number, number>()
+  const proxy = createConnProxy({ config, log: jsonLogger, connections: () => [...counts.values()].reduce((a, b) => a + b, 0) })
+  // Enrol before the workers start, so a bad token stops the process before it serves anything.
+  const { proxyId } = await proxy.start()
+  let stopping = false
+  let guacd: GuacdNews = { type: 'guacd', health: { ok: false, error: 'guacd has not been probed yet' } }
+  const stopWatch = watchGuacd(config.guacd, (health) => {
+    if (health.ok !== guacd.health.ok) jsonLogger[health.ok ? 'info' : 'error']('guacd health changed', health)
+    guacd = { type: 'guacd', health }
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(guacd)
+  })
+  const fork = () => {
+    const worker = cluster.fork({ ...process.env, ORIEL_PROXY_WORKER_CONFIG: JSON.stringify(config) })
+    worker.on('online', () => worker.send(guacd))
+    worker.on('message', (m: WorkerReport) => m.type === 'connections' && counts.set(worker.id, m.count))
+    worker.on('exit', (code, signal) => {
+      counts.delete(worker.id)
+      if (stopping) return
+      // A worker that dies is replaced: the others keep serving meanwhile.
+      jsonLogger.error('worker died; starting another', { pid: worker.process.pid, code, signal })
+      fork()
+    })
+  }
+  for (let i = 0; i < config.clusterSize; i++) fork()
+  jsonLogger.info('conn-proxy running', { proxy_id: proxyId, port: config.listenPort, cluster_size: config.clusterSize })
+  onStop(async () => {
+    stopping = true
+    stopWatch()
+    await Promise.all([proxy.close(), new Promise<void>((r) => cluster.disconnect(() => r()))])
+  })
+}
+
+async function worker() {
+  const config = JSON.parse(process.env.ORIEL_PROXY_WORKER_CONFIG!) as ReturnType<typeof loadConfig>
+  // A worker must not die of one connection's error: log it and go on (the primary replaces it if it does).
+  process.on('unhandledRejection', (err) => jsonLogger.error('unhandled rejection in a worker', { error: String(err) }))
+  let guacd: GuacdHealth = { ok: false, error: 'guacd has not been probed yet' }
+  process.on('message', (m: GuacdNews) => m.type === 'guacd' && (guacd = m.health))
+  const server = createProxyServer({ host: config.listenHost, port: config.listenPort, guacdHealth: () => guacd, log: jsonLogger })
+  await server.listen()
+  process.on('disconnect', () => void server.close().finally(() => process.exit(0)))
+  onStop(() => server.close())
+}
+
+try {
+  await (cluster.isPrimary ? primary() : worker())
+} catch (err) {
+  console.error(`oriel-conn-proxy: ${(err as Error).message}`)
+  process.exit(1)
+}

@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '#daemon-kit'
+import type { GuacdHealth } from './guacd'
+
+export type ProxyServerOptions = {
+  host: string
+  port: number
+  /** guacd's health as last probed (watchGuacd, run once for all workers). */
+  guacdHealth: () => GuacdHealth
+  log: Logger
+}
+
+/**
+ * One worker's HTTP server on the proxy's port (node:cluster shares the port between workers).
+ * `GET /health` answers 200 only while guacd answered its last probe: the edge picks a zone's first healthy proxy
+ * (seed 000), so a proxy whose guacd is gone must not look healthy.
+ */
+export function createProxyServer(o: ProxyServerOptions) {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const path = new URL(req.url ?? '/', 'http://proxy').pathname
+      if (req.method === 'GET' && path === '/health') {
+        const guacd = o.guacdHealth()
+        res.writeHead(guacd.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        return void res.end(JSON.stringify({ ok: guacd.ok, guacd, worker: process.pid }))
+      }
+      res.writeHead(404).end()
+    })().catch((err: unknown) => {
+      o.log.warn('proxy request failed', { error: String(err) })
+      if (!res.headersSent) res.writeHead(500).end()
+    })
+  })
+  return {
+    listen: () => new Promise<number>((resolve) => server.listen(o.port, o.host, () => resolve((server.address() as AddressInfo).port))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
