@@ -1,5 +1,7 @@
 import * as v from 'valibot'
-import { flagsToEnv as kitFlagsToEnv, parseSettings, portSetting } from '#daemon-kit'
+import { daemonSettings, flagsToEnv as kitFlagsToEnv, parseSettings, type DaemonBase } from '#daemon-kit'
+
+const BASE = daemonSettings('AGENT', { dataDir: './data/agent', port: '8788' })
 
 const Labels = v.pipe(
   v.optional(v.string(), ''),
@@ -13,15 +15,7 @@ const Labels = v.pipe(
 
 /** The agent's settings, read once from the environment and checked. */
 const ConfigSchema = v.object({
-  ORIEL_EDGE_URL: v.pipe(v.string('ORIEL_EDGE_URL is required'), v.url('ORIEL_EDGE_URL must be a URL')),
-  /** Only needed for the first start; the agent keeps its identity afterwards. */
-  ORIEL_AGENT_TOKEN: v.optional(v.string()),
-  ORIEL_AGENT_DATA_DIR: v.optional(v.string(), './data/agent'),
-  ORIEL_AGENT_NAME: v.optional(v.string()),
-  /** Where browsers reach this agent's session gateway. */
-  ORIEL_AGENT_PUBLIC_URL: v.pipe(v.string('ORIEL_AGENT_PUBLIC_URL is required'), v.url('ORIEL_AGENT_PUBLIC_URL must be a URL')),
-  ORIEL_AGENT_LISTEN_HOST: v.optional(v.string(), '127.0.0.1'),
-  ORIEL_AGENT_LISTEN_PORT: portSetting('ORIEL_AGENT_LISTEN_PORT', '8788'),
+  ...BASE.entries,
   ORIEL_DOCKER_SOCKET: v.optional(v.string(), '/var/run/docker.sock'),
   ORIEL_AGENT_LABELS: Labels,
   /** The bridge session containers run on (one per host; sessions cannot reach each other). */
@@ -50,14 +44,7 @@ export function parseCrashPoint(value: string | undefined): CrashAt | undefined 
   return { point, nth: Number(m[2]) }
 }
 
-export type Config = {
-  edgeUrl: string
-  token: string | undefined
-  dataDir: string
-  name: string
-  publicUrl: string
-  listenHost: string
-  listenPort: number
+export type Config = DaemonBase & {
   dockerSocket: string
   labels: string[]
   sessionNetwork: string
@@ -68,13 +55,7 @@ export type Config = {
 
 /** Command-line flags, each the same as one variable (`--edge-url` = ORIEL_EDGE_URL); flags win. */
 export const FLAGS = {
-  'edge-url': 'ORIEL_EDGE_URL',
-  token: 'ORIEL_AGENT_TOKEN',
-  'data-dir': 'ORIEL_AGENT_DATA_DIR',
-  name: 'ORIEL_AGENT_NAME',
-  'public-url': 'ORIEL_AGENT_PUBLIC_URL',
-  'listen-host': 'ORIEL_AGENT_LISTEN_HOST',
-  'listen-port': 'ORIEL_AGENT_LISTEN_PORT',
+  ...BASE.flags,
   'docker-socket': 'ORIEL_DOCKER_SOCKET',
   labels: 'ORIEL_AGENT_LABELS',
   'session-network': 'ORIEL_SESSION_NETWORK',
@@ -88,13 +69,7 @@ export const flagsToEnv = (args: Record<string, string | boolean | undefined>) =
 export function loadConfig(env: Record<string, string | undefined>, hostname: string): Config {
   const c = parseSettings(ConfigSchema, FLAGS, env)
   return {
-    edgeUrl: c.ORIEL_EDGE_URL,
-    token: c.ORIEL_AGENT_TOKEN,
-    dataDir: c.ORIEL_AGENT_DATA_DIR,
-    name: c.ORIEL_AGENT_NAME ?? hostname,
-    publicUrl: c.ORIEL_AGENT_PUBLIC_URL,
-    listenHost: c.ORIEL_AGENT_LISTEN_HOST,
-    listenPort: c.ORIEL_AGENT_LISTEN_PORT,
+    ...BASE.read(c, hostname),
     dockerSocket: c.ORIEL_DOCKER_SOCKET,
     labels: c.ORIEL_AGENT_LABELS,
     sessionNetwork: c.ORIEL_SESSION_NETWORK,

@@ -55,3 +55,52 @@ export function parseSettings<S extends v.GenericSchema>(
 /** A TCP port from a variable's text. */
 export const portSetting = (name: string, fallback: string) =>
   v.pipe(v.optional(v.string(), fallback), v.transform(Number), v.integer(`${name} must be a port`), v.minValue(0), v.maxValue(65_535))
+
+/** What every daemon is told: the edge, its zone token (first start only), data folder, name, public URL, address. */
+export type DaemonBase = {
+  edgeUrl: string
+  token: string | undefined
+  dataDir: string
+  name: string
+  publicUrl: string
+  listenHost: string
+  listenPort: number
+}
+
+/**
+ * The settings every daemon has, under its own prefix (ORIEL_AGENT_TOKEN, ORIEL_PROXY_TOKEN…): their
+ * valibot entries to spread in the daemon's schema, their flags, and `read` for the parsed values.
+ */
+export function daemonSettings(prefix: 'AGENT' | 'PROXY', defaults: { dataDir: string; port: string }) {
+  const name = (s: string) => `ORIEL_${prefix}_${s}`
+  const entries = {
+    ORIEL_EDGE_URL: v.pipe(v.string(), v.url('ORIEL_EDGE_URL must be a URL')),
+    /** Only needed for the first start; the daemon keeps its identity afterwards. */
+    [name('TOKEN')]: v.optional(v.string()),
+    [name('DATA_DIR')]: v.optional(v.string(), defaults.dataDir),
+    [name('NAME')]: v.optional(v.string()),
+    /** Where browsers reach the daemon. */
+    [name('PUBLIC_URL')]: v.pipe(v.string(), v.url(`${name('PUBLIC_URL')} must be a URL`)),
+    [name('LISTEN_HOST')]: v.optional(v.string(), '127.0.0.1'),
+    [name('LISTEN_PORT')]: portSetting(name('LISTEN_PORT'), defaults.port),
+  }
+  const flags = {
+    'edge-url': 'ORIEL_EDGE_URL',
+    token: name('TOKEN'),
+    'data-dir': name('DATA_DIR'),
+    name: name('NAME'),
+    'public-url': name('PUBLIC_URL'),
+    'listen-host': name('LISTEN_HOST'),
+    'listen-port': name('LISTEN_PORT'),
+  } as const
+  const read = (c: Record<string, unknown>, hostname: string): DaemonBase => ({
+    edgeUrl: c.ORIEL_EDGE_URL as string,
+    token: c[name('TOKEN')] as string | undefined,
+    dataDir: c[name('DATA_DIR')] as string,
+    name: (c[name('NAME')] as string | undefined) ?? hostname,
+    publicUrl: c[name('PUBLIC_URL')] as string,
+    listenHost: c[name('LISTEN_HOST')] as string,
+    listenPort: c[name('LISTEN_PORT')] as number,
+  })
+  return { entries, flags, read }
+}
