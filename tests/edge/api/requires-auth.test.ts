@@ -40,6 +40,9 @@ const ADMIN_VERBS = [
   'create_registration_token',
   'get_registration_tokens',
   'revoke_registration_token',
+  'get_connection_proxies',
+  'update_connection_proxy',
+  'delete_connection_proxy',
   'get_images_group',
   'get_servers',
   'get_server',
@@ -118,6 +121,8 @@ const BODY: Record<string, Record<string, unknown>> = {
   delete_agent: { target_agent: { agent_id: id } },
   create_registration_token: { target_registration_token: { zone_id: id } },
   revoke_registration_token: { target_registration_token: { registration_token_id: id } },
+  update_connection_proxy: { target_connection_proxy: { connection_proxy_id: id, enabled: false } },
+  delete_connection_proxy: { target_connection_proxy: { connection_proxy_id: id } },
   get_images_group: { target_group: { group_id: id } },
   get_server: { target_server: { server_id: id } },
   create_server: {

@@ -8,6 +8,7 @@ import { loginRoute, logoutRoute, type SignInOptions } from './auth'
 import { groupsApi } from './groups'
 import { imagesApi } from './images'
 import { kasmsApi } from './kasms'
+import { proxiesApi } from './proxies'
 import { serversApi } from './servers'
 import { usersApi } from './users'
 import { zonesApi } from './zones'
@@ -27,4 +28,5 @@ export const publicApi = (signIn: SignInOptions) =>
     .route('/', apiKeysApi)
     .route('/', kasmsApi)
     .route('/', agentsApi)
+    .route('/', proxiesApi)
     .route('/', serversApi)

@@ -5,7 +5,7 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import type { Caller } from '../auth/caller'
 import { resolveUserSettings } from '../groups/settings'
-import { agentEndpoint } from '../agents/endpoint'
+import { memberEndpoint } from '../fleet/endpoint'
 import { kasmId } from '../ids'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
@@ -14,7 +14,7 @@ import { streamFor, viewerDlp } from './stream-token'
 
 /** Kasm's hostname, host, port and port_map, read off the stream's own URL. */
 function joinEndpoint(streamUrl: string) {
-  const { hostname, port, path } = agentEndpoint(streamUrl)
+  const { hostname, port, path } = memberEndpoint(streamUrl)
   return { hostname, host: hostname, port, port_map: { vnc: { port, path } } }
 }
 

@@ -1,6 +1,6 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { agents, groups, kasms, servers, userGroups, users, type DbOrTx, type User } from '#schema'
-import { agentEndpoint } from '../agents/endpoint'
+import { memberEndpoint } from '../fleet/endpoint'
 import { can, type Caller } from '../auth/caller'
 import { accountFailuresSql } from '../auth/throttle'
 import { iso, kasmId } from '../ids'
@@ -114,7 +114,7 @@ const isoText = (t: string | null) => (t === null ? null : new Date(t).toISOStri
 
 /** The server is the agent that runs the session, named by its public host and port. */
 function userKasm(k: KasmRow): UserKasm {
-  const at = k.public_url ? agentEndpoint(k.public_url) : null
+  const at = k.public_url ? memberEndpoint(k.public_url) : null
   return {
     kasm_id: kasmId(k.id),
     image_id: kasmId(k.image_id),
