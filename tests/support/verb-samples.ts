@@ -1,6 +1,7 @@
 // A valid body for every /api/public verb, naming the fixtures made by `makeSampleFixtures`.
 // The fuzz test mutates these; a verb without a sample fails that test, so a new verb gets one.
 import type { TestContext } from './context'
+import { enrolTestProxy } from './test-agent'
 
 export type SampleIds = {
   userId: string
@@ -14,6 +15,7 @@ export type SampleIds = {
   poolId: string
   tokenId: string
   agentId: string
+  proxyId: string
 }
 
 const hex = (uuid: string) => uuid.replaceAll('-', '')
@@ -52,6 +54,7 @@ export async function makeSampleFixtures(t: TestContext, admin: { token: string 
   ).server
   const key = (await ok('create_api_key', { target_api_key: { name: 'fuzz key' } })).api_key
   const token = (await ok('create_registration_token', { target_registration_token: { zone_id: zone.zone_id } })).registration_token
+  const proxy = await enrolTestProxy(t, token.token)
   return {
     userId: hex(user.id),
     groupId: hex(group.id),
@@ -64,6 +67,7 @@ export async function makeSampleFixtures(t: TestContext, admin: { token: string 
     poolId: pool.server_pool_id,
     tokenId: token.registration_token_id,
     agentId: hex(crypto.randomUUID()),
+    proxyId: hex(proxy.id),
   }
 }
 
@@ -136,6 +140,9 @@ export function sampleBodies(i: SampleIds): Record<string, Record<string, unknow
     delete_agent: { target_agent: { agent_id: i.agentId }, force: false },
     create_registration_token: { target_registration_token: { zone_id: i.zoneId, description: 'd', expires_in_seconds: 3600 } },
     get_registration_tokens: {},
+    get_connection_proxies: {},
+    update_connection_proxy: { target_connection_proxy: { connection_proxy_id: i.proxyId, enabled: true, draining: false } },
+    delete_connection_proxy: { target_connection_proxy: { connection_proxy_id: i.proxyId } },
     revoke_registration_token: { target_registration_token: { registration_token_id: i.tokenId } },
     get_servers: {},
     get_server: { target_server: { server_id: i.serverId } },
