@@ -5,6 +5,7 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { DockerPort } from '../docker/docker-port'
+import { DASHED_UUID } from '#schema'
 import type { Logger, TokenVerifier } from '#daemon-kit'
 import { VNC_PORT, type SessionManager } from '../sessions/session-manager'
 import { handleFiles } from './files'
@@ -24,8 +25,8 @@ export type GatewayOptions = {
   log: Logger
 }
 
-const VNC_PATH = /^\/kasm\/([0-9a-f-]{36})\/vnc$/
-const FILES_PATH = /^\/kasm\/([0-9a-f-]{36})\/files\/([^/]+)$/
+const VNC_PATH = new RegExp(`^/kasm/(${DASHED_UUID})/vnc$`)
+const FILES_PATH = new RegExp(`^/kasm/(${DASHED_UUID})/files/([^/]+)$`)
 
 /**
  * The connection to the session's VNC server, reading up to 256 KiB at a time instead of libuv's

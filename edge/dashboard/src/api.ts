@@ -1,3 +1,5 @@
+import type { LauncherImageView, StreamView } from '#schema/contracts'
+
 /** The dashboard is a client of /api/public only (docs/architecture.md#parts): the sign-in cookie authenticates it. */
 export class ApiError extends Error {
   constructor(
@@ -22,23 +24,10 @@ export async function api<T = Record<string, unknown>>(verb: string, body: Recor
 }
 
 export type Me = { user_id: string; username: string; is_admin: boolean; permissions: string[] }
-export type Workspace = {
-  image_id: string
-  friendly_name: string
-  description: string | null
-  image_src: string | null
-  categories: string[]
-  image_type: string
-  link_url?: string | null
-  enabled: boolean
-}
-export type Stream = {
-  url: string
-  token: string
-  files_url: string
-  expires: string
-  dlp?: { clipboard_up: boolean; clipboard_down: boolean; uploads: boolean; downloads: boolean }
-}
+/** A workspace as the launcher gets it (get_images): the edge's view type. */
+export type Workspace = LauncherImageView
+/** A running session's stream (get_kasm_status, join_kasm): the edge's view type. */
+export type Stream = StreamView
 export type KasmStatus = {
   operational_status: string
   operational_progress: number

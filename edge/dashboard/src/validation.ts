@@ -1,13 +1,14 @@
 import * as v from 'valibot'
+import { describeIssue } from '#schema/contracts'
 
-/** First problem per field, as the edge would word it (same schemas, from schema/src/inputs). */
+/** First problem per field, worded as the edge words it (same schemas and describeIssue, from #schema/contracts). */
 export function fieldErrors(schema: v.GenericSchema, value: unknown, prefix: string): Record<string, string> {
   const r = v.safeParse(schema, value)
   if (r.success) return {}
   const out: Record<string, string> = {}
   for (const issue of r.issues) {
     const path = v.getDotPath(issue)?.replace(`${prefix}.`, '') ?? '(form)'
-    out[path] ??= issue.message.startsWith('Invalid ') ? 'is required or invalid' : issue.message
+    out[path] ??= describeIssue(issue)
   }
   return out
 }

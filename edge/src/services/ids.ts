@@ -1,6 +1,5 @@
-/** Kasm writes ids as 32 hex digits without dashes; responses do the same so Kasm clients match them. */
-export const kasmId = (uuid: string) => uuid.replaceAll('-', '')
-export const kasmIdOrNull = (uuid: string | null) => (uuid === null ? null : kasmId(uuid))
+// Kasm's id form (32 hex digits) is written once, in schema/src/ids.ts; the edge's callers keep these names.
+export { kasmId, kasmIdOrNull } from '#schema'
 
 const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef')
 /**

@@ -1,16 +1,8 @@
 import * as v from 'valibot'
-
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+import { dashedId, UUID_RE } from '../ids'
 
 /** A UUID with or without dashes (Kasm writes them without); normalised to the dashed lower-case form. */
-export const IdSchema = v.pipe(
-  v.string(),
-  v.regex(UUID_RE, 'must be a UUID (with or without dashes)'),
-  v.transform((s) => {
-    const h = s.replaceAll('-', '').toLowerCase()
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-  }),
-)
+export const IdSchema = v.pipe(v.string(), v.regex(UUID_RE, 'must be a UUID (with or without dashes)'), v.transform(dashedId))
 
 /** Text a person types: trimmed, non-empty, bounded. */
 export const NameSchema = (max = 255) =>

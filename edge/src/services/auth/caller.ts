@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import {
+  DASHED_UUID_RE,
   apiKeyPermissions,
   apiKeys,
   authSessions,
@@ -16,8 +17,6 @@ import { ApiError } from '../../errors'
 import { sha256Hex, timingSafeEqual } from './bytes'
 import { prepared } from '../../db/prepared'
 import { verifySessionToken } from './tokens'
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Who is calling: a signed-in user, or an API key (which acts as no user of its own). */
 export type Caller = {
@@ -136,7 +135,8 @@ export async function callerFromSessionToken(deps: Deps, token: string, username
   const now = deps.clock.now()
   const claims = await verifySessionToken(token, deps.config.sessionSecret, now)
   if (!claims) throw new ApiError('unauthenticated', 'Invalid or expired session token')
-  if (!UUID_RE.test(claims.sid) || !UUID_RE.test(claims.sub)) throw new ApiError('unauthenticated', 'Invalid or expired session token')
+  if (!DASHED_UUID_RE.test(claims.sid) || !DASHED_UUID_RE.test(claims.sub))
+    throw new ApiError('unauthenticated', 'Invalid or expired session token')
   const [row] = await prepared(deps.db, 'oriel_session_by_id', sessionQuery).execute({ sid: claims.sid, sub: claims.sub, now })
   if (!row) throw new ApiError('unauthenticated', 'Session has ended; sign in again')
   if (row.locked || row.disabled) throw new ApiError('unauthenticated', 'Account is locked or disabled')

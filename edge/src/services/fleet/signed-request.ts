@@ -1,6 +1,6 @@
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import { and, eq, lt } from 'drizzle-orm'
-import { bodySha256, MAX_SIGNATURE_LIFETIME_S, SIGNATURE_SCHEME, type SignedPayload } from '#schema'
+import { bodySha256, DASHED_UUID_RE, MAX_SIGNATURE_LIFETIME_S, SIGNATURE_SCHEME, type SignedPayload } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { memberTable, type FleetKind, type FleetMember } from './kinds'
@@ -36,7 +36,7 @@ export async function verifySignedRequest<K extends FleetKind>(
     if (err instanceof ApiError) throw err
     refuse('malformed JWS')
   }
-  if (!kid || !/^[0-9a-f-]{36}$/.test(kid)) refuse('unknown key')
+  if (!kid || !DASHED_UUID_RE.test(kid)) refuse('unknown key')
   const [member] = await deps.db.select().from(table).where(eq(table.id, kid!)).limit(1)
   if (!member) return refuse('unknown key')
   let payload: SignedPayload

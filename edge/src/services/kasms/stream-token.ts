@@ -1,4 +1,4 @@
-import { EDGE_TOKEN_TTL_S, type Agent, type Kasm } from '#schema'
+import { EDGE_TOKEN_TTL_S, type Agent, type Kasm, type StreamView } from '#schema'
 import type { Deps } from '../../deps'
 import { signForMember } from '../fleet/edge-key'
 import type { DlpFlags } from './launch-spec'
@@ -21,7 +21,12 @@ export type StreamViewer = { userId: string; fullControl: boolean }
  * this agent only, naming the user, the session and the DLP flags the gateway enforces. A viewer
  * without full control gets `view_only`, so the gateway drops their keyboard, mouse and clipboard.
  */
-export async function streamFor(deps: Deps, kasm: Kasm, agent: Pick<Agent, 'id' | 'publicUrl'>, viewer?: StreamViewer) {
+export async function streamFor(
+  deps: Deps,
+  kasm: Kasm,
+  agent: Pick<Agent, 'id' | 'publicUrl'>,
+  viewer?: StreamViewer,
+): Promise<StreamView> {
   // Every session the edge places has a launch spec; one without could only be refused, so nothing moves.
   const ownerDlp = kasm.launchSpec?.dlp
   const dlp = (viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp) ?? NOTHING_MOVES

@@ -1,11 +1,5 @@
 import { inArray, sql } from 'drizzle-orm'
-import { serverPools, users, zones, type DbOrTx, type ServerPoolType, type ServerRowContext } from '#schema'
-
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
-const dashed = (s: string) => {
-  const h = s.replaceAll('-', '').toLowerCase()
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
+import { dashedId, isUuid, serverPools, users, zones, type DbOrTx, type ServerPoolType, type ServerRowContext } from '#schema'
 
 /** Names and ids the rows refer to: zones by name, pools by id, users by lower-case username. */
 export type ServerRefs = ServerRowContext & { poolNames: ReadonlyMap<string, string>; usernames: ReadonlyMap<string, string> }
@@ -43,7 +37,7 @@ export function serverRefResolver() {
     refs,
     async load(db: DbOrTx, values: ColumnValues): Promise<void> {
       const zoneNames = unasked(values, 'zone_name', asked.zones, (s) => s)
-      const poolIds = unasked(values, 'pool_id', asked.pools, (s) => (UUID_RE.test(s) ? dashed(s) : null))
+      const poolIds = unasked(values, 'pool_id', asked.pools, (s) => (isUuid(s) ? dashedId(s) : null))
       const names = unasked(values, 'assigned_username', asked.users, (s) => s.toLowerCase())
       const [z, p, u] = await Promise.all([
         zoneNames.length ? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.name, zoneNames)) : [],

@@ -1,5 +1,13 @@
 import Papa from 'papaparse'
-import { issueText, REQUIRED_SERVER_COLUMNS, SERVER_CSV_COLUMN_SET, SERVER_CSV_COLUMNS, type RowIssue } from '#schema'
+import {
+  issueText,
+  REQUIRED_SERVER_COLUMNS,
+  SERVER_CSV_COLUMN_SET,
+  SERVER_CSV_COLUMNS,
+  SERVER_CSV_DIALECT,
+  withoutBom,
+  type RowIssue,
+} from '#schema'
 import { ApiError } from '../../errors'
 
 /** Seed 004: "a size limit of 10,000 records". */
@@ -24,11 +32,11 @@ type Handle = {
   guessLineEndings(input: string, quoteChar: string): Papa.ParseConfig['newline']
 }
 const { ParserHandle } = Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => Handle }
-const CONFIG = { delimiter: ',', quoteChar: '"', escapeChar: '"' }
+const CONFIG = { ...SERVER_CSV_DIALECT }
 
 /** The file's rows in order (blank lines skipped), each with papaparse's errors for it. */
 function* csvRows(text: string, slice: number): Generator<{ fields: string[]; errors: Papa.ParseError[] }, void> {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
+  const body = withoutBom(text)
   // Line ends are told once, by papaparse's rule, from the file's start rather than from each slice
   // (its rule splits what it is given on every CR and LF: 64 kB is plenty, a megabyte costs ms).
   const newline = new ParserHandle(CONFIG).guessLineEndings(body.slice(0, 64 * 1024), '"')

@@ -1,5 +1,5 @@
-import { eq, sql, type SQL } from 'drizzle-orm'
-import { servers, users, zones, type DbOrTx, type Server } from '#schema'
+import { eq, sql } from 'drizzle-orm'
+import { SERVER_FIELD_LIST, SERVER_REFS, servers, users, viewJson, zones, type DbOrTx, type Server } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -9,9 +9,9 @@ import { decryptSecret } from '../secrets'
 import { loadServerRefs } from './context'
 import { validateOne } from './rows'
 import { encryptSecrets } from '../secrets'
-import { insertServerTuples, rowSecrets, serverTuple, tupleColumns } from './store'
+import { columnKey, insertServerTuples, rowSecrets, serverTuple, tupleColumns } from './store'
 import { RawJson } from '../../raw-json'
-import { SERVER_JOINS, SERVER_VIEW } from './view'
+import { SERVER_JOINS, SERVER_VIEW_SQL } from './view'
 
 const withNames = (db: DbOrTx) =>
   db
@@ -26,18 +26,19 @@ async function findServer(db: DbOrTx, id: string) {
   return row
 }
 
-const LIST = sql.raw(`select coalesce(json_agg(${SERVER_VIEW} order by s.name, s.id), '[]')::text as json from servers s ${SERVER_JOINS}`)
-const ONE = sql.raw(`select ${SERVER_VIEW}::text as json from servers s ${SERVER_JOINS} where s.id = `)
-const jsonText = async (db: DbOrTx, query: SQL) => ((await db.execute(query)) as unknown as { rows: { json: string }[] }).rows[0]?.json
+const LIST = sql.raw(
+  `select coalesce(json_agg(${SERVER_VIEW_SQL} order by s.name, s.id), '[]')::text as json from servers s ${SERVER_JOINS}`,
+)
+const ONE = sql.raw(`select ${SERVER_VIEW_SQL}::text as json from servers s ${SERVER_JOINS} where s.id = `)
 
 export async function listServers(deps: Deps, caller: Caller) {
   authorize(caller, 'servers_view')
-  return new RawJson((await jsonText(deps.db, LIST)) ?? '[]')
+  return new RawJson((await viewJson(deps.db, LIST)) ?? '[]')
 }
 
 export async function getServer(deps: Deps, caller: Caller, id: string) {
   authorize(caller, 'servers_view')
-  const text = await jsonText(deps.db, sql`${ONE}${id}`)
+  const text = await viewJson(deps.db, sql`${ONE}${id}`)
   if (!text) throw ApiError.notFound('Server', 'target_server.server_id')
   return new RawJson(text)
 }
@@ -58,28 +59,14 @@ export async function createServer(deps: Deps, caller: Caller, raw: Record<strin
 /** The stored server as input columns (secrets decrypted), so a partial update is checked whole. */
 async function asInput(deps: Deps, s: Server, names: { zoneName: string; username: string | null }) {
   const open = (blob: string | null) => (blob === null ? null : decryptSecret(deps.config.secretKeys, blob))
-  return {
-    name: s.name,
-    enabled: s.enabled,
-    zone_name: names.zoneName,
-    connection_type: s.connectionType,
-    connection_credential_type: s.credentialType,
-    ip_hostname: s.host,
-    port: s.port,
-    pool_id: s.poolId,
-    assigned_username: names.username,
-    windows_service_installed: s.windowsServiceInstalled,
-    connection_username: s.connectionUsername,
-    connection_password: await open(s.connectionPasswordEnc),
-    sso_username_domain: s.ssoUsernameDomain,
-    passphrase: await open(s.passphraseEnc),
-    private_key: await open(s.privateKeyEnc),
-    use_user_private_key: s.useUserPrivateKey,
-    connection_info: s.connectionInfo,
-    max_simultaneous_sessions: s.maxSimultaneousSessions,
-    max_simultaneous_users: s.maxSimultaneousUsers,
-    labels: s.labels,
+  // A reference the input names by the other row's name (a zone, a user) comes from the join.
+  const byName: Record<string, string | null> = { [SERVER_REFS.zone.name]: names.zoneName, [SERVER_REFS.user.name]: names.username }
+  const input: Record<string, unknown> = {}
+  for (const [name, f] of SERVER_FIELD_LIST) {
+    const stored = s[columnKey(f.column) as keyof Server]
+    input[name] = f.secret ? await open(stored as string | null) : name in byName ? byName[name] : stored
   }
+  return input
 }
 
 export async function updateServer(deps: Deps, caller: Caller, patch: { server_id: string } & Record<string, unknown>) {

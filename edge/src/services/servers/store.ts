@@ -1,98 +1,57 @@
 import { sql } from 'drizzle-orm'
-import type { DbOrTx, NewServer, ServerRow } from '#schema'
+import {
+  SERVER_FIELD_LIST,
+  SERVER_SECRET_FIELDS,
+  type DbOrTx,
+  type NewServer,
+  type ServerRefKind,
+  type ServerRow,
+  type StoredAs,
+} from '#schema'
 import type { ServerRefs } from './context'
 
-/** How the insert reads a tuple element: as text, cast, or as jsonb (JSON null as SQL NULL). */
-type Read = 'text' | 'uuid' | 'boolean' | 'integer' | 'jsonb' | 'jsonb or null'
-/** The table's written columns in tuple order: the drizzle key, the SQL column, how it is read. */
-const COLUMNS = [
-  ['id', 'id', 'uuid'],
-  ['name', 'name', 'text'],
-  ['enabled', 'enabled', 'boolean'],
-  ['zoneId', 'zone_id', 'uuid'],
-  ['poolId', 'pool_id', 'uuid'],
-  ['assignedUserId', 'assigned_user_id', 'uuid'],
-  ['windowsServiceInstalled', 'windows_service_installed', 'boolean'],
-  ['connectionType', 'connection_type', 'text'],
-  ['credentialType', 'credential_type', 'text'],
-  ['host', 'host', 'text'],
-  ['port', 'port', 'integer'],
-  ['ssoUsernameDomain', 'sso_username_domain', 'text'],
-  ['connectionUsername', 'connection_username', 'text'],
-  ['connectionPasswordEnc', 'connection_password_enc', 'text'],
-  ['privateKeyEnc', 'private_key_enc', 'text'],
-  ['passphraseEnc', 'passphrase_enc', 'text'],
-  ['useUserPrivateKey', 'use_user_private_key', 'boolean'],
-  ['connectionInfo', 'connection_info', 'jsonb or null'],
-  ['maxSimultaneousSessions', 'max_simultaneous_sessions', 'integer'],
-  ['maxSimultaneousUsers', 'max_simultaneous_users', 'integer'],
-  ['labels', 'labels', 'jsonb'],
-] as const satisfies readonly (readonly [keyof NewServer, string, Read])[]
+/** The table's written columns in tuple order (the id, then the field catalogue's): the SQL column and how it is read. */
+export const TUPLE_COLUMNS: readonly (readonly [column: string, stored: StoredAs])[] = [
+  ['id', 'uuid'],
+  ...SERVER_FIELD_LIST.map(([, f]) => [f.column, f.stored] as const),
+]
+
+/** A column's drizzle key (the table is declared in camelCase, stored in snake_case). */
+export const columnKey = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof NewServer
 
 /**
- * A server as the insert's jsonb array takes it, in COLUMNS order: ids dashed or in Kasm's 32-digit
- * form (Postgres reads either as uuid), secrets sealed.
+ * A server as the insert's jsonb array takes it, in TUPLE_COLUMNS order: ids dashed or in Kasm's
+ * 32-digit form (Postgres reads either as uuid), references resolved to ids, secrets sealed.
  */
-export type ServerTuple = [
-  id: string,
-  name: string,
-  enabled: boolean,
-  zoneId: string,
-  poolId: string | null,
-  assignedUserId: string | null,
-  windowsServiceInstalled: boolean,
-  connectionType: string,
-  credentialType: string,
-  host: string,
-  port: number,
-  ssoUsernameDomain: string | null,
-  connectionUsername: string | null,
-  connectionPasswordEnc: string | null,
-  privateKeyEnc: string | null,
-  passphraseEnc: string | null,
-  useUserPrivateKey: boolean,
-  connectionInfo: unknown,
-  maxSimultaneousSessions: number,
-  maxSimultaneousUsers: number,
-  labels: string[],
-]
+export type ServerTuple = unknown[]
+
+/** A reference's id, from the value a row names it by (a zone's name, a pool's id, a user's username). */
+const RESOLVE: Record<ServerRefKind, (refs: ServerRefs, x: string | null) => string | null> = {
+  zone: (refs, name) => refs.zones.get(name!)!,
+  pool: (_, id) => id,
+  user: (refs, username) => (username === null ? null : refs.users.get(username.toLowerCase())!),
+}
+const TAKE = SERVER_FIELD_LIST.map(([name, f]) => ({ name, secret: !!f.secret, resolve: f.ref ? RESOLVE[f.ref] : null }))
 
 /** A checked row as a table tuple: the one place a server's input fields become its columns. */
 export function serverTuple(r: ServerRow, id: string, refs: ServerRefs, secrets: readonly (string | null)[], at = 0): ServerTuple {
-  return [
-    id,
-    r.name,
-    r.enabled,
-    refs.zones.get(r.zone_name)!,
-    r.pool_id,
-    r.assigned_username === null ? null : refs.users.get(r.assigned_username.toLowerCase())!,
-    r.windows_service_installed,
-    r.connection_type,
-    r.connection_credential_type,
-    r.ip_hostname,
-    r.port,
-    r.sso_username_domain,
-    r.connection_username,
-    secrets[at]!,
-    secrets[at + 1]!,
-    secrets[at + 2]!,
-    r.use_user_private_key,
-    r.connection_info,
-    r.max_simultaneous_sessions,
-    r.max_simultaneous_users,
-    r.labels,
-  ]
+  const t: ServerTuple = [id]
+  let secret = at
+  for (const { name, secret: sealed, resolve } of TAKE) {
+    t.push(sealed ? secrets[secret++]! : resolve ? resolve(refs, r[name] as string | null) : r[name])
+  }
+  return t
 }
 
 /** The secrets of a row in the order serverTuple reads them. */
-export const rowSecrets = (r: ServerRow) => [r.connection_password, r.private_key, r.passphrase]
+export const rowSecrets = (r: ServerRow) => SERVER_SECRET_FIELDS.map((k) => r[k])
 
 /** A tuple as drizzle columns, for an update. */
 export function tupleColumns(t: ServerTuple): NewServer {
-  return Object.fromEntries(COLUMNS.map(([key], i) => [key, t[i]])) as NewServer
+  return Object.fromEntries(TUPLE_COLUMNS.map(([column], i) => [columnKey(column), t[i]])) as NewServer
 }
 
-const read = (i: number, how: Read) =>
+const read = (i: number, how: StoredAs) =>
   how === 'text'
     ? `r->>${i}`
     : how === 'jsonb'
@@ -103,7 +62,7 @@ const read = (i: number, how: Read) =>
 // The rows travel as one jsonb parameter of arrays (no repeated keys to write or parse), which
 // Postgres expands itself: far under the 65,535-parameter limit a 10,000-row VALUES list would break.
 const HEAD = sql.raw(
-  `insert into servers (${COLUMNS.map(([, column]) => column).join(', ')}, created_at, updated_at) select ${COLUMNS.map(([, , how], i) => read(i, how)).join(', ')}, t.at, t.at from jsonb_array_elements(`,
+  `insert into servers (${TUPLE_COLUMNS.map(([column]) => column).join(', ')}, created_at, updated_at) select ${TUPLE_COLUMNS.map(([, how], i) => read(i, how)).join(', ')}, t.at, t.at from jsonb_array_elements(`,
 )
 const MID = sql.raw('::jsonb) r, (select ')
 const TAIL = sql.raw('::timestamptz as at) t')

@@ -1,19 +1,6 @@
-import type { ConnectionType, CredentialType, ServerPoolType } from '../../server-types'
+import type { ConnectionType, ServerPoolType } from '../../server-types'
 import { MSG, type RowIssue } from './messages'
-
-type Fields = {
-  connection_type: ConnectionType
-  connection_credential_type: CredentialType
-  windows_service_installed: boolean
-  connection_username: string | null
-  connection_password: string | null
-  private_key: string | null
-  passphrase: string | null
-  use_user_private_key: boolean
-  pool_id: string | null
-  assigned_username: string | null
-  connection_info: { guac: { type: string } } | null
-}
+import type { ServerRow } from './row'
 
 const GUAC_TYPE: Partial<Record<ConnectionType, string>> = { RDP: 'rdp', VNC: 'vnc', SSH: 'ssh' }
 const TYPE_CRED = ['connection_type', 'connection_credential_type']
@@ -22,7 +9,7 @@ const TYPE_CRED = ['connection_type', 'connection_credential_type']
 const add = (out: RowIssue[], fields: string[], raw: string) => void out.push({ fields, message: MSG.combination(raw) })
 
 /** Seed 004's "Valid Credential Type Combinations", and the rules between fields of one server. */
-export function combinationIssues(r: Fields, ctx: { pools: ReadonlyMap<string, { type: ServerPoolType }> }): RowIssue[] {
+export function combinationIssues(r: ServerRow, ctx: { pools: ReadonlyMap<string, { type: ServerPoolType }> }): RowIssue[] {
   const out: RowIssue[] = []
   const type = r.connection_type
   const cred = r.connection_credential_type

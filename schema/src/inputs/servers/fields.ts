@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { dashedId, UUID_RE } from '../../ids'
 import type { ConnectionInfo } from '../../server-types'
 import { issueText, MSG } from './messages'
 
@@ -7,6 +8,16 @@ import { issueText, MSG } from './messages'
 
 export const text = (max = 255) => v.pipe(v.string(MSG.string), v.minLength(1, MSG.tooShort), v.maxLength(max, MSG.tooLong(max)))
 export const optionalText = (max = 255) => v.nullish(text(max), null)
+
+/** A reference that must name something the caller fetched (a zone, pool or user), worded as the seed's report words it. */
+export const exists = <T extends v.GenericSchema<unknown, string>>(schema: T, found: (key: string) => boolean, kind: string) =>
+  v.pipe(
+    schema,
+    v.check(
+      (key: string) => found(key),
+      (issue) => MSG.missing(kind, issue.input),
+    ),
+  )
 
 /** Kasm matches enum values regardless of case (the sample in Kasm's docs: Servers writes `ssh` and `Static`). */
 export const enumField = <const T extends readonly string[]>(values: T) => {
@@ -54,16 +65,8 @@ export const flag = v.nullish(
   false,
 )
 
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 /** A UUID with or without dashes, normalised to the dashed lower-case form. */
-export const uuid = v.pipe(
-  v.string(MSG.uuid),
-  v.regex(UUID_RE, MSG.uuid),
-  v.transform((s) => {
-    const h = s.replaceAll('-', '').toLowerCase()
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-  }),
-)
+export const uuid = v.pipe(v.string(MSG.uuid), v.regex(UUID_RE, MSG.uuid), v.transform(dashedId))
 
 /** An IP address or a host name: no spaces, slashes or schemes. */
 export const hostname = v.pipe(text(255), v.regex(/^[A-Za-z0-9._:[\]%-]+$/, MSG.hostname))

@@ -1,8 +1,7 @@
 import * as v from 'valibot'
-import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS, type ServerPoolType } from '../../server-types'
+import { SERVER_FIELDS, SERVER_INPUT_FIELDS, type ServerField, type ServerPoolType } from '../../server-types'
 import { checkSshPrivateKey } from '../../servers/ssh-key'
 import { combinationIssues } from './combinations'
-import { connectionInfo, enumField, flag, hostname, integer, labels, optionalText, remembered, text, uuid } from './fields'
 import { MSG, type RowIssue } from './messages'
 
 /** What rows may refer to, fetched by the caller: zones by name, pools by id, users by username. */
@@ -13,66 +12,24 @@ export type ServerRowContext = {
   users: ReadonlyMap<string, string>
 }
 
-const exists = <T extends v.GenericSchema<unknown, string>>(schema: T, found: (key: string) => boolean, kind: string) =>
-  v.pipe(
-    schema,
-    v.check(
-      (key: string) => found(key),
-      (issue) => MSG.missing(kind, issue.input),
-    ),
-  )
+type Rules = { [K in ServerField]: ReturnType<(typeof SERVER_FIELDS)[K]['rule']> }
+/** A checked server: every field, typed as its rule gives it. Secrets are plain here. */
+export type ServerRow = { [K in ServerField]: v.InferOutput<Rules[K]> }
 
-/** One server, in the seed's column order so issues come out in that order. Secrets are plain here. */
+/** One server, in the seed's column order so issues come out in that order: each field's rule from the catalogue. */
 export const serverRowSchema = (ctx: ServerRowContext) =>
   v.pipe(
-    v.object(
-      {
-        name: text(255),
-        // Fields whose values repeat across an import are remembered; names, hosts and secrets are not.
-        zone_name: remembered(exists(text(255), (n) => ctx.zones.has(n), 'Zone')),
-        connection_type: remembered(enumField(CONNECTION_TYPES)),
-        connection_credential_type: remembered(enumField(CREDENTIAL_TYPES)),
-        ip_hostname: hostname,
-        port: remembered(integer(0, 65_535)),
-        pool_id: remembered(
-          v.nullish(
-            exists(uuid, (id) => ctx.pools.has(id), 'ServerPool'),
-            null,
-          ),
-        ),
-        assigned_username: remembered(
-          v.nullish(
-            exists(text(255), (u) => ctx.users.has(u.toLowerCase()), 'User'),
-            null,
-          ),
-        ),
-        windows_service_installed: remembered(flag),
-        connection_username: remembered(optionalText(255)),
-        connection_password: optionalText(1024),
-        sso_username_domain: remembered(optionalText(255)),
-        passphrase: optionalText(1024),
-        private_key: optionalText(16_384),
-        use_user_private_key: remembered(flag),
-        connection_info: remembered(connectionInfo),
-        max_simultaneous_sessions: remembered(v.nullish(integer(1, 10_000), 1)),
-        max_simultaneous_users: remembered(v.nullish(integer(1, 10_000), 1)),
-        labels: remembered(labels),
-        // Not a CSV column: create_server and update_server may set it.
-        enabled: v.nullish(flag, true),
-      },
-      MSG.required,
-    ),
+    v.object(Object.fromEntries(SERVER_INPUT_FIELDS.map((k) => [k, SERVER_FIELDS[k].rule(ctx)])) as Rules, MSG.required),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return
-      for (const { fields, message } of combinationIssues(dataset.value, ctx)) {
+      for (const { fields, message } of combinationIssues(dataset.value as ServerRow, ctx)) {
         // The joined field list is the key: the report names every field of a combination.
         addIssue({ message, path: [{ type: 'object', origin: 'value', input: dataset.value, key: fields.join(', '), value: undefined }] })
       }
     }),
   )
-export type ServerRow = v.InferOutput<ReturnType<typeof serverRowSchema>>
 
-const KNOWN = new Set<string>([...SERVER_CSV_COLUMNS, 'enabled'])
+const KNOWN: ReadonlySet<string> = new Set(SERVER_INPUT_FIELDS)
 
 /** Blank text is null (Kasm's docs: Servers, CSV Formatting: empty and `""` fields are null). */
 export function blankToNull(raw: Record<string, unknown>): Record<string, unknown> {

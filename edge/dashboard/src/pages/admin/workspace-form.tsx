@@ -1,30 +1,9 @@
 import { useState } from 'preact/hooks'
-import { IMAGE_TYPES, CreateImageSchema } from '#schema/contracts'
+import { IMAGE_TYPES, CreateImageSchema, type AdminImageView } from '#schema/contracts'
 import { fieldErrors } from '../../validation'
 
-export type Image = {
-  image_id: string
-  friendly_name: string
-  name: string | null
-  description: string | null
-  cores: number
-  memory: number
-  image_type: string
-  enabled: boolean
-  run_config: Record<string, unknown>
-  exec_config: Record<string, unknown>
-  persistent_profile_path: string | null
-  categories: string[]
-  gpu_count: number
-  image_src: string | null
-  link_url: string | null
-  include_labels: string[]
-  exclude_labels: string[]
-  restrict_to_zone: boolean
-  zone_id: string | null
-  server_id: string | null
-  server_pool_id: string | null
-}
+/** A workspace as admins get it (get_images with images_view): the edge's view type. */
+export type Image = AdminImageView
 export type Zone = { zone_id: string; zone_name: string }
 /** What a Server or Server Pool workspace can point at (get_servers, get_server_pools). */
 export type Targets = {

@@ -1,80 +1,70 @@
 // The server form's state and the rules that shape it: which fields a server of this kind shows,
 // the row the shared rules check, and what create_server / update_server are sent.
-import { dashedId, type ServerPool, type ServerView } from './model'
+import * as v from 'valibot'
+import {
+  dashedId,
+  SERVER_FIELD_LIST,
+  SERVER_FIELDS,
+  SERVER_INPUT_FIELDS,
+  SERVER_REFS,
+  SERVER_SECRET_FIELDS,
+  type ServerField,
+  type ServerRowContext,
+  type ServerSecretField,
+} from '#schema/contracts'
+import type { ServerPool, ServerView } from './model'
 
 /**
  * A write-only secret: `keep` the one the edge holds (never shown, never sent), `clear` it, or the
  * `typed` value (empty means none). Only a server that has one starts in `keep`.
  */
 export type Secret = { mode: 'keep' | 'clear' | 'typed'; value: string }
-export const SECRET_FIELDS = ['connection_password', 'private_key', 'passphrase'] as const
-export type SecretField = (typeof SECRET_FIELDS)[number]
+export const SECRET_FIELDS = SERVER_SECRET_FIELDS
+export type SecretField = ServerSecretField
 
+/** One control per server field (the catalogue's): a checkbox for a flag, a secret, else text (numbers are typed as text). */
 export type ServerForm = {
-  enabled: boolean
-  name: string
-  zone_name: string
-  pool_id: string
-  assigned_username: string
-  windows_service_installed: boolean
-  connection_type: string
-  connection_credential_type: string
-  ip_hostname: string
-  port: string
-  sso_username_domain: string
-  connection_username: string
-  use_user_private_key: boolean
-  connection_info: string
-  max_simultaneous_sessions: string
-  max_simultaneous_users: string
-  labels: string
-} & Record<SecretField, Secret>
+  [K in ServerField]: K extends SecretField ? Secret : (typeof SERVER_FIELDS)[K]['stored'] extends 'boolean' ? boolean : string
+}
+
+/** A value as its text control shows it: lists comma-separated, objects as indented JSON, nothing as empty. */
+const asText = (x: unknown) =>
+  x === null || x === undefined ? '' : Array.isArray(x) ? x.join(', ') : typeof x === 'object' ? JSON.stringify(x, null, 2) : String(x)
+const isFlag = (k: ServerField) => SERVER_FIELDS[k].stored === 'boolean'
+const isSecret = (k: ServerField): k is SecretField => (SECRET_FIELDS as readonly string[]).includes(k)
+
+const NO_REFS: ServerRowContext = { zones: new Map(), pools: new Map(), users: new Map() }
+/** What the rules give a field left out: its default, as the form shows it. */
+const DEFAULTS = Object.fromEntries(
+  SERVER_FIELD_LIST.map(([k, f]) => {
+    const x: unknown = v.getDefault(f.rule(NO_REFS))
+    return [k, isSecret(k) ? { mode: 'typed', value: '' } : isFlag(k) ? x === true : asText(x)]
+  }),
+) as ServerForm
 
 export const blankForm = (zone: string): ServerForm => ({
-  enabled: true,
-  name: '',
+  ...DEFAULTS,
   zone_name: zone,
-  pool_id: '',
-  assigned_username: '',
-  windows_service_installed: false,
   connection_type: 'RDP',
   connection_credential_type: 'STATIC',
-  ip_hostname: '',
-  port: '',
-  sso_username_domain: '',
-  connection_username: '',
-  use_user_private_key: false,
-  connection_info: '',
-  max_simultaneous_sessions: '1',
-  max_simultaneous_users: '1',
-  labels: '',
-  connection_password: { mode: 'typed', value: '' },
-  private_key: { mode: 'typed', value: '' },
-  passphrase: { mode: 'typed', value: '' },
 })
 
-export const formOf = (s: ServerView): ServerForm => ({
-  enabled: s.enabled,
-  name: s.name,
-  zone_name: s.zone_name,
-  pool_id: s.pool_id ? dashedId(s.pool_id) : '',
-  assigned_username: s.assigned_username ?? '',
-  windows_service_installed: s.windows_service_installed,
-  connection_type: s.connection_type,
-  connection_credential_type: s.connection_credential_type,
-  ip_hostname: s.ip_hostname,
-  port: String(s.port),
-  sso_username_domain: s.sso_username_domain ?? '',
-  connection_username: s.connection_username ?? '',
-  use_user_private_key: s.use_user_private_key,
-  connection_info: s.connection_info ? JSON.stringify(s.connection_info, null, 2) : '',
-  max_simultaneous_sessions: String(s.max_simultaneous_sessions),
-  max_simultaneous_users: String(s.max_simultaneous_users),
-  labels: s.labels.join(', '),
-  connection_password: { mode: s.connection_password_set ? 'keep' : 'typed', value: '' },
-  private_key: { mode: s.private_key_set ? 'keep' : 'typed', value: '' },
-  passphrase: { mode: s.passphrase_set ? 'keep' : 'typed', value: '' },
-})
+export const formOf = (s: ServerView): ServerForm => {
+  const view = s as unknown as Record<string, unknown>
+  const form: Record<string, unknown> = {}
+  for (const [k, f] of SERVER_FIELD_LIST) {
+    const x = view[k]
+    form[k] = isSecret(k)
+      ? { mode: view[`${k}_set`] ? 'keep' : 'typed', value: '' }
+      : isFlag(k)
+        ? x
+        : // A reference the form names by id (a pool) is keyed by its dashed form, as the row rules key it.
+          f.ref && SERVER_REFS[f.ref].id === k && typeof x === 'string'
+          ? dashedId(x)
+          : asText(x)
+  }
+  return form as ServerForm
+}
 
 /** Fields only some servers have (the Create Server table in Kasm's docs: Servers); the rest are always shown. */
 export function hiddenFields(f: ServerForm, pools: readonly ServerPool[]): Set<string> {
@@ -100,28 +90,8 @@ export const STORED = '\u0000stored'
 /** The row the shared rules check: every column, hidden ones empty so they neither count nor block. */
 export function rowOf(f: ServerForm, hidden: ReadonlySet<string>): Record<string, unknown> {
   const secret = (s: Secret) => (s.mode === 'keep' ? STORED : s.mode === 'clear' ? '' : s.value)
-  const row: Record<string, unknown> = {
-    name: f.name,
-    zone_name: f.zone_name,
-    connection_type: f.connection_type,
-    connection_credential_type: f.connection_credential_type,
-    ip_hostname: f.ip_hostname,
-    port: f.port,
-    pool_id: f.pool_id,
-    assigned_username: f.assigned_username,
-    windows_service_installed: f.windows_service_installed,
-    connection_username: f.connection_username,
-    connection_password: secret(f.connection_password),
-    sso_username_domain: f.sso_username_domain,
-    passphrase: secret(f.passphrase),
-    private_key: secret(f.private_key),
-    use_user_private_key: f.use_user_private_key,
-    connection_info: f.connection_info,
-    max_simultaneous_sessions: f.max_simultaneous_sessions,
-    max_simultaneous_users: f.max_simultaneous_users,
-    labels: f.labels,
-    enabled: f.enabled,
-  }
+  const row: Record<string, unknown> = {}
+  for (const k of SERVER_INPUT_FIELDS) row[k] = isSecret(k) ? secret(f[k]) : f[k]
   for (const k of hidden) row[k] = typeof row[k] === 'boolean' ? false : ''
   return row
 }

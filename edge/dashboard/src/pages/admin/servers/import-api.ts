@@ -1,7 +1,7 @@
 // The import wizard's I/O: the upload to batch_create_server, reading its answer, the file's own
 // rows for display, and saving the error report.
 import Papa from 'papaparse'
-import type { RowIssue } from '#schema/contracts'
+import { SERVER_CSV_DIALECT, withoutBom, type RowIssue } from '#schema/contracts'
 import type { ServerView } from './model'
 
 export type RowFailure = { row: number; issues: string }
@@ -40,8 +40,7 @@ export async function uploadServerCsv(file: Blob): Promise<ImportOutcome> {
 
 /** The file as the edge reads it (same delimiter, quoting, BOM and blank-line handling), so row N here is row N there. */
 export function parseCsvFile(text: string): { header: string[]; records: string[][] } {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
-  const { data } = Papa.parse<string[]>(body, { delimiter: ',', quoteChar: '"', escapeChar: '"', skipEmptyLines: true })
+  const { data } = Papa.parse<string[]>(withoutBom(text), { ...SERVER_CSV_DIALECT, skipEmptyLines: true })
   return { header: (data[0] ?? []).map((h) => h.trim()), records: data.slice(1) }
 }
 

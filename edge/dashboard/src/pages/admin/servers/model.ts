@@ -1,35 +1,11 @@
 // What the servers pages read from /api/public, and the context the shared row rules need.
-import type { ServerRowContext, ServerPoolType } from '#schema/contracts'
+// The edge shows ids without dashes (Kasm's form); the row rules key pools by the dashed form.
+import { dashedId, type ServerRowContext, type ServerPoolType, type ServerView } from '#schema/contracts'
 import { api } from '../../../api'
 
-/** A server as get_servers shows it: secrets only as "is one set". */
-export type ServerView = {
-  server_id: string
-  name: string
-  enabled: boolean
-  zone_id: string
-  zone_name: string
-  pool_id: string | null
-  pool_name: string | null
-  assigned_user_id: string | null
-  assigned_username: string | null
-  windows_service_installed: boolean
-  connection_type: string
-  connection_credential_type: string
-  ip_hostname: string
-  port: number
-  sso_username_domain: string | null
-  connection_username: string | null
-  connection_password_set: boolean
-  private_key_set: boolean
-  passphrase_set: boolean
-  use_user_private_key: boolean
-  connection_info: Record<string, unknown> | null
-  max_simultaneous_sessions: number
-  max_simultaneous_users: number
-  labels: string[]
-  created: string
-}
+/** A server as get_servers shows it (the edge's own view type). */
+export type { ServerView }
+
 export type ServerPool = {
   server_pool_id: string
   server_pool_name: string
@@ -43,12 +19,6 @@ type UserRef = { user_id: string; username: string }
 
 /** The page's reference lists; a list is null when the caller may not read it (zones_view, users_view). */
 export type Refs = { zones: Zone[] | null; pools: ServerPool[]; users: UserRef[] | null }
-
-/** The edge shows ids without dashes (Kasm's form); the row rules key pools by the dashed form. */
-export const dashedId = (id: string) => {
-  const h = id.replaceAll('-', '').toLowerCase()
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
 
 /**
  * The lookups serverRowSchema checks references against. A list the caller may not read is

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks'
-import { CONNECTION_TYPES, CREDENTIAL_TYPES, SERVER_CSV_COLUMNS } from '#schema/contracts'
+import { CONNECTION_TYPES, CREDENTIAL_TYPES, dashedId, SERVER_INPUT_FIELDS } from '#schema/contracts'
 import { Field, Problems, SecretField } from './fields'
 import {
   blankForm,
@@ -11,7 +11,7 @@ import {
   type SecretField as SecretName,
   type ServerForm,
 } from './form-model'
-import { dashedId, rowContext, type Refs, type ServerView } from './model'
+import { rowContext, type Refs, type ServerView } from './model'
 import { checkRow, issuesByField, useRowCheck } from './row-check'
 
 /** Seed 004's names for the credential types, with the value the API and CSV use. */
@@ -22,7 +22,7 @@ const CREDENTIAL_LABELS: Record<string, string> = {
   SMARTCARD: 'Authenticate with Smartcard',
   PROMPT_USER: 'Prompt User',
 }
-const FORM_FIELDS = new Set<string>([...SERVER_CSV_COLUMNS, 'enabled'])
+const FORM_FIELDS: ReadonlySet<string> = new Set(SERVER_INPUT_FIELDS)
 
 type ServerFormProps = {
   editing: ServerView | null

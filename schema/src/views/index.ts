@@ -1,0 +1,4 @@
+export * from './define'
+export * from './image'
+export * from './server'
+export * from './session'
