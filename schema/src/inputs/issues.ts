@@ -14,12 +14,44 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
   return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path
 }
 
-/** What is wrong, never echoing the input: "is required", "must be string", or the schema's own message. */
+/** valibot's own wording ("Invalid length: Expected >=1 but received 0"), which names what was received. */
+const VALIBOT_DEFAULT = /^Invalid [\w ]+: (Expected|Received) /
+
+/** A check's rule in words, from the check's type and requirement (for checks without a message of their own). */
+function ruleWords(issue: v.BaseIssue<unknown>): string {
+  const req = (issue as { requirement?: unknown }).requirement
+  const unit = typeof issue.input === 'string' ? 'characters' : 'items'
+  switch (issue.type) {
+    case 'min_length':
+      return req === 1 ? 'must not be empty' : `must have at least ${String(req)} ${unit}`
+    case 'max_length':
+      return `must have at most ${String(req)} ${unit}`
+    case 'min_value':
+      return `must be at least ${String(req)}`
+    case 'max_value':
+      return `must be at most ${String(req)}`
+    case 'integer':
+      return 'must be a whole number'
+    case 'url':
+      return 'must be a URL'
+    case 'uuid':
+      return 'must be a UUID'
+    case 'email':
+      return 'must be an email address'
+    default:
+      return 'is not valid'
+  }
+}
+
+/**
+ * What is wrong, never echoing the input: "is required", "must be string", the check's rule in
+ * words, or the schema's own message.
+ */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.kind === 'schema' && issue.expected === 'never') return 'is not a known field'
   if (issue.kind === 'schema' && issue.received === 'undefined') return 'is required'
   if (issue.kind === 'schema') return `must be ${issue.expected ?? 'valid'}`
-  return issue.message
+  return VALIBOT_DEFAULT.test(issue.message) ? ruleWords(issue) : issue.message
 }
 
 /** Issues by field path (the edge's `issues`), `{ "target_user.username": ["must not be empty"] }`, in the order found. */

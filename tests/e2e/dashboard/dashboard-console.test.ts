@@ -143,7 +143,7 @@ describe('agents', () => {
       const main = page.getByRole('row', { name: /e2e-agent/ })
       await main.getByRole('button', { name: 'Edit' }).click()
       await page.getByLabel('GPU override').fill('1.5')
-      await page.getByRole('region', { name: 'Agent e2e-agent' }).getByText('is required or invalid').waitFor()
+      await page.getByRole('region', { name: 'Agent e2e-agent' }).getByText('must be a whole number').waitFor()
       expect(await page.getByRole('button', { name: 'Save agent' }).isDisabled()).toBe(true)
       await page.getByLabel('GPU override').fill('2')
       await page.getByLabel('Memory override (GiB)').fill('3')

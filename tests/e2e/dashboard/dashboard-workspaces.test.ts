@@ -25,9 +25,9 @@ describe('the workspace form', () => {
     await exec.fill('{"first_launch": {"cmd": "echo hi"')
     await expect.poll(() => page.locator('form .error').first().textContent()).toMatch(/is not valid JSON/)
     await exec.fill('{"first_launch": {"cmd": ""}}')
-    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['first_launch.cmd: is required or invalid'])
+    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['first_launch.cmd: must not be empty'])
     await exec.fill('{"on_boot": {"cmd": "id"}}')
-    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['on_boot: is required or invalid'])
+    await expect.poll(() => page.locator('form .error').allTextContents()).toEqual(['on_boot: is not a known field'])
     expect(await page.getByRole('button', { name: 'Create workspace' }).isDisabled()).toBe(true)
     const execConfig = { first_launch: { cmd: 'touch /tmp/first', user: 'root' }, go: { cmd: 'xdg-open "$URL"' } }
     await exec.fill(JSON.stringify(execConfig))
