@@ -20,31 +20,49 @@ export type StreamClaims = {
   /** Someone watching a shared session: no input, no uploads. Absent in the token = false. */
   view_only: boolean
 }
+/**
+ * What a browser presents to a connection proxy to reach a fixed server's session: who, which
+ * session, the DLP flags, and a one-time id. The proxy checks it offline before the WebSocket
+ * upgrade, then redeems it with the edge (once only) for the connection details.
+ */
+export type ConnectClaims = StreamClaims & {
+  /** One-time id: the edge redeems a token once, so a copied URL opens nothing. */
+  jti: string
+}
 /** A wake hint carries nothing: it only tells the daemon to poll now. */
 export type WakeClaims = Record<string, never>
 
-export type EdgeTokens = { stream: StreamClaims; wake: WakeClaims }
+export type EdgeTokens = { stream: StreamClaims; connect: ConnectClaims; wake: WakeClaims }
 export type EdgeTokenType = keyof EdgeTokens
 
 /**
  * Lifetimes. A stream token is short because the browser asks get_kasm_status for a fresh one at each
  * (re)connect; a wake hint is only a nudge, never retried.
  */
-export const EDGE_TOKEN_TTL_S: { readonly [T in EdgeTokenType]: number } = { stream: 300, wake: 30 }
+export const EDGE_TOKEN_TTL_S: { readonly [T in EdgeTokenType]: number } = { stream: 300, connect: 60, wake: 30 }
 
 /** The edge's private key as the codec signs with it. */
 export type EdgeSigner = { privateKey: CryptoKey; kid: string }
 
 type Codec<C> = { encode: (c: C) => Record<string, unknown>; decode: (p: JWTPayload) => C | null }
 
+const stream: Codec<StreamClaims> = {
+  encode: ({ sub, kasm_id, dlp, view_only }) => ({ sub, kasm_id, dlp, ...(view_only && { view_only: true }) }),
+  decode: (p) => {
+    if (typeof p.sub !== 'string' || typeof p.kasm_id !== 'string' || typeof p.dlp !== 'object' || p.dlp === null) return null
+    // Anything but a boolean is a token this daemon does not understand: refused, not read as "full control".
+    if (p.view_only !== undefined && typeof p.view_only !== 'boolean') return null
+    return { sub: p.sub, kasm_id: p.kasm_id, dlp: p.dlp as DlpFlags, view_only: p.view_only === true }
+  },
+}
+
 const CODECS: { [T in EdgeTokenType]: Codec<EdgeTokens[T]> } = {
-  stream: {
-    encode: ({ sub, kasm_id, dlp, view_only }) => ({ sub, kasm_id, dlp, ...(view_only && { view_only: true }) }),
+  stream,
+  connect: {
+    encode: (c) => ({ ...stream.encode(c), jti: c.jti }),
     decode: (p) => {
-      if (typeof p.sub !== 'string' || typeof p.kasm_id !== 'string' || typeof p.dlp !== 'object' || p.dlp === null) return null
-      // Anything but a boolean is a token this daemon does not understand: refused, not read as "full control".
-      if (p.view_only !== undefined && typeof p.view_only !== 'boolean') return null
-      return { sub: p.sub, kasm_id: p.kasm_id, dlp: p.dlp as DlpFlags, view_only: p.view_only === true }
+      const base = stream.decode(p)
+      return base && typeof p.jti === 'string' && p.jti.length >= 16 ? { ...base, jti: p.jti } : null
     },
   },
   wake: { encode: () => ({}), decode: () => ({}) },
