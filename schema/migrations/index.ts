@@ -121,5 +121,19 @@ export const MIGRATIONS: Migration[] = [
       "ALTER TABLE \"connection_proxies\" ADD CONSTRAINT \"connection_proxies_zone_id_zones_id_fk\" FOREIGN KEY (\"zone_id\") REFERENCES \"public\".\"zones\"(\"id\") ON DELETE restrict ON UPDATE no action;",
       "CREATE INDEX \"connection_proxies_zone_idx\" ON \"connection_proxies\" USING btree (\"zone_id\");"
     ]
+  },
+  {
+    "tag": "0005_server_sessions",
+    "hash": "30c6937afc3dbc55658c7e114b94ed0239e5b1e91ba3ea2a73855d1a7eda1161",
+    "statements": [
+      "CREATE TABLE \"connect_token_uses\" (\n\t\"jti\" text PRIMARY KEY NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL\n);",
+      "ALTER TABLE \"auth_sessions\" ADD COLUMN \"sign_in_secret_enc\" text;",
+      "ALTER TABLE \"kasms\" ADD COLUMN \"server_id\" uuid;",
+      "ALTER TABLE \"kasms\" ADD COLUMN \"connection_proxy_id\" uuid;",
+      "ALTER TABLE \"user_attributes\" ADD COLUMN \"ssh_private_key_enc\" text;",
+      "ALTER TABLE \"kasms\" ADD CONSTRAINT \"kasms_server_id_servers_id_fk\" FOREIGN KEY (\"server_id\") REFERENCES \"public\".\"servers\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"kasms\" ADD CONSTRAINT \"kasms_connection_proxy_id_connection_proxies_id_fk\" FOREIGN KEY (\"connection_proxy_id\") REFERENCES \"public\".\"connection_proxies\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "CREATE INDEX \"kasms_server_idx\" ON \"kasms\" USING btree (\"server_id\") WHERE \"kasms\".\"server_id\" is not null;"
+    ]
   }
 ]

@@ -21,13 +21,20 @@ export async function registrationToken(t: TestContext, admin: { token: string }
 type Tweak = { seq?: number; key?: CryptoKey; kid?: string; body?: string; signedPath?: string; lifetimeS?: number; at?: Date }
 
 /** Enrols a fresh key pair as a fleet member of `kind` (`fields`: the kind's own enrolment fields); signs its calls. */
-async function enrolTestMember(t: TestContext, kind: 'agent' | 'proxy', token: string, name: string, fields: Record<string, unknown>) {
+async function enrolTestMember(
+  t: TestContext,
+  kind: 'agent' | 'proxy',
+  token: string,
+  name: string,
+  fields: Record<string, unknown>,
+  publicUrl = 'http://127.0.0.1:9',
+) {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
   const jwk = await exportJWK(publicKey)
   const res = await t.app.request(`/api/${kind}/enroll`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token, public_jwk: jwk, public_url: 'http://127.0.0.1:9', name, ...fields }),
+    body: JSON.stringify({ token, public_jwk: jwk, public_url: publicUrl, name, ...fields }),
   })
   const body = (await res.json()) as Record<string, string>
   if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(body)}`)
@@ -68,10 +75,13 @@ export async function enrolTestAgent(t: TestContext, token: string, o: { resourc
 export type TestAgent = Awaited<ReturnType<typeof enrolTestAgent>>
 
 /** A connection proxy enrolled through the real /api/proxy/enroll, as the conn-proxy daemon does. */
-export async function enrolTestProxy(t: TestContext, token: string, o: { name?: string; clusterSize?: number } = {}) {
-  const member = await enrolTestMember(t, 'proxy', token, o.name ?? 'test-proxy', { cluster_size: o.clusterSize ?? 2 })
+export async function enrolTestProxy(t: TestContext, token: string, o: { name?: string; clusterSize?: number; publicUrl?: string } = {}) {
+  const member = await enrolTestMember(t, 'proxy', token, o.name ?? 'test-proxy', { cluster_size: o.clusterSize ?? 2 }, o.publicUrl)
   return {
     ...member,
-    heartbeat: (load: { connections: number; cpu_percent: number; cluster_size: number }) => member.signed('/api/proxy/heartbeat', load),
+    heartbeat: (load: { connections: number; cpu_percent: number; cluster_size: number; kasms?: string[] }) =>
+      member.signed('/api/proxy/heartbeat', load),
+    /** Redeems a browser's connect token, as the proxy does before it opens guacd. */
+    connect: (token: string) => member.signed('/api/proxy/connect', { token }),
   }
 }

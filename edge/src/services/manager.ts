@@ -1,10 +1,11 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
-import { agents, authSessions, kasms, type Db, type Kasm } from '#schema'
+import { agents, authSessions, connectionProxies, kasms, type Db, type Kasm } from '#schema'
 import type { Clock } from '../clock'
 import { pruneLoginLinks } from './auth/login-link'
 import { pruneAnonymousUsers } from './users/anonymous'
 import { pruneThrottles } from './auth/throttle'
 import { pruneScreenshots } from './kasms/screenshot'
+import { pruneConnectTokens } from './kasms/server-connect'
 import { ACTIVE, AGENT_GONE, afterManagerEvent, dueTimeRule, START_TIMEOUT_MS } from './kasms/states'
 
 /** Ended sign-ins are kept a day for the audit trail of who was signed in, then dropped. */
@@ -24,16 +25,30 @@ export async function runManagerTick(db: Db, clock: Clock): Promise<void> {
   await pruneLoginLinks(db, now)
   await pruneAnonymousUsers(db)
   await pruneScreenshots(db, now)
-
+  await pruneConnectTokens(db, now)
+  // A sign-in's password (kept for SSO_USERNAME servers) lives only as long as the sign-in.
   await db
-    .update(agents)
-    .set({ status: 'offline' })
+    .update(authSessions)
+    .set({ signInSecretEnc: null })
     .where(
       and(
-        eq(agents.status, 'online'),
-        sql`${agents.lastSeenAt} < ${now.toISOString()}::timestamptz - (${agents.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`,
+        sql`${authSessions.signInSecretEnc} is not null`,
+        or(lt(authSessions.expiresAt, now), sql`${authSessions.revokedAt} is not null`),
       ),
     )
+
+  // Agents and connection proxies alike: silent for three poll (heartbeat) intervals means offline.
+  for (const t of [agents, connectionProxies]) {
+    await db
+      .update(t)
+      .set({ status: 'offline' })
+      .where(
+        and(
+          eq(t.status, 'online'),
+          sql`${t.lastSeenAt} < ${now.toISOString()}::timestamptz - (${t.pollIntervalMs} * ${OFFLINE_AFTER_POLLS}) * interval '1 millisecond'`,
+        ),
+      )
+  }
 
   // Keepalive expiry, the session time limit and the start timeout, with the action fixed at launch.
   const active = await db

@@ -15,6 +15,8 @@ export const ProxyHeartbeatSchema = v.strictObject({
   connections: v.pipe(v.number(), v.integer(), v.minValue(0)),
   cpu_percent: v.pipe(v.number(), v.minValue(0)),
   cluster_size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024)),
+  /** Sessions it holds connections for; the answer names those that must end (`close_kasms`). */
+  kasms: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(100_000)), []),
 })
 export type ProxyHeartbeat = v.InferOutput<typeof ProxyHeartbeatSchema>
 export type ProxyHeartbeatAnswer = { heartbeat_after_ms: number }

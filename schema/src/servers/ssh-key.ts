@@ -2,7 +2,7 @@ import { KeyProblem, corruptKey, formatProblem, notRsa, type SshKeyProblem } fro
 import { decodeOpenSsh } from './openssh-key'
 import { readPem } from './pem'
 import { decodePkcs1, decodePkcs8 } from './pem-key'
-import { bitLength, checkImportable, checkRsaArithmetic, type DecodedKey } from './rsa-key'
+import { bitLength, checkImportable, checkRsaArithmetic, encodePkcs1, type DecodedKey } from './rsa-key'
 
 export type { SshKeyProblem }
 
@@ -45,6 +45,19 @@ export async function checkSshPrivateKey(pem: string, passphrase: string | null)
     const problem = err instanceof KeyProblem ? err : corruptKey()
     return { ok: false, problem: problem.problem, message: problem.message }
   }
+}
+
+/**
+ * The key as guacd 1.3.0 can read it: unencrypted PKCS#1 PEM (it reads neither OpenSSH-format keys
+ * nor, reliably, PKCS#8; guacd-ci.md G4). The passphrase is applied here, so none goes to guacd.
+ * Throws a KeyProblem when the key or passphrase does not open (a server saved before checks existed).
+ */
+export function toGuacdPem(text: string, passphrase: string | null): string {
+  const der = encodePkcs1(decodePrivateKey(text, passphrase).key)
+  let b64 = ''
+  for (let i = 0; i < der.length; i += 0x8000) b64 += String.fromCharCode(...der.subarray(i, i + 0x8000))
+  const lines = btoa(b64).match(/.{1,64}/g) ?? []
+  return `-----BEGIN RSA PRIVATE KEY-----\n${lines.join('\n')}\n-----END RSA PRIVATE KEY-----\n`
 }
 
 function decodePrivateKey(text: string, passphrase: string | null): DecodedKey {

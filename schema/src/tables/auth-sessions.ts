@@ -18,6 +18,11 @@ export const authSessions = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     clientAddress: text(),
     userAgent: text(),
+    /**
+     * The password this sign-in was made with, encrypted, for SSO_USERNAME servers (seed 004: the user's
+     * own credentials). Lives and dies with this row: cleared at sign-out, gone when the row is pruned.
+     */
+    signInSecretEnc: text(),
   },
   (t) => [index('auth_sessions_user_idx').on(t.userId), index('auth_sessions_expires_idx').on(t.expiresAt)],
 )

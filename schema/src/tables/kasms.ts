@@ -3,7 +3,9 @@ import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestam
 import { id, timestamps } from '../columns'
 import type { LaunchSpec } from '../protocol/agent'
 import { agents } from './agents'
+import { connectionProxies } from './connection-proxies'
 import { images } from './images'
+import { servers } from './servers'
 import { users } from './users'
 import { zones } from './zones'
 
@@ -35,6 +37,10 @@ export const kasms = pgTable(
     zoneId: uuid().references(() => zones.id, { onDelete: 'set null' }),
     agentId: uuid().references(() => agents.id, { onDelete: 'set null' }),
     containerId: text(),
+    /** A session on a fixed server (Server and Server Pool workspaces): no agent, no container. */
+    serverId: uuid().references(() => servers.id, { onDelete: 'set null' }),
+    /** The connection proxy the browser was last sent to (the edge picks one per connection). */
+    connectionProxyId: uuid().references(() => connectionProxies.id, { onDelete: 'set null' }),
     status: text({ enum: KASM_STATES }).notNull().default('requested'),
     operationalProgress: integer().notNull().default(0),
     operationalMessage: text(),
@@ -57,6 +63,9 @@ export const kasms = pgTable(
     index('kasms_user_idx').on(t.userId),
     index('kasms_status_idx').on(t.status),
     index('kasms_agent_idx').on(t.agentId),
+    index('kasms_server_idx')
+      .on(t.serverId)
+      .where(sql`${t.serverId} is not null`),
     uniqueIndex('kasms_share_id_uq')
       .on(t.shareId)
       .where(sql`${t.shareId} is not null`),

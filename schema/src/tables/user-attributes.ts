@@ -11,6 +11,8 @@ export const userAttributes = pgTable('user_attributes', {
   /** Kasm's `user_attributes_id`: the row's own id, which Kasm's clients read (the key is the user). */
   id: uuid().notNull().unique().defaultRandom(),
   sshPublicKey: text(),
+  /** The private half of the user's key pair (Kasm gives each user one), encrypted; never returned by any API. */
+  sshPrivateKeyEnc: text(),
   defaultImageId: uuid().references(() => images.id, { onDelete: 'set null' }),
   theme: text().notNull().default('auto'),
   preferredLanguage: text(),

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import { authSessions, kasms, users, type LoginInput, type LoginLinkInput, type SessionTokenLoginInput, type User } from '#schema'
+import { authSessions, kasms, servers, users, type LoginInput, type LoginLinkInput, type SessionTokenLoginInput, type User } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -10,6 +10,7 @@ import { sha256Hex, timingSafeEqual } from './bytes'
 import { consumeLoginLink } from './login-link'
 import { can, userPermissions, type Caller } from './caller'
 import { decoyPasswordHash, verifyPassword } from './passwords'
+import { encryptSecret } from '../secrets'
 import {
   ACCOUNT_ADDRESS_POLICY,
   ADDRESS_POLICY,
@@ -58,7 +59,7 @@ export async function login(deps: Deps, input: LoginInput, ctx: LoginContext) {
   if (user.disabled) throw ApiError.forbidden('This account is disabled. Contact your administrator.')
   if (user.locked) throw ApiError.forbidden('This account is locked. Contact your administrator.')
   await clearFailures(deps.db, keys.accountAddress)
-  return openSession(deps, user, ctx, 'login')
+  return openSession(deps, user, ctx, 'login', await signInSecret(deps, input.password))
 }
 
 const tooMany = (seconds: number) =>
@@ -110,14 +111,29 @@ export const loginWithLink = (deps: Deps, input: LoginLinkInput, ctx: LoginConte
     'login_link',
   )
 
+/**
+ * The password, encrypted, kept with the sign-in for SSO_USERNAME servers (seed 004: the user's own
+ * credentials), and only while such a server exists; gone with the sign-in (manager tick, sign-out).
+ */
+async function signInSecret(deps: Deps, password: string): Promise<string | null> {
+  const [sso] = await deps.db.select({ id: servers.id }).from(servers).where(eq(servers.credentialType, 'SSO_USERNAME')).limit(1)
+  return sso ? encryptSecret(deps.config.secretKeys, password) : null
+}
+
 /** Opens a sign-in session for a user and answers as `login` does (token, user, permissions). */
-async function openSession(deps: Deps, user: User, ctx: LoginContext, action: string) {
+async function openSession(deps: Deps, user: User, ctx: LoginContext, action: string, signInSecretEnc: string | null = null) {
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + deps.config.sessionTtlSeconds * 1000)
   const session = await deps.db.transaction(async (tx) => {
     const [s] = await tx
       .insert(authSessions)
-      .values({ userId: user.id, expiresAt, clientAddress: ctx.clientAddress, userAgent: ctx.userAgent?.slice(0, 512) ?? null })
+      .values({
+        userId: user.id,
+        expiresAt,
+        clientAddress: ctx.clientAddress,
+        userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+        signInSecretEnc,
+      })
       .returning()
     if (!s) throw new Error('insert returned no row')
     await tx.update(users).set({ lastSession: now }).where(eq(users.id, user.id))
@@ -147,7 +163,7 @@ export async function logout(deps: Deps, caller: Caller) {
   if (caller.sessionId) {
     await deps.db
       .update(authSessions)
-      .set({ revokedAt: deps.clock.now() })
+      .set({ revokedAt: deps.clock.now(), signInSecretEnc: null })
       .where(and(eq(authSessions.id, caller.sessionId), isNull(authSessions.revokedAt)))
   }
   return {}

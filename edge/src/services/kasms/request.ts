@@ -1,5 +1,16 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm'
-import { agents, groupImages, kasms, userAttributes, userGroups, users, zones, type DbOrTx, type RequestKasmInput } from '#schema'
+import {
+  agents,
+  groupImages,
+  kasms,
+  userAttributes,
+  userGroups,
+  users,
+  zones,
+  type DbOrTx,
+  type Image,
+  type RequestKasmInput,
+} from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -15,6 +26,7 @@ import { subjectUserId } from './access'
 import { deepLink } from './deep-link'
 import { checkLaunchOptions, launchSpec, profilePathFor, resolveLaunchOptions } from './launch-spec'
 import { choosePlacement, type AgentLoad } from './placement'
+import { checkCredentialType, chooseServer, requireProxyInZone, requireSignInSecret, serverCandidates } from './server-placement'
 import { ENDED, LIVE } from './states'
 
 /** Kasm launches the user's default workspace when a request names none, with Kasm's own error when unset. */
@@ -68,6 +80,52 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
   }))
 }
 
+/** Where a container session goes: the least loaded agent that fits, its resources reserved. */
+async function placeOnAgent(tx: DbOrTx, image: Image) {
+  const placement = choosePlacement(await candidateAgents(tx), {
+    cores: image.cores,
+    memoryBytes: image.memory,
+    gpus: image.gpuCount,
+    zoneId: image.restrictToZone ? image.zoneId : null,
+    includeLabels: image.includeLabels,
+    excludeLabels: image.excludeLabels,
+  })
+  if (!placement.ok) throw new ApiError('unavailable', placement.reason)
+  return {
+    zoneId: placement.agent.zoneId,
+    agentId: placement.agent.id,
+    serverId: null,
+    status: 'requested' as const,
+    operationalMessage: 'Waiting for the agent to start the session',
+    cores: image.cores,
+    memoryBytes: image.memory,
+    gpus: image.gpuCount,
+  }
+}
+
+/**
+ * Where a Server or Server Pool session goes (seed 004): a server with room under its two limits,
+ * in a zone with a connection proxy. Nothing to start: the session runs once a browser connects.
+ */
+async function placeOnServer(tx: DbOrTx, image: Image, userId: string, now: Date) {
+  const { loads, rows } = await serverCandidates(tx, image)
+  const choice = chooseServer(loads, userId, image.imageType === 'Server Pool')
+  if (!choice.ok) throw choice.status === 'forbidden' ? ApiError.forbidden(choice.reason) : ApiError.conflict(choice.reason, 'image_id')
+  const server = rows.find((r) => r.id === choice.server.id)!
+  checkCredentialType(server)
+  await requireSignInSecret(tx, server, userId, now)
+  await requireProxyInZone(tx, server.zoneId)
+  return {
+    zoneId: server.zoneId,
+    agentId: null,
+    serverId: server.id,
+    status: 'running' as const,
+    operationalProgress: 100,
+    operationalMessage: null,
+    startedAt: now,
+  }
+}
+
 /**
  * `request_kasm`: checks the workspace and the user's limits, places the session on an agent and
  * reserves its resources, all in one transaction; then wakes the agent. Answers with Kasm's fields.
@@ -91,8 +149,8 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
       throw ApiError.notFound('Workspace', 'image_id')
     })
     if (!image.enabled) throw ApiError.conflict('This workspace is disabled', 'image_id')
-    if (image.imageType !== 'Container')
-      throw ApiError.invalid(`Invalid image_id: ${image.imageType} workspaces are not launched on Docker agents`, 'image_id')
+    if (image.imageType === 'Link')
+      throw ApiError.invalid('Invalid image_id: Link workspaces open a URL, they are not launched', 'image_id')
     const [permitted] = await tx
       .select({ one: sql`1` })
       .from(groupImages)
@@ -114,40 +172,29 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
         'image_id',
       )
     }
-    const placement = choosePlacement(await candidateAgents(tx), {
-      cores: image.cores,
-      memoryBytes: image.memory,
-      gpus: image.gpuCount,
-      zoneId: image.restrictToZone ? image.zoneId : null,
-      includeLabels: image.includeLabels,
-      excludeLabels: image.excludeLabels,
-    })
-    if (!placement.ok) throw new ApiError('unavailable', placement.reason)
+    const where = image.imageType === 'Container' ? await placeOnAgent(tx, image) : await placeOnServer(tx, image, user.id, now)
     const options = await resolveLaunchOptions(tx, user.id, input, profilePathFor(image, settings) !== null)
     const [kasm] = await tx
       .insert(kasms)
       .values({
         userId: user.id,
         imageId: image.id,
-        zoneId: placement.agent.zoneId,
-        agentId: placement.agent.id,
-        status: 'requested',
-        operationalMessage: 'Waiting for the agent to start the session',
-        cores: image.cores,
-        memoryBytes: image.memory,
-        gpus: image.gpuCount,
+        ...where,
         sessionTokenHash: sha256Hex(sessionToken),
-        shareId: input.enable_sharing && settings.allow_kasm_sharing ? randomToken(24).toLowerCase() : null,
+        // Sharing is the agent gateway's; a server session has none.
+        shareId:
+          image.imageType === 'Container' && input.enable_sharing && settings.allow_kasm_sharing ? randomToken(24).toLowerCase() : null,
         launchSpec: launchSpec(user, image, settings, options),
         keepaliveAt: now,
         expiresAt: new Date(now.getTime() + settings.keepalive_expiration * 1000),
       })
       .returning()
-    await audit(tx, caller, 'request_kasm', { type: 'kasm', id: kasm!.id }, { image_id: kasmId(image.id), agent_id: placement.agent.id })
-    const [agent] = await tx.select().from(agents).where(eq(agents.id, placement.agent.id))
-    return { kasm: kasm!, agent: agent!, user }
+    const placedOn = where.agentId ? { agent_id: where.agentId } : { server_id: kasmId(where.serverId!) }
+    await audit(tx, caller, 'request_kasm', { type: 'kasm', id: kasm!.id }, { image_id: kasmId(image.id), ...placedOn })
+    const [agent] = where.agentId ? await tx.select().from(agents).where(eq(agents.id, where.agentId)) : []
+    return { kasm: kasm!, agent, user }
   })
-  wakeMember(deps, agent)
+  if (agent) wakeMember(deps, agent)
   const id = kasmId(kasm.id)
   const userId = kasmId(user.id)
   return {

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { agents, images, kasms, users, type Kasm } from '#schema'
+import { agents, images, kasms, users, type Kasm, type StreamView } from '#schema'
 import type { Deps } from '../../deps'
 import { ApiError } from '../../errors'
 import { audit } from '../audit'
@@ -10,6 +10,7 @@ import { resolveUserSettings } from '../groups/settings'
 import { findKasmFor, subjectUserId } from './access'
 import { deepLink } from './deep-link'
 import { authorizeDelete } from './lifecycle'
+import { serverStreamFor } from './server-connect'
 import { afterUserVerb, EXISTING, LIVE, USER_VERB_FROM } from './states'
 import { streamFor } from './stream-token'
 import { kasmView } from './view'
@@ -23,16 +24,21 @@ import { kasmView } from './view'
 export async function getKasmStatus(deps: Deps, caller: Caller, input: { kasm_id: string; user_id?: string }) {
   const kasm = await findKasmFor(deps.db, caller, input.kasm_id, input.user_id, 'sessions_view')
   const view = kasmView(kasm)
-  let stream: Awaited<ReturnType<typeof streamFor>> | undefined
+  let stream: StreamView | undefined
+  let problem: string | undefined
   if (kasm.status === 'running' && kasm.agentId) {
     const [agent] = await deps.db.select({ id: agents.id, publicUrl: agents.publicUrl }).from(agents).where(eq(agents.id, kasm.agentId))
     if (agent) stream = await streamFor(deps, kasm, agent)
+  } else if (kasm.status === 'running' && kasm.serverId) {
+    const found = await serverStreamFor(deps, kasm)
+    if ('stream' in found) stream = found.stream
+    else problem = found.problem
   }
   const link = LIVE.includes(kasm.status) && (await mayActAsOwner(deps, caller, kasm)) ? await rotateSessionToken(deps, kasm) : null
   return {
     operational_status: kasm.status,
     operational_progress: kasm.operationalProgress,
-    operational_message: kasm.operationalMessage,
+    operational_message: problem ?? kasm.operationalMessage,
     current_time: deps.clock.now().toISOString(),
     ...(link && { kasm_url: link.kasm_url, session_token: link.session_token }),
     kasm: { ...view, ...(stream && { stream }) },

@@ -135,11 +135,21 @@ export function dueTimeRule(
  * rule does not apply. `reason`: why a timed-out launch failed (null while its agent still works on it).
  */
 export function afterManagerEvent(
-  k: Pick<Kasm, 'status' | 'launchSpec'>,
+  k: Pick<Kasm, 'status' | 'launchSpec' | 'serverId'>,
   event: ManagerEvent,
   reason: string | null = null,
 ): KasmChange | null {
   if (event === 'agent_gone') return afterBulkRule(AGENT_GONE, k.status)
+  const change = afterTimeRule(k, event, reason)
+  // A server session has no container to remove: it ends at once (its proxy closes the connection).
+  return change?.status === 'deleting' && k.serverId ? { ...change, status: 'deleted' } : change
+}
+
+function afterTimeRule(
+  k: Pick<Kasm, 'status' | 'launchSpec'>,
+  event: Exclude<ManagerEvent, 'agent_gone'>,
+  reason: string | null,
+): KasmChange | null {
   if (!ACTIVE.includes(k.status)) return null
   if (event === 'time_limit') return { status: 'deleting', operationalMessage: 'The session reached its time limit' }
   if (event === 'keepalive_expired') {
@@ -174,7 +184,10 @@ export const USER_VERB_FROM: Record<UserVerb, readonly KasmState[]> = {
  * A user verb on a session: the change it makes, null when there is nothing to do (destroying a
  * session already being deleted; a keepalive, which moves only the expiry), or why it is refused.
  */
-export function afterUserVerb(kasm: Pick<Kasm, 'status' | 'agentId'>, verb: UserVerb): KasmChange | null | { refused: string } {
+export function afterUserVerb(
+  kasm: Pick<Kasm, 'status' | 'agentId' | 'serverId'>,
+  verb: UserVerb,
+): KasmChange | null | { refused: string } {
   if (!USER_VERB_FROM[verb].includes(kasm.status)) {
     if (verb === 'keepalive' || verb === 'destroy') return { refused: `The session is ${kasm.status}` }
     return { refused: `A ${kasm.status} session cannot be ${WANT[verb].done}` }
@@ -186,5 +199,8 @@ export function afterUserVerb(kasm: Pick<Kasm, 'status' | 'agentId'>, verb: User
     if (kasm.status === 'error' || kasm.agentId === null) return { status: 'deleted', operationalMessage: 'Deleted' }
     return { status: 'deleting', operationalMessage: 'Deleting', operationalProgress: 0 }
   }
+  // A server session reaches the wanted state at once: its proxy ends the connection at its next
+  // heartbeat, and resuming lets the browser connect again (RDP and VNC desktops carry on; SSH starts afresh, seed 004).
+  if (kasm.serverId) return { status: WANT[verb].status, operationalMessage: null }
   return { status: WANT[verb].status, operationalMessage: WANT[verb].message }
 }

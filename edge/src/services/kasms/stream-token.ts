@@ -1,11 +1,11 @@
-import { EDGE_TOKEN_TTL_S, type Agent, type Kasm, type StreamView } from '#schema'
+import { EDGE_TOKEN_TTL_S, type Agent, type Kasm, type ContainerStreamView } from '#schema'
 import type { Deps } from '../../deps'
 import { signForMember } from '../fleet/edge-key'
 import type { DlpFlags } from './launch-spec'
 
 export const STREAM_TOKEN_TTL_S = EDGE_TOKEN_TTL_S.stream
 
-const NOTHING_MOVES: DlpFlags = { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false }
+export const NOTHING_MOVES: DlpFlags = { clipboard_up: false, clipboard_down: false, uploads: false, downloads: false, printing: false }
 
 /**
  * What someone a session is shared with may move in and out of it: the owner's flags when the
@@ -26,7 +26,7 @@ export async function streamFor(
   kasm: Kasm,
   agent: Pick<Agent, 'id' | 'publicUrl'>,
   viewer?: StreamViewer,
-): Promise<StreamView> {
+): Promise<ContainerStreamView> {
   // Every session the edge places has a launch spec; one without could only be refused, so nothing moves.
   const ownerDlp = kasm.launchSpec?.dlp
   const dlp = (viewer ? viewerDlp(ownerDlp, viewer.fullControl) : ownerDlp) ?? NOTHING_MOVES
@@ -42,6 +42,7 @@ export async function streamFor(
   const ws = new URL(`/kasm/${kasm.id}/vnc`, base)
   ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:'
   return {
+    kind: 'container',
     url: ws.toString(),
     files_url: new URL(`/kasm/${kasm.id}/files`, base).toString(),
     token,

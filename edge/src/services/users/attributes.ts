@@ -5,6 +5,7 @@ import { ApiError } from '../../errors'
 import { audit } from '../audit'
 import { authorize, isSelf, type Caller } from '../auth/caller'
 import { kasmId, kasmIdOrNull } from '../ids'
+import { userPrivateKey } from '../kasms/server-connect'
 import { findUser } from './lookup'
 
 function attributesView(a: UserAttributes) {
@@ -34,8 +35,15 @@ async function attributesOf(db: DbOrTx, userId: string): Promise<UserAttributes>
 /** A user may read their own attributes; others need users_view. */
 export async function getAttributes(deps: Deps, caller: Caller, userId: string) {
   if (!isSelf(caller, userId)) authorize(caller, 'users_view')
-  await findUser(deps.db, userId)
-  return { user_attributes: attributesView(await attributesOf(deps.db, userId)) }
+  const user = await findUser(deps.db, userId)
+  let a = await attributesOf(deps.db, userId)
+  // Kasm gives each user an SSH key pair for "Use User SSH Key" servers; the public half is shown
+  // here so the user can install it before connecting. Made on first read; the private half never leaves the edge but to a proxy.
+  if (a.sshPrivateKeyEnc === null) {
+    await userPrivateKey(deps, userId, user.username)
+    a = await attributesOf(deps.db, userId)
+  }
+  return { user_attributes: attributesView(a) }
 }
 
 /** A user may change their own attributes; others need users_modify. */

@@ -38,7 +38,7 @@ export async function authorizeAgainstAdmin(db: DbOrTx, caller: Caller, target: 
 export async function revokeSessions(db: DbOrTx, userId: string, now: Date): Promise<number> {
   const revoked = await db
     .update(authSessions)
-    .set({ revokedAt: now })
+    .set({ revokedAt: now, signInSecretEnc: null })
     .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
     .returning({ id: authSessions.id })
   return revoked.length

@@ -23,7 +23,7 @@ export async function setOwnPassword(deps: Deps, caller: Caller, input: { curren
     await tx.update(users).set({ passwordHash, passwordSetAt: now }).where(eq(users.id, user.id))
     await tx
       .update(authSessions)
-      .set({ revokedAt: now })
+      .set({ revokedAt: now, signInSecretEnc: null })
       .where(
         and(
           eq(authSessions.userId, user.id),
