@@ -60,7 +60,7 @@ describe('proxy heartbeats', () => {
     const p = await enrolTestProxy(t, await registrationToken(t, admin))
     t.clock.advance(10_000)
     const res = await p.heartbeat(LOAD)
-    expect([res.status, res.body]).toEqual([200, { heartbeat_after_ms: 5_000 }])
+    expect([res.status, res.body]).toEqual([200, { heartbeat_after_ms: 5_000, close_kasms: [] }])
     expect(await proxyRow(p.id)).toMatchObject({ connections: 3, cpuPercent: 12.5, clusterSize: 2, lastSeenAt: t.clock.now() })
   })
 

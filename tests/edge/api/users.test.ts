@@ -207,6 +207,9 @@ describe('attributes', () => {
   it('refuses another user’s attributes, a bad key, an unknown workspace; nothing changes', async () => {
     const me = await t.seed.plainUser()
     const other = await t.seed.user()
+    // The first read makes the user's SSH key pair (Kasm gives each user one): the refused calls below must not change it.
+    const shown = (await t.api('get_attributes', { target_user: { user_id: me.user.id } }, me)).body.user_attributes.ssh_public_key
+    expect(shown).toMatch(/^ssh-rsa /)
     expect((await t.api('get_attributes', { target_user: { user_id: other.id } }, me)).status).toBe(403)
     expect((await t.api('update_user_attributes', { target_user_attributes: { user_id: other.id, theme: 'dark' } }, me)).status).toBe(403)
     const bad = await t.api('update_user_attributes', { target_user_attributes: { user_id: me.user.id, ssh_public_key: 'hello' } }, me)
@@ -219,7 +222,7 @@ describe('attributes', () => {
     )
     expect(missing.status).toBe(404)
     const got = await t.api('get_attributes', { target_user: { user_id: me.user.id } }, admin)
-    expect(got.body.user_attributes).toMatchObject({ ssh_public_key: null, theme: 'auto', default_image: null })
+    expect(got.body.user_attributes).toMatchObject({ ssh_public_key: shown, theme: 'auto', default_image: null })
   })
 })
 

@@ -146,11 +146,19 @@ async function signInPassword(deps: Deps, userId: string): Promise<string | null
  */
 export async function userPrivateKey(deps: Deps, userId: string, username: string): Promise<string> {
   const read = async () => {
-    const [a] = await deps.db.select({ enc: userAttributes.sshPrivateKeyEnc }).from(userAttributes).where(eq(userAttributes.userId, userId))
-    return a?.enc ? decryptSecret(deps.config.secretKeys, a.enc) : null
+    const [a] = await deps.db
+      .select({ enc: userAttributes.sshPrivateKeyEnc, pub: userAttributes.sshPublicKey })
+      .from(userAttributes)
+      .where(eq(userAttributes.userId, userId))
+    return { key: a?.enc ? await decryptSecret(deps.config.secretKeys, a.enc) : null, ownPublic: !a?.enc && !!a?.pub }
   }
   const existing = await read()
-  if (existing) return existing
+  if (existing.key) return existing.key
+  // A public key the user set themself has no private half here: replacing it would lock them out of servers that trust it.
+  if (existing.ownPublic)
+    throw ApiError.conflict(
+      'This server uses your SSH key, and your settings hold a public key of your own whose private half Oriel does not have: clear it in your settings so Oriel makes you a key pair',
+    )
   const pair = await generateUserSshKey(username)
   const enc = await encryptSecret(deps.config.secretKeys, pair.privatePem)
   await deps.db
@@ -159,9 +167,11 @@ export async function userPrivateKey(deps: Deps, userId: string, username: strin
     .onConflictDoUpdate({
       target: userAttributes.userId,
       set: { sshPublicKey: pair.publicKey, sshPrivateKeyEnc: enc },
-      setWhere: isNull(userAttributes.sshPrivateKeyEnc),
+      setWhere: and(isNull(userAttributes.sshPrivateKeyEnc), isNull(userAttributes.sshPublicKey)),
     })
-  return (await read())!
+  const made = await read()
+  if (!made.key) throw ApiError.conflict('Your SSH key pair could not be made; try again')
+  return made.key
 }
 
 /** Redeemed connect tokens are kept only until they would have expired anyway. */

@@ -37,9 +37,10 @@ export async function getAttributes(deps: Deps, caller: Caller, userId: string) 
   if (!isSelf(caller, userId)) authorize(caller, 'users_view')
   const user = await findUser(deps.db, userId)
   let a = await attributesOf(deps.db, userId)
-  // Kasm gives each user an SSH key pair for "Use User SSH Key" servers; the public half is shown
-  // here so the user can install it before connecting. Made on first read; the private half never leaves the edge but to a proxy.
-  if (a.sshPrivateKeyEnc === null) {
+  // Kasm gives each user an SSH key pair for "Use User SSH Key" servers; the public half is shown here
+  // so the user can install it before connecting. Made on the first read unless the user set a public
+  // key of their own; the private half goes only to a proxy, for a connection.
+  if (a.sshPrivateKeyEnc === null && a.sshPublicKey === null) {
     await userPrivateKey(deps, userId, user.username)
     a = await attributesOf(deps.db, userId)
   }
