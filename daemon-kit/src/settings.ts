@@ -31,15 +31,17 @@ export function readFlags(flags: Flags, argv = process.argv.slice(2)): Record<st
 }
 
 /**
- * Checks the daemon's variables against `schema`; a failure is one Error whose message names each
- * missing variable with its flag, or says what is wrong with a value.
+ * Checks the daemon's variables against `schema` (empty ones count as unset); a failure is one Error
+ * whose message names each missing variable with its flag, or says what is wrong with a value.
  */
 export function parseSettings<S extends v.GenericSchema>(
   schema: S,
   flags: Flags,
   env: Record<string, string | undefined>,
 ): v.InferOutput<S> {
-  const r = v.safeParse(schema, env)
+  // An empty variable is an unset one (compose files and unit files pass `X=` for "not given").
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const r = v.safeParse(schema, given)
   if (r.success) return r.output
   const flagOf = Object.fromEntries(Object.entries(flags).map(([f, name]) => [name, f]))
   throw new Error(
