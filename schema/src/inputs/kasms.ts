@@ -48,9 +48,9 @@ export const PERSISTENT_PROFILE_MODES = ['Enabled', 'Disabled', 'Reset'] as cons
 export const RDP_CLIENT_TYPES = ['GUAC', 'RDP_CLIENT'] as const
 
 /**
- * request_kasm with every field Kasm's clients send. `connection_info`, `egress_gateway_id`,
- * `rdp_client_type` and `server_id` belong to fixed servers and egress, which come later: they are
- * checked now and have no effect yet.
+ * request_kasm with every field Kasm's clients send. `connection_info` (`{"guac": {"settings": …}}`),
+ * `rdp_client_type` and `server_id` (a server of the workspace's pool) are for fixed servers;
+ * `egress_gateway_id` belongs to egress, which comes later: it is checked now and has no effect yet.
  */
 export const RequestKasmSchema = body({
   /** Omitted: the user's default workspace (their attribute `default_image`). */
@@ -62,7 +62,20 @@ export const RequestKasmSchema = body({
   client_language: maybe(ClientLanguageSchema),
   client_timezone: maybe(ClientTimezoneSchema),
   persistent_profile_mode: maybe(v.picklist(PERSISTENT_PROFILE_MODES, `must be one of ${PERSISTENT_PROFILE_MODES.join(', ')}`)),
-  connection_info: maybe(v.pipe(v.record(v.string(), v.unknown(), 'must be an object'), v.maxEntries(100))),
+  connection_info: maybe(
+    v.strictObject(
+      {
+        guac: v.strictObject({
+          type: v.optional(v.picklist(['rdp', 'vnc', 'ssh'])),
+          settings: v.pipe(
+            v.record(v.pipe(v.string(), v.maxLength(64)), v.union([v.pipe(v.string(), v.maxLength(4096)), v.number(), v.boolean()])),
+            v.maxEntries(100),
+          ),
+        }),
+      },
+      'must be {"guac": {"settings": {…}}}',
+    ),
+  ),
   egress_gateway_id: maybe(IdSchema),
   rdp_client_type: maybe(v.picklist(RDP_CLIENT_TYPES, `must be one of ${RDP_CLIENT_TYPES.join(', ')}`)),
   server_id: maybe(IdSchema),

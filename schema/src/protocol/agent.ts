@@ -89,6 +89,8 @@ export type LaunchSpec = {
   persistent_profile_mode?: PersistentProfileMode | null
   /** Start page for browser workspaces: KASM_URL. */
   kasm_url?: string | null
+  /** A fixed server's session: request_kasm's own guacd settings, merged after the server's, through the same allow-list. */
+  connection_info?: { guac: { type?: string; settings: Record<string, string | number | boolean> } }
 }
 
 /** Poll work (the edge's answer): what the agent must bring about. */

@@ -85,6 +85,29 @@ describe('connect tokens', () => {
     expect(settings).toMatchObject({ command: 'tmux a || tmux', 'font-size': '11', hostname: '192.0.2.10', 'disable-paste': 'true' })
   })
 
+  it('merges request_kasm’s own connection info after the server’s, through the same allow-list', async () => {
+    const p = await proxy()
+    const s = await server({
+      connection_info: JSON.stringify({ guac: { type: 'ssh', settings: { command: 'screen -R a', 'font-size': 11 } } }),
+    })
+    const ws = await workspace({ server_id: s.server_id })
+    const u = await ws.user()
+    const connection_info = { guac: { type: 'ssh', settings: { command: 'tmux a || tmux', username: 'root', 'read-only': false } } }
+    const res = await t.api('request_kasm', { image_id: ws.imageId, connection_info }, u.auth)
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    const token = await signTestEdgeToken(
+      'connect',
+      { sub: u.user.id, kasm_id: dashed(res.body.kasm_id), dlp: ALL, view_only: false, jti: crypto.randomUUID() },
+      p.id,
+      t.clock.now(),
+    )
+    const settings = (await p.connect(token)).body.settings
+    expect(settings).toMatchObject({ command: 'tmux a || tmux', 'font-size': '11', username: 'ops' })
+    expect(settings).not.toHaveProperty('read-only')
+    const bad = await t.api('request_kasm', { image_id: ws.imageId, connection_info: { ssh: {} } }, u.auth)
+    expect([bad.status, bad.body.field]).toEqual([400, 'connection_info.guac'])
+  })
+
   it('hands guacd a pasted encrypted key as plain PKCS#1 PEM, without the passphrase', async () => {
     const { p, token } = await session({
       connection_password: null,

@@ -149,4 +149,36 @@ describe('request_kasm on a fixed server', () => {
     expect((await t.api('destroy_kasm', { kasm_id: again }, auth)).status).toBe(200)
     expect((await t.api('get_kasm_status', { kasm_id: again }, auth)).status).toBe(404)
   })
+
+  it('server_id picks a server of the pool; one outside it, server options on a container, and RDP_CLIENT are refused', async () => {
+    await proxy()
+    const p = await pool()
+    const a = await server({ pool_id: p.server_pool_id, max_simultaneous_sessions: 5, max_simultaneous_users: 5 })
+    await server({ pool_id: p.server_pool_id, max_simultaneous_sessions: 5, max_simultaneous_users: 5 })
+    const ws = await workspace({ server_pool_id: p.server_pool_id })
+    for (let i = 0; i < 3; i++) {
+      const res = await t.api('request_kasm', { image_id: ws.imageId, server_id: a.server_id }, (await ws.user()).auth)
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+    }
+    expect(await sessionsOn(a.server_id)).toBe(3)
+    const { auth } = await ws.user()
+    const outside = await t.api('request_kasm', { image_id: ws.imageId, server_id: (await server()).server_id }, auth)
+    expect([outside.status, outside.body.field, outside.body.error_message]).toEqual([
+      400,
+      'server_id',
+      'Invalid server_id: the server is not in this workspace’s pool',
+    ])
+    const rdpClient = await t.api('request_kasm', { image_id: ws.imageId, rdp_client_type: 'RDP_CLIENT' }, auth)
+    expect([rdpClient.status, rdpClient.body.field]).toEqual([400, 'rdp_client_type'])
+    const container = await t.seed.image()
+    const g = await t.seed.group()
+    await t.seed.permitImage(g.id, container.id)
+    const u = await t.seed.user({ groups: [g.name] })
+    const cauth = { token: await t.seed.tokenFor(u.id) }
+    const onContainer = await t.api('request_kasm', { image_id: container.id, server_id: a.server_id }, cauth)
+    expect([onContainer.status, onContainer.body.field]).toEqual([400, 'server_id'])
+    const info = await t.api('request_kasm', { image_id: container.id, connection_info: { guac: { settings: {} } } }, cauth)
+    expect([info.status, info.body.field]).toEqual([400, 'connection_info'])
+    expect(await sessionsOn(a.server_id)).toBe(3)
+  })
 })

@@ -61,7 +61,7 @@ const INFO_ALLOWED = new Set([
 const flag = (on: boolean) => (on ? 'true' : '')
 
 /** The admin's allowed connection info, as guacd strings. A `type` that differs from the server's is ignored: the server decides. */
-export function connectionInfoSettings(info: Server['connectionInfo']): Record<string, string> {
+export function connectionInfoSettings(info: { guac?: { settings?: Record<string, unknown> } } | null | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   const settings = info?.guac?.settings
   if (!settings || typeof settings !== 'object') return out

@@ -20,6 +20,7 @@ import { wakeMember } from '../fleet/wake'
 import { resolveUserSettings } from '../groups/settings'
 import { findImage } from '../images/images'
 import { kasmId } from '../ids'
+import { dashedId } from '#schema'
 import { createAnonymousUser } from '../users/anonymous'
 import { findUser } from '../users/lookup'
 import { subjectUserId } from './access'
@@ -81,7 +82,10 @@ async function candidateAgents(tx: DbOrTx): Promise<AgentLoad[]> {
 }
 
 /** Where a container session goes: the least loaded agent that fits, its resources reserved. */
-async function placeOnAgent(tx: DbOrTx, image: Image) {
+async function placeOnAgent(tx: DbOrTx, image: Image, input: RequestKasmInput) {
+  if (input.server_id !== undefined) throw ApiError.invalid('Invalid server_id: applies to Server Pool workspaces only', 'server_id')
+  if (input.connection_info !== undefined)
+    throw ApiError.invalid('Invalid connection_info: applies to fixed servers (Server and Server Pool workspaces) only', 'connection_info')
   const placement = choosePlacement(await candidateAgents(tx), {
     cores: image.cores,
     memoryBytes: image.memory,
@@ -107,9 +111,18 @@ async function placeOnAgent(tx: DbOrTx, image: Image) {
  * Where a Server or Server Pool session goes (seed 004): a server with room under its two limits,
  * in a zone with a connection proxy. Nothing to start: the session runs once a browser connects.
  */
-async function placeOnServer(tx: DbOrTx, image: Image, userId: string, now: Date) {
+async function placeOnServer(tx: DbOrTx, image: Image, userId: string, now: Date, input: RequestKasmInput) {
   const { loads, rows } = await serverCandidates(tx, image)
-  const choice = chooseServer(loads, userId, image.imageType === 'Server Pool')
+  // Kasm's server_id picks one server of the pool (a Server workspace has only its own).
+  const wanted = input.server_id === undefined ? loads : loads.filter((l) => l.id === dashedId(input.server_id!))
+  if (wanted.length === 0)
+    throw ApiError.invalid(
+      image.imageType === 'Server Pool'
+        ? 'Invalid server_id: the server is not in this workspace’s pool'
+        : 'Invalid server_id: this workspace connects to another server',
+      'server_id',
+    )
+  const choice = chooseServer(wanted, userId, image.imageType === 'Server Pool')
   if (!choice.ok) throw choice.status === 'forbidden' ? ApiError.forbidden(choice.reason) : ApiError.conflict(choice.reason, 'image_id')
   const server = rows.find((r) => r.id === choice.server.id)!
   checkCredentialType(server)
@@ -132,6 +145,8 @@ async function placeOnServer(tx: DbOrTx, image: Image, userId: string, now: Date
  */
 export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasmInput) {
   checkLaunchOptions(input)
+  if (input.rdp_client_type === 'RDP_CLIENT')
+    throw ApiError.invalid('Invalid rdp_client_type: Oriel connects RDP servers in the browser (GUAC) only', 'rdp_client_type')
   // Kasm: an API key's request without a user_id launches for a new anonymous user.
   const anonymous = caller.kind === 'api_key' && input.user_id === undefined
   if (anonymous) {
@@ -172,7 +187,8 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
         'image_id',
       )
     }
-    const where = image.imageType === 'Container' ? await placeOnAgent(tx, image) : await placeOnServer(tx, image, user.id, now)
+    const where =
+      image.imageType === 'Container' ? await placeOnAgent(tx, image, input) : await placeOnServer(tx, image, user.id, now, input)
     const options = await resolveLaunchOptions(tx, user.id, input, profilePathFor(image, settings) !== null)
     const [kasm] = await tx
       .insert(kasms)
@@ -184,7 +200,10 @@ export async function requestKasm(deps: Deps, caller: Caller, input: RequestKasm
         // Sharing is the agent gateway's; a server session has none.
         shareId:
           image.imageType === 'Container' && input.enable_sharing && settings.allow_kasm_sharing ? randomToken(24).toLowerCase() : null,
-        launchSpec: launchSpec(user, image, settings, options),
+        launchSpec: {
+          ...launchSpec(user, image, settings, options),
+          ...(input.connection_info && { connection_info: input.connection_info }),
+        },
         keepaliveAt: now,
         expiresAt: new Date(now.getTime() + settings.keepalive_expiration * 1000),
       })

@@ -114,6 +114,7 @@ export async function redeemConnectToken(deps: Deps, proxy: ConnectionProxy, tok
   }
   const settings = {
     ...connectionInfoSettings(server.connectionInfo),
+    ...connectionInfoSettings(kasm.launchSpec?.connection_info ?? null),
     ...creds.settings,
     ...dlpSettings(protocol, claims.dlp, claims.view_only, kasm.id),
     hostname: server.host,

@@ -75,13 +75,16 @@ type KasmRow = {
   expires_at: string | null
   agent_id: string | null
   public_url: string | null
+  server_id: string | null
+  server_host: string | null
+  server_port: number | null
 }
 
 /** SQL for one user's sessions the API still shows (EXISTING) as JSON rows; `userId` is the outer query's user id column. */
 const liveKasmsJson = (userId: SQL) => sql<KasmRow[]>`coalesce((select json_agg(json_build_object('id', k.id, 'image_id', k.image_id,
   'status', k.status, 'started_at', k.started_at, 'keepalive_at', k.keepalive_at, 'expires_at', k.expires_at, 'agent_id', k.agent_id,
-  'public_url', a.public_url) order by k.created_at)
-  from ${kasms} k left join ${agents} a on a.id = k.agent_id where k.user_id = ${userId} and k.status in ${[...EXISTING]}), '[]')`
+  'public_url', a.public_url, 'server_id', k.server_id, 'server_host', s.host, 'server_port', s.port) order by k.created_at)
+  from ${kasms} k left join ${agents} a on a.id = k.agent_id left join ${servers} s on s.id = k.server_id where k.user_id = ${userId} and k.status in ${[...EXISTING]}), '[]')`
 
 /** SQL for the ids of the servers assigned to one user, as a JSON list. */
 const assignedServersJson = (userId: SQL) =>
@@ -112,7 +115,7 @@ export function extrasFrom(row: { kasms: KasmRow[]; assignedServers: string[]; f
 
 const isoText = (t: string | null) => (t === null ? null : new Date(t).toISOString())
 
-/** The server is the agent that runs the session, named by its public host and port. */
+/** The server is the agent that runs the session, named by its public host and port; for a fixed server's session, that server. */
 function userKasm(k: KasmRow): UserKasm {
   const at = k.public_url ? memberEndpoint(k.public_url) : null
   return {
@@ -122,7 +125,9 @@ function userKasm(k: KasmRow): UserKasm {
     start_date: isoText(k.started_at),
     keepalive_date: isoText(k.keepalive_at),
     expiration_date: isoText(k.expires_at),
-    server: { server_id: k.agent_id ? kasmId(k.agent_id) : null, hostname: at?.hostname ?? null, port: at?.port ?? null },
+    server: k.server_id
+      ? { server_id: kasmId(k.server_id), hostname: k.server_host, port: k.server_port }
+      : { server_id: k.agent_id ? kasmId(k.agent_id) : null, hostname: at?.hostname ?? null, port: at?.port ?? null },
   }
 }
 
