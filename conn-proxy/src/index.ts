@@ -5,5 +5,9 @@ export { FLAGS, loadConfig, type Config } from './config'
 export { probeGuacd, watchGuacd, type GuacdAddress, type GuacdHealth } from './guacd'
 export { createConnProxy, type ConnProxyOptions } from './proxy'
 export { createProxyServer, type ProxyServerOptions } from './server'
+export { createRelay, type Relay, type RelayOptions } from './relay/relay'
+export { CONNECT_PATH } from './relay/admission'
+export { createDlpFilter, STATUS_FORBIDDEN, type DlpFilter, type DlpPolicy, type Verdict } from './relay/dlp-filter'
+export { createEdgeRedeem } from './relay/redeem'
 /** The proxy's log lines: JSON, tagged `component: conn-proxy`. */
 export const jsonLogger = createJsonLogger('conn-proxy')

@@ -2,16 +2,28 @@
 // cluster (node:cluster, `--cluster-size` workers on one port, seed 000), signals and exit codes.
 import cluster from 'node:cluster'
 import { hostname } from 'node:os'
-import { readFlags } from '#daemon-kit'
-import { createConnProxy, createProxyServer, FLAGS, jsonLogger, loadConfig, watchGuacd, type GuacdHealth } from './index'
+import { createSignedEdgeClient, createTokenVerifier, loadIdentity, readFlags } from '#daemon-kit'
+import {
+  createConnProxy,
+  createEdgeRedeem,
+  createProxyServer,
+  createRelay,
+  FLAGS,
+  jsonLogger,
+  loadConfig,
+  watchGuacd,
+  type GuacdHealth,
+} from './index'
 
 /** Under a service manager's usual 10 s stop timeout (deploy/oriel-conn-proxy.service: TimeoutStopSec=10). */
 const STOP_DEADLINE_MS = 8_000
 
 /** What a worker tells the primary: its live browser connections. */
-type WorkerReport = { type: 'connections'; count: number }
+type WorkerReport = { type: 'connections'; count: number; kasms: string[] }
 /** What the primary tells the workers: guacd's health as last probed. */
 type GuacdNews = { type: 'guacd'; health: GuacdHealth }
+/** What the primary tells the workers: sessions whose connections must end now (the heartbeat's close_kasms). */
+type CloseKasms = { type: 'close-kasms'; kasm_ids: string[] }
 
 function onStop(stop: (signal: string) => Promise<void>) {
   let stopping = false
@@ -30,8 +42,18 @@ function onStop(stop: (signal: string) => Promise<void>) {
 
 async function primary() {
   const config = loadConfig({ ...process.env, ...readFlags(FLAGS) }, hostname())
-  const counts = new Map<number, number>()
-  const proxy = createConnProxy({ config, log: jsonLogger, connections: () => [...counts.values()].reduce((a, b) => a + b, 0) })
+  const counts = new Map<number, { count: number; kasms: string[] }>()
+  const toWorkers = (m: GuacdNews | CloseKasms) => {
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(m)
+  }
+  const proxy = createConnProxy({
+    config,
+    log: jsonLogger,
+    connections: () => [...counts.values()].reduce((a, b) => a + b.count, 0),
+    kasms: () => [...new Set([...counts.values()].flatMap((c) => c.kasms))],
+    // Each worker holds its own connections; the one that has the session's ends them.
+    onClose: (kasmIds) => toWorkers({ type: 'close-kasms', kasm_ids: kasmIds }),
+  })
   // Enrol before the workers start, so a bad token stops the process before it serves anything.
   const { proxyId } = await proxy.start()
   let stopping = false
@@ -39,12 +61,12 @@ async function primary() {
   const stopWatch = watchGuacd(config.guacd, (health) => {
     if (health.ok !== guacd.health.ok) jsonLogger[health.ok ? 'info' : 'error']('guacd health changed', health)
     guacd = { type: 'guacd', health }
-    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(guacd)
+    toWorkers(guacd)
   })
   const fork = () => {
     const worker = cluster.fork({ ...process.env, ORIEL_PROXY_WORKER_CONFIG: JSON.stringify(config) })
     worker.on('online', () => worker.send(guacd))
-    worker.on('message', (m: WorkerReport) => m.type === 'connections' && counts.set(worker.id, m.count))
+    worker.on('message', (m: WorkerReport) => m.type === 'connections' && counts.set(worker.id, { count: m.count, kasms: m.kasms }))
     worker.on('exit', (code, signal) => {
       counts.delete(worker.id)
       if (stopping) return
@@ -67,8 +89,21 @@ async function worker() {
   // A worker must not die of one connection's error: log it and go on (the primary replaces it if it does).
   process.on('unhandledRejection', (err) => jsonLogger.error('unhandled rejection in a worker', { error: String(err) }))
   let guacd: GuacdHealth = { ok: false, error: 'guacd has not been probed yet' }
-  process.on('message', (m: GuacdNews) => m.type === 'guacd' && (guacd = m.health))
-  const server = createProxyServer({ host: config.listenHost, port: config.listenPort, guacdHealth: () => guacd, log: jsonLogger })
+  // The primary enrolled before forking: the identity file holds the proxy's id and the edge's public keys.
+  const identity = await loadIdentity(config.dataDir, 'proxy')
+  const verifier = createTokenVerifier(identity)
+  const relay = createRelay({
+    guacd: config.guacd,
+    verify: (token) => verifier(token, 'connect'),
+    redeem: createEdgeRedeem(createSignedEdgeClient(config.edgeUrl, identity)),
+    log: jsonLogger,
+    onCount: (count, kasms) => process.send?.({ type: 'connections', count, kasms } satisfies WorkerReport),
+  })
+  process.on('message', (m: GuacdNews | CloseKasms) => {
+    if (m.type === 'guacd') guacd = m.health
+    if (m.type === 'close-kasms') for (const id of m.kasm_ids) relay.closeKasm(id)
+  })
+  const server = createProxyServer({ host: config.listenHost, port: config.listenPort, guacdHealth: () => guacd, log: jsonLogger, relay })
   await server.listen()
   process.on('disconnect', () => void server.close().finally(() => process.exit(0)))
   onStop(() => server.close())

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose'
-import type { ProxyHeartbeatAnswer } from '#schema'
+import type { ProxyHeartbeatReply } from '#schema'
 import { createSignedEdgeClient, createWakeableSleep, loadIdentity, runEdgeLoop, type Identity, type Logger } from '#daemon-kit'
 import type { Config } from './config'
 import { createCpuSampler } from './load'
@@ -11,6 +11,10 @@ export type ConnProxyOptions = {
   log: Logger
   /** Live browser connections across the workers (the cluster's primary sums what they report). */
   connections: () => number
+  /** The sessions those connections belong to: the heartbeat's answer names those to close. */
+  kasms?: () => string[]
+  /** Sessions whose connections must end now (the heartbeat's `close_kasms`: destroyed, expired). */
+  onClose?: (kasmIds: string[]) => void
 }
 
 /**
@@ -52,8 +56,16 @@ export function createConnProxy(opts: ConnProxyOptions) {
         what: 'heartbeat',
         maxRetryMs: RETRY_MAX_MS,
         step: async () => {
-          const beat = { connections: opts.connections(), cpu_percent: cpu(), cluster_size: config.clusterSize }
-          return (await edge.post<ProxyHeartbeatAnswer>('/api/proxy/heartbeat', beat)).heartbeat_after_ms
+          const beat = {
+            connections: opts.connections(),
+            cpu_percent: cpu(),
+            cluster_size: config.clusterSize,
+            kasms: opts.kasms?.() ?? [],
+          }
+          const reply = await edge.post<ProxyHeartbeatReply>('/api/proxy/heartbeat', beat)
+          // An edge older than close_kasms answers without it.
+          if (reply.close_kasms?.length) opts.onClose?.(reply.close_kasms)
+          return reply.heartbeat_after_ms
         },
       })
       return { proxyId: identity.id! }

@@ -1,7 +1,9 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Logger } from '#daemon-kit'
 import type { GuacdHealth } from './guacd'
+import type { Relay } from './relay/relay'
 
 export type ProxyServerOptions = {
   host: string
@@ -9,10 +11,13 @@ export type ProxyServerOptions = {
   /** guacd's health as last probed (watchGuacd, run once for all workers). */
   guacdHealth: () => GuacdHealth
   log: Logger
+  /** The browsers' WebSocket relay (`/guac/connect`); without it every upgrade is a 404. */
+  relay?: Pick<Relay, 'handleUpgrade' | 'close'>
 }
 
 /**
- * One worker's HTTP server on the proxy's port (node:cluster shares the port between workers).
+ * One worker's HTTP server on the proxy's port (node:cluster shares the port between workers), which
+ * hands WebSocket upgrades to the relay.
  * `GET /health` answers 200 only while guacd answered its last probe: the edge picks a zone's first healthy proxy
  * (seed 000), so a proxy whose guacd is gone must not look healthy.
  */
@@ -31,10 +36,21 @@ export function createProxyServer(o: ProxyServerOptions) {
       if (!res.headersSent) res.writeHead(500).end()
     })
   })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      if (o.relay) return o.relay.handleUpgrade(req, socket, head)
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    } catch (err) {
+      o.log.warn('upgrade failed', { error: String(err) })
+      socket.destroy()
+    }
+  })
   return {
     listen: () => new Promise<number>((resolve) => server.listen(o.port, o.host, () => resolve((server.address() as AddressInfo).port))),
     close: () =>
       new Promise<void>((resolve) => {
+        // Upgraded sockets are no longer the HTTP server's: the relay ends them (and their guacd sessions).
+        o.relay?.close()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

@@ -88,6 +88,7 @@ function App() {
         {may('groups_view') && <a href="#/admin/groups">Groups</a>}
         {may('images_view') && <a href="#/admin/workspaces">Workspaces</a>}
         {may('agents_view') && <a href="#/admin/agents">Agents</a>}
+        {may('connection_proxies_view') && <a href="#/admin/connection-proxies">Connection proxies</a>}
         {may('sessions_view') && <a href="#/admin/sessions">Sessions</a>}
         {may('zones_view') && <a href="#/admin/zones">Zones</a>}
         {may('servers_view') && <a href="#/admin/servers">Servers</a>}

@@ -67,6 +67,21 @@ describe('connect tokens', () => {
     expect(unsigned.status).toBe(401)
   })
 
+  it('takes redemptions in any sequence order (a proxy’s processes sign concurrently); heartbeats stay ordered', async () => {
+    const { p, token } = await session()
+    await p.heartbeat({ connections: 0, cpu_percent: 0, cluster_size: 1 })
+    const late = await p.signed('/api/proxy/connect', { token: await token() }, { seq: 1 })
+    expect(late.status, JSON.stringify(late.body)).toBe(200)
+    const replay = await t.app.request('/api/proxy/connect', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: late.auth },
+      body: late.text,
+    })
+    expect(replay.status).toBe(403)
+    const oldBeat = await p.signed('/api/proxy/heartbeat', { connections: 0, cpu_percent: 0, cluster_size: 1 }, { seq: 1 })
+    expect(oldBeat.status).toBe(401)
+  })
+
   it('refuses a destroyed session, and the heartbeat tells the proxy to close it', async () => {
     const { p, u, kasmId, kasmKid, token } = await session()
     const beat = { connections: 1, cpu_percent: 1, cluster_size: 1, kasms: [kasmId] }

@@ -1,10 +1,16 @@
 import type RFB from '@novnc/novnc'
+import type { ComponentChildren, VNode } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
+import type { ContainerStreamView } from '#schema/contracts'
 import type { Stream } from '../api'
 
+/** Streams that carry RFB: a container's gateway, or a KasmVNC server relayed by the connection proxy. */
+const speaksRfb = (s: Stream) => s.kind === 'container' || s.protocol === 'kasmvnc'
+
 /**
- * A session's desktop over the agent's gateway: noVNC, scaled to its box, connected once per stream
- * token. `viewOnly` stops noVNC sending input; the gateway drops it anyway for a view-only token.
+ * A session's desktop over RFB (the agent's gateway, or the proxy's relay to a KasmVNC server): noVNC,
+ * scaled to its box, connected once per stream token; other streams are left alone. `viewOnly` stops
+ * noVNC sending input; the gateway drops it anyway for a view-only token.
  */
 export function useDesktop(stream: Stream | undefined, { viewOnly = false }: { viewOnly?: boolean } = {}) {
   const screen = useRef<HTMLDivElement>(null)
@@ -13,7 +19,7 @@ export function useDesktop(stream: Stream | undefined, { viewOnly = false }: { v
   const [ended, setEnded] = useState(false)
   const [clipboard, setClipboard] = useState('')
   useEffect(() => {
-    if (!stream || !screen.current) return
+    if (!stream || !speaksRfb(stream) || !screen.current) return
     const target = screen.current
     let r: RFB | undefined
     let cancelled = false
@@ -38,8 +44,19 @@ export function useDesktop(stream: Stream | undefined, { viewOnly = false }: { v
   return { screen, rfb, connected, ended, clipboard }
 }
 
+/** The session page's noVNC screen, and its control panel around the transfers this stream offers. */
+export function NoVncView({ stream, panel }: { stream: Stream | undefined; panel: (transfers: ComponentChildren) => VNode }) {
+  const { screen, rfb, connected, clipboard } = useDesktop(stream)
+  return (
+    <>
+      <div ref={screen} class="screen" data-connected={connected ? 'yes' : 'no'} aria-label="Desktop" />
+      {stream && panel(<Transfers stream={stream} clipboard={clipboard} rfb={rfb} />)}
+    </>
+  )
+}
+
 /** Puts files into the session's Uploads folder through the agent's gateway (the stream token authorises). */
-export function Upload({ stream }: { stream: Stream }) {
+export function Upload({ stream }: { stream: ContainerStreamView }) {
   const [note, setNote] = useState<string | null>(null)
   const send = async (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
@@ -61,7 +78,7 @@ export function Upload({ stream }: { stream: Stream }) {
 }
 
 /** Takes a file from the session's Downloads folder. */
-export function Download({ stream }: { stream: Stream }) {
+export function Download({ stream }: { stream: ContainerStreamView }) {
   const [name, setName] = useState('')
   const href = `${stream.files_url}/${encodeURIComponent(name)}?token=${encodeURIComponent(stream.token)}`
   return (
@@ -75,7 +92,10 @@ export function Download({ stream }: { stream: Stream }) {
   )
 }
 
-/** The clipboard, uploads and downloads a stream's DLP flags allow (enforced by the gateway, not here). */
+/**
+ * The clipboard, uploads and downloads a stream's DLP flags allow (enforced by the gateway, not here).
+ * Files go through the agent's files URL, which only container streams have; KasmVNC servers offer the clipboard.
+ */
 export function Transfers({ stream, clipboard, rfb }: { stream: Stream; clipboard: string; rfb: { current: RFB | null } }) {
   const dlp = stream.dlp
   return (
@@ -94,8 +114,8 @@ export function Transfers({ stream, clipboard, rfb }: { stream: Stream; clipboar
           <textarea aria-label="Clipboard to the session" onChange={(e) => rfb.current?.clipboardPasteFrom(e.currentTarget.value)} />
         </label>
       )}
-      {dlp?.uploads !== false && <Upload stream={stream} />}
-      {dlp?.downloads !== false && <Download stream={stream} />}
+      {stream.kind === 'container' && dlp?.uploads !== false && <Upload stream={stream} />}
+      {stream.kind === 'container' && dlp?.downloads !== false && <Download stream={stream} />}
     </>
   )
 }

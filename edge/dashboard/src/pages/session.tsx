@@ -1,14 +1,30 @@
+import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, type KasmStatus } from '../api'
+import type { ServerStreamView } from '#schema/contracts'
+import { api, ApiError, type KasmStatus, type Stream } from '../api'
+import { lazyPage } from '../lazy'
 import { go } from '../router'
-import { Transfers, useDesktop } from './desktop'
+import { NoVncView } from './desktop'
 
 const STATUS_POLL_MS = 500
+/** Slower while running without a stream: each ask makes the edge health-check the zone's proxies. */
+const NO_STREAM_POLL_MS = 3_000
+
+/** SSH, VNC and RDP servers speak the Guacamole protocol through the proxy; KasmVNC servers speak RFB, as containers do. */
+const isGuacStream = (s: Stream | undefined): s is ServerStreamView => s?.kind === 'server' && s.protocol !== 'kasmvnc'
+
+/** guacamole-common-js is fetched with the first server session, so the launcher stays small. */
+const GuacView = lazyPage(
+  () => import('./guac/view').then((m) => m.GuacView),
+  'the remote desktop client',
+  (note) => <div class="screen guac">{note}</div>,
+)
 
 /**
- * One session: launch progress from get_kasm_status, then the desktop over the agent's gateway
- * (noVNC, scaled to the window), keepalives while open, and a control panel that offers only what
- * the session's DLP flags allow (the gateway enforces them whatever this page does).
+ * One session: launch progress from get_kasm_status, then the desktop (a container's or KasmVNC
+ * server's over noVNC, an SSH/VNC/RDP server's over the connection proxy), keepalives while open,
+ * and a control panel that offers only what the session's DLP flags allow (the gateway or proxy
+ * enforces them whatever this page does).
  */
 export function Session({ kasmId }: { kasmId: string }) {
   const [status, setStatus] = useState<KasmStatus | null>(null)
@@ -19,15 +35,18 @@ export function Session({ kasmId }: { kasmId: string }) {
     let stop = false
     const poll = async () => {
       while (!stop) {
+        let waitMs = STATUS_POLL_MS
         try {
           const s = await api<KasmStatus>('get_kasm_status', { kasm_id: kasmId })
           setStatus(s)
-          if (s.operational_status === 'running' || s.operational_status === 'error') return
+          // Running without a stream: no agent or connection proxy can carry it yet (the message says why); keep asking.
+          if ((s.operational_status === 'running' && s.kasm.stream) || s.operational_status === 'error') return
+          if (s.operational_status === 'running') waitMs = NO_STREAM_POLL_MS
         } catch (err) {
           setError(err instanceof ApiError ? err.message : 'Lost contact with the server')
           return
         }
-        await new Promise((r) => setTimeout(r, STATUS_POLL_MS))
+        await new Promise((r) => setTimeout(r, waitMs))
       }
     }
     void poll()
@@ -35,7 +54,6 @@ export function Session({ kasmId }: { kasmId: string }) {
   }, [kasmId])
 
   const stream = status?.operational_status === 'running' ? status.kasm.stream : undefined
-  const { screen, rfb, connected, clipboard } = useDesktop(stream)
 
   // Keepalives at the group's interval while the view is open.
   useEffect(() => {
@@ -53,6 +71,17 @@ export function Session({ kasmId }: { kasmId: string }) {
       setError(err instanceof ApiError ? err.message : 'Could not delete the session')
     }
   }
+  const panel = (transfers: ComponentChildren) => (
+    <aside class="panel" aria-label="Session controls">
+      <button onClick={() => go('workspaces')}>Workspaces</button>
+      <button onClick={() => void document.documentElement.requestFullscreen?.()}>Full screen</button>
+      {status?.kasm.share_id && <ShareLink shareId={status.kasm.share_id} />}
+      {transfers}
+      <button class="danger" onClick={destroy}>
+        Delete session
+      </button>
+    </aside>
+  )
   return (
     <main class="session">
       {!stream && !error && (
@@ -72,18 +101,7 @@ export function Session({ kasmId }: { kasmId: string }) {
           {error}
         </p>
       )}
-      <div ref={screen} class="screen" data-connected={connected ? 'yes' : 'no'} aria-label="Desktop" />
-      {stream && (
-        <aside class="panel" aria-label="Session controls">
-          <button onClick={() => go('workspaces')}>Workspaces</button>
-          <button onClick={() => void document.documentElement.requestFullscreen?.()}>Full screen</button>
-          {status?.kasm.share_id && <ShareLink shareId={status.kasm.share_id} />}
-          <Transfers stream={stream} clipboard={clipboard} rfb={rfb} />
-          <button class="danger" onClick={destroy}>
-            Delete session
-          </button>
-        </aside>
-      )}
+      {isGuacStream(stream) ? <GuacView kasmId={kasmId} stream={stream} panel={panel} /> : <NoVncView stream={stream} panel={panel} />}
     </main>
   )
 }

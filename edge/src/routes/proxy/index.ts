@@ -19,6 +19,6 @@ export const proxyApi = new Hono<AppEnv>()
     return c.json(await recordHeartbeat(c.var.deps, proxy, body))
   })
   .post('/connect', async (c) => {
-    const { member: proxy, body } = await signedBody(c, 'proxy', ProxyConnectSchema)
+    const { member: proxy, body } = await signedBody(c, 'proxy', ProxyConnectSchema, { ordered: false })
     return c.json(await redeemConnectToken(c.var.deps, proxy, body.token))
   })

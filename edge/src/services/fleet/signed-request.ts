@@ -17,11 +17,16 @@ const refuse = (why: string): never => {
  * `kid`, method, path, body hash, lifetime, clock skew, and a sequence number above the last one
  * accepted. The sequence check and `last_seen` are one conditional UPDATE, so two copies of one
  * request cannot both pass. Any failure is a 401 and changes nothing.
+ *
+ * `ordered: false` is for requests that carry their own one-time proof (a proxy redeeming a connect
+ * token, whose jti is spent once): a proxy's processes sign concurrently with one key, so their
+ * numbers reach the edge out of order, and a replayed copy is refused by the spent jti instead.
  */
 export async function verifySignedRequest<K extends FleetKind>(
   deps: Deps,
   kind: K,
   req: { method: string; path: string; body: string; authorization: string | undefined },
+  o: { ordered?: boolean } = {},
 ): Promise<FleetMember<K>> {
   const table = memberTable(kind)
   const jws = req.authorization?.startsWith(`${SIGNATURE_SCHEME} `)
@@ -56,6 +61,7 @@ export async function verifySignedRequest<K extends FleetKind>(
   if (payload.exp - payload.iat > MAX_SIGNATURE_LIFETIME_S || payload.exp < payload.iat) refuse('lifetime over 60 s')
   if (payload.iat > now + CLOCK_SKEW_S) refuse('issued in the future')
   if (payload.exp < now) refuse('expired')
+  if (o.ordered === false) return member as FleetMember<K>
   const [accepted] = await deps.db
     .update(table)
     .set({ lastSeq: payload.seq, lastSeenAt: deps.clock.now(), status: 'online' })

@@ -6,6 +6,7 @@ import { AdminAgents } from './agents'
 import { AdminApiKeys } from './api-keys'
 import { AdminGroup } from './group'
 import { AdminGroups } from './groups'
+import { AdminProxies } from './proxies'
 import { AdminServers } from './servers'
 import { AdminSessions } from './sessions'
 import { AdminUser } from './user'
@@ -33,6 +34,8 @@ export function AdminConsole({ me, section, id }: { me: Me; section: string | un
       <AdminWorkspaces />
     ) : section === 'agents' && may('agents_view') ? (
       <AdminAgents />
+    ) : section === 'connection-proxies' && may('connection_proxies_view') ? (
+      <AdminProxies may={may} />
     ) : section === 'sessions' && may('sessions_view') ? (
       <AdminSessions />
     ) : section === 'zones' && may('zones_view') ? (

@@ -1,0 +1,117 @@
+// Real targets for the connection proxy's tests, on this host: OpenSSH's sshd and TigerVNC's Xvnc, bound
+// to the Docker bridge's gateway so the guacd container (tests/support/guacd.ts) reaches them. The tests
+// run as root, which sshd (privilege separation) and useradd need.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from './platform'
+
+/** The address guacd's container reaches the host at: the default bridge's gateway (usually 172.17.0.1). */
+export function bridgeGateway(): string {
+  const out = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}'], {
+    encoding: 'utf8',
+  }).trim()
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(out)) throw new Error(`no gateway on Docker's bridge network: ${out}`)
+  return out
+}
+
+/** A local account with this password (created if absent; the password is set each time). */
+export function ensureUser(name: string, password: string) {
+  if (spawnSync('id', ['-u', name]).status !== 0) execFileSync('useradd', ['-m', '-s', '/bin/bash', name])
+  execFileSync('chpasswd', { input: `${name}:${password}\n` })
+}
+
+/** Resolves once a TCP port accepts (sshd and Xvnc print nothing reliable when ready). */
+async function waitListening(host: string, port: number, child: ChildProcess, what: string, log: () => string) {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${log()}`)
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port }, () => (s.destroy(), resolve(true)))
+      s.on('error', () => resolve(false))
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${host}:${port}: ${log()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const stopper = (child: ChildProcess, dir: string) => () =>
+  new Promise<void>((resolve) => {
+    const done = () => (rmSync(dir, { recursive: true, force: true }), resolve())
+    if (child.exitCode !== null || child.signalCode !== null) return done()
+    child.once('exit', done)
+    child.kill('SIGTERM')
+  })
+
+export type SshTarget = { host: string; port: number; log: () => string; stop: () => Promise<void> }
+
+/**
+ * sshd on the bridge gateway, password logins for `users` only. guacd 1.3.0's libssh2 offers only
+ * ssh-rsa host keys and signatures (guacd-ci.md G2), hence an RSA host key and `+ssh-rsa`.
+ */
+export async function startSshd(users: { name: string; password: string }[]): Promise<SshTarget> {
+  for (const u of users) ensureUser(u.name, u.password)
+  const host = bridgeGateway()
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'oriel-sshd-'))
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dir, 'host_rsa')])
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
+  const config = join(dir, 'sshd_config')
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      `ListenAddress ${host}`,
+      `HostKey ${join(dir, 'host_rsa')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'HostKeyAlgorithms +ssh-rsa',
+      'PubkeyAcceptedAlgorithms +ssh-rsa',
+      'UsePAM no',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin no',
+      `AllowUsers ${users.map((u) => u.name).join(' ')}`,
+      'LogLevel VERBOSE',
+      'Subsystem sftp internal-sftp',
+      '',
+    ].join('\n'),
+  )
+  const logFile = join(dir, 'sshd.log')
+  const child = spawn('/usr/sbin/sshd', ['-D', '-f', config, '-E', logFile], { stdio: 'ignore' })
+  const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+  await waitListening(host, port, child, 'sshd', log)
+  return { host, port, log, stop: stopper(child, dir) }
+}
+
+export type VncTarget = { host: string; port: number; display: number; password: string; stop: () => Promise<void> }
+
+/** Xvnc with VNC authentication on the bridge gateway, on the first free display from :40. */
+export async function startXvnc(password: string): Promise<VncTarget> {
+  const host = bridgeGateway()
+  const port = await freePort()
+  let display = 40
+  while (existsSync(`/tmp/.X11-unix/X${display}`) || existsSync(`/tmp/.X${display}-lock`)) display++
+  const dir = mkdtempSync(join(tmpdir(), 'oriel-xvnc-'))
+  const passwordFile = join(dir, 'passwd')
+  writeFileSync(passwordFile, execFileSync('vncpasswd', ['-f'], { input: `${password}\n` }), { mode: 0o600 })
+  let output = ''
+  const child = spawn(
+    'Xvnc',
+    [`:${display}`, '-rfbport', String(port), '-interface', host, '-SecurityTypes', 'VncAuth', '-PasswordFile', passwordFile].concat([
+      '-geometry',
+      '1024x768',
+      '-depth',
+      '24',
+      '-AlwaysShared',
+      '-nolisten',
+      'tcp',
+    ]),
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
+  await waitListening(host, port, child, 'Xvnc', () => output)
+  return { host, port, display, password, stop: stopper(child, dir) }
+}
