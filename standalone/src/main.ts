@@ -1,5 +1,6 @@
 // `npm start`: the single-machine platform. The edge (API and dashboard) on Node, with PGlite in
-// ORIEL_DATA_DIR unless DATABASE_URL names a Postgres, and a local agent when a Docker engine answers;
+// ORIEL_DATA_DIR unless DATABASE_URL names a Postgres, a local agent when a Docker engine answers and a
+// local connection proxy when a guacd answers;
 // the parts composed through their public entries. Only this file touches the process.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -18,6 +19,7 @@ import {
   systemClock,
 } from '../../edge/src/node/index'
 import { startLocalAgent } from './local-agent'
+import { startLocalConnProxy } from './local-conn-proxy'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
@@ -84,6 +86,13 @@ try {
     gatewayPort: agentPort,
     log: jsonLogger,
   })
+  const localProxy = await startLocalConnProxy({
+    db: database.db,
+    edgeUrl: `http://127.0.0.1:${bound}`,
+    dataDir,
+    port: Number(process.env.ORIEL_CONN_PROXY_PORT ?? 8789),
+    log: jsonLogger,
+  })
   console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
   // SIGTERM/SIGINT (a service manager, Ctrl-C, or npm forwarding either): stop polling and serving,
   // close the database, exit. Session containers keep running; the next start adopts them. Whatever
@@ -99,6 +108,7 @@ try {
     void (async () => {
       await control.close()
       await localAgent?.close({ graceMs: 3_000 })
+      await localProxy?.close()
       await edge.close()
       await database.close()
     })()
