@@ -20,9 +20,9 @@ const VNC_PASSWORD = 'vncpass1'
 const DRAWING = new Set(['img', 'png', 'jpeg', 'webp', 'rect', 'cfill', 'copy', 'transfer'])
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const LAUNCHES = num('BENCH_PROXY_LAUNCHES', 6)
-const ECHOES = num('BENCH_PROXY_ECHOES', 40)
+const ECHOES = num('BENCH_PROXY_ECHOES', 100)
 const FLOOD_MS = num('BENCH_PROXY_FLOOD_MS', 5000)
-const IDLE = num('BENCH_PROXY_IDLE', 10)
+const IDLE = num('BENCH_PROXY_IDLE', 20)
 const SETUPS = num('BENCH_PROXY_SETUPS', 18)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -51,11 +51,15 @@ async function main() {
     )
     const a = edge.adminToken
     const group = (await edge.api('create_group', { target_group: { name: 'bench', priority: 60 } }, a)).body.group.group_id
-    await edge.api(
-      'update_settings_group',
-      { target_group: { group_id: group }, target_setting: { name: 'max_kasms_per_user', value: 0 } },
-      a,
-    )
+    // DLP set so guacd gets what the bare baseline sends it: no SFTP channel, clipboard on (no disable-* flags).
+    for (const [name, value] of Object.entries({
+      max_kasms_per_user: 0,
+      allow_kasm_uploads: false,
+      allow_kasm_downloads: false,
+      allow_kasm_clipboard_up: true,
+      allow_kasm_clipboard_down: true,
+    }))
+      await edge.api('update_settings_group', { target_group: { group_id: group }, target_setting: { name, value } }, a)
     const workspace = async (server: Record<string, unknown>) => {
       const s = await edge.api(
         'create_server',
@@ -113,7 +117,7 @@ async function main() {
     const launch = async (image: string) => (await edge.api('request_kasm', { image_id: image }, token)).body.kasm_id as string
     const firstDrawing = (c: GuacTestClient) => c.waitFor((x) => x.instructions.find((i) => DRAWING.has(i.opcode)), 15_000, 'drawing')
 
-    const proxy = await onlyProxy(1)
+    await onlyProxy(1)
     // 1. Click-to-first-frame.
     const click: Record<string, { ours: number[]; bare: number[] }> = {}
     for (const [name, image, protocol, settings] of [
@@ -145,29 +149,32 @@ async function main() {
       await c.waitForOpcode('sync')
       await sleep(1_000)
       let bytes = 0
-      let last = 0
-      c.ws.on('message', (m: Buffer) => ((bytes += m.length), (last = performance.now())))
-      return { send: (...e: unknown[]) => c.send(...e), bytes: () => bytes, last: () => last, close: () => c.disconnect() }
+      const arrivals: number[] = []
+      c.ws.on('message', (m: Buffer) => ((bytes += m.length), arrivals.push(performance.now())))
+      const firstAfter = (t: number) => arrivals.find((a) => a >= t)
+      return { send: (...e: unknown[]) => c.send(...e), bytes: () => bytes, firstAfter, close: () => c.disconnect() }
     }
     const direct = async () => {
       const d = await DirectGuacd.open(guacd, 'ssh', sshSettings)
       await d.waitFor((op) => op === 'sync')
       await sleep(1_000)
       const start = d.bytes
-      return { send: (...e: unknown[]) => d.send(...e), bytes: () => d.bytes - start, last: () => d.lastDataAt, close: () => d.close() }
+      const firstAfter = (t: number) => d.instructions.find((i) => i.at >= t)?.at
+      return { send: (...e: unknown[]) => d.send(...e), bytes: () => d.bytes - start, firstAfter, close: () => d.close() }
     }
-    const measureLink = async (make: typeof direct) => {
-      const link = await make()
-      const echoes: number[] = []
-      for (let i = 0; i < ECHOES; i++) {
-        const t = performance.now()
-        keys(link.send, i % 2 ? '\b' : 'x')
-        const deadline = t + 2_000
-        while (link.last() < t && performance.now() < deadline) await sleep(0.2)
-        echoes.push(link.last() - t)
-        await sleep(30)
-      }
-      keys(link.send, 'clear; yes "$(printf %080d 0)"\n')
+    type Link = Awaited<ReturnType<typeof direct>>
+    const echo = async (link: Link, i: number) => {
+      const t = performance.now()
+      keys(link.send, i % 2 ? '\b' : 'x')
+      // The first bytes after the key press: the echo (the line is otherwise idle).
+      const deadline = t + 2_000
+      while (link.firstAfter(t) === undefined && performance.now() < deadline) await sleep(1)
+      await sleep(60)
+      return (link.firstAfter(t) ?? deadline) - t
+    }
+    const flood = async (link: Link) => {
+      // Random text: a terminal scrolling identical lines repaints almost nothing (guacd diffs the screen).
+      keys(link.send, 'clear; base64 /dev/urandom\n')
       await sleep(1_000)
       const b0 = link.bytes()
       await sleep(FLOOD_MS)
@@ -177,34 +184,43 @@ async function main() {
       link.send('key', 0xffe3, 0)
       await sleep(500)
       await link.close()
-      return { echoP50: p50(echoes), bytesPerS: rate }
+      return rate
     }
-    const runs = { direct: [] as { echoP50: number; bytesPerS: number }[], proxy: [] as { echoP50: number; bytesPerS: number }[] }
-    for (let round = 0; round < 2; round++) {
-      runs.direct.push(await measureLink(direct))
-      runs.proxy.push(await measureLink(viaProxy))
+    // Echoes alternate between a direct and a proxied session open side by side, so both meet the same machine state.
+    const echoes = { direct: [] as number[], proxy: [] as number[] }
+    const pair = { direct: await direct(), proxy: await viaProxy() }
+    for (let i = 0; i < ECHOES; i++) for (const k of ['direct', 'proxy'] as const) echoes[k].push(await echo(pair[k], i))
+    await Promise.all([pair.direct.close(), pair.proxy.close()])
+    const rates = { direct: [] as number[], proxy: [] as number[] }
+    for (let round = 0; round < 3; round++) {
+      rates.direct.push(await flood(await direct()))
+      rates.proxy.push(await flood(await viaProxy()))
     }
     const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length
-    const throughputRatio = mean(runs.proxy.map((r) => r.bytesPerS)) / mean(runs.direct.map((r) => r.bytesPerS))
-    const addedLatency = mean(runs.proxy.map((r) => r.echoP50)) - mean(runs.direct.map((r) => r.echoP50))
+    const throughputRatio = mean(rates.proxy) / mean(rates.direct)
+    const addedLatency = p50(echoes.proxy) - p50(echoes.direct)
     progress(`relay throughput ${r1(throughputRatio * 100)} % of direct; echo p50 added ${r1(addedLatency)} ms`)
 
-    // 3. RSS per idle connection in the worker.
-    const worker = workersOf(proxy.child.pid!)[0]!
+    // 3. RSS per idle connection, in a fresh proxy's worker (the flood's garbage would be collected mid-count),
+    // warmed by a few connections first so JIT and module state are not counted as per-connection.
+    const fresh = await onlyProxy(1)
+    const worker = workersOf(fresh.child.pid!)[0]!
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker}/status`, 'utf8'))![1]) * 1024
-    const idle: GuacTestClient[] = []
     const vncKasm = await launch(vncImage)
-    const c0 = await open(vncKasm)
-    await firstDrawing(c0)
-    idle.push(c0)
-    await sleep(1_000)
+    for (let i = 0; i < 3; i++) {
+      const c = await open(vncKasm)
+      await firstDrawing(c)
+      await c.disconnect()
+    }
+    await sleep(2_000)
     const before = rss()
+    const idle: GuacTestClient[] = []
     for (let i = 0; i < IDLE; i++) {
       const c = await open(vncKasm)
       await firstDrawing(c)
       idle.push(c)
     }
-    await sleep(2_000)
+    await sleep(3_000)
     const rssPerIdle = (rss() - before) / IDLE
     for (const c of idle) await c.disconnect()
     progress(`RSS per idle connection ${r1(rssPerIdle / 1024)} KiB`)
@@ -234,10 +250,10 @@ async function main() {
       ),
       relay: {
         throughput_ratio: Math.round(throughputRatio * 1000) / 1000,
-        direct_bytes_per_s: Math.round(mean(runs.direct.map((r) => r.bytesPerS))),
-        proxy_bytes_per_s: Math.round(mean(runs.proxy.map((r) => r.bytesPerS))),
-        echo_p50_direct_ms: r1(mean(runs.direct.map((r) => r.echoP50))),
-        echo_p50_proxy_ms: r1(mean(runs.proxy.map((r) => r.echoP50))),
+        direct_bytes_per_s: Math.round(mean(rates.direct)),
+        proxy_bytes_per_s: Math.round(mean(rates.proxy)),
+        echo_p50_direct_ms: r1(p50(echoes.direct)),
+        echo_p50_proxy_ms: r1(p50(echoes.proxy)),
         added_latency_p50_ms: r1(addedLatency),
       },
       rss_per_idle_connection_kib: r1(rssPerIdle / 1024),

@@ -14,6 +14,7 @@ export type Instruction = { opcode: string; args: string[]; at: number }
 export function keysym(ch: string): number {
   if (ch === '\n') return 0xff0d
   if (ch === '\t') return 0xff09
+  if (ch === '\b') return 0xff08
   const cp = ch.codePointAt(0)!
   return cp < 0x100 ? cp : 0x01000000 + cp
 }

@@ -14,8 +14,6 @@ export type DirectInstruction = { opcode: string; at: number; size: number }
 export class DirectGuacd {
   readonly instructions: DirectInstruction[] = []
   bytes = 0
-  /** performance.now() of the last bytes from guacd. */
-  lastDataAt = 0
   private readonly waiters = new Set<() => void>()
   readonly closed: Promise<void>
 
@@ -30,9 +28,10 @@ export class DirectGuacd {
       if (opcode === 'args') {
         const version = args[0]!.startsWith('VERSION_') ? 'VERSION_1_1_0' : null
         this.send('size', 1024, 768, 96)
-        this.send('audio')
+        // The relay's handshake (conn-proxy guac-session.ts): guacd picks its encoder (WebP when offered) from these.
+        this.send('audio', 'audio/L8', 'audio/L16')
         this.send('video')
-        this.send('image', 'image/png', 'image/jpeg')
+        this.send('image', 'image/jpeg', 'image/png', 'image/webp')
         this.send('timezone', 'UTC')
         this.send('connect', ...args.map((name, i) => (i === 0 && version ? version : (settings[name] ?? ''))))
         return
@@ -43,7 +42,6 @@ export class DirectGuacd {
     }
     socket.on('data', (d: Buffer) => {
       this.bytes += d.length
-      this.lastDataAt = performance.now()
       parser.receive(decoder.write(d))
     })
     this.closed = new Promise((r) => socket.once('close', () => r()))
@@ -53,7 +51,8 @@ export class DirectGuacd {
 
   static open(guacd: { host: string; port: number }, protocol: string, settings: Record<string, string>): Promise<DirectGuacd> {
     return new Promise((resolve, reject) => {
-      const s = connect(guacd, () => resolve(new DirectGuacd(s, protocol, settings)))
+      // No Nagle, as the relay's guacd socket: the baseline is the best a direct client does.
+      const s = connect({ ...guacd, noDelay: true }, () => resolve(new DirectGuacd(s, protocol, settings)))
       s.once('error', reject)
     })
   }

@@ -13,8 +13,12 @@ export function bridgeGateway(): string {
   const out = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}'], {
     encoding: 'utf8',
   }).trim()
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(out)) throw new Error(`no gateway on Docker's bridge network: ${out}`)
-  return out
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(out)) return out
+  // Some engine/client pairs leave IPAM's gateway empty for the default bridge; docker0 holds it then.
+  const dev = execFileSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' })
+  const m = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(dev)
+  if (!m) throw new Error(`no gateway on Docker's bridge network: ${out || dev}`)
+  return m[1]!
 }
 
 /** A local account with this password (created if absent; the password is set each time). */

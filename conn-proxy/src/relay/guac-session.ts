@@ -44,6 +44,10 @@ export function startGuacSession(o: GuacSessionOptions) {
   const toBrowser = (elements: string[]) => {
     if (browser.readyState === browser.OPEN) browser.send(toInstruction(elements))
   }
+  /** guacd's own bytes, whole instructions only (guacamole-common-js parses each message on its own), as one text message. */
+  const rawToBrowser = (parts: Buffer[]) => {
+    if (browser.readyState === browser.OPEN) browser.send(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { binary: false })
+  }
   const openTunnel = () => {
     if (tunnelOpened) return
     tunnelOpened = true
@@ -83,11 +87,15 @@ export function startGuacSession(o: GuacSessionOptions) {
   function openGuacd(settings: ConstructorParameters<typeof GuacdConnection>[2]) {
     return new GuacdConnection(o.guacd, answer.protocol, settings, o.log, {
       onReady: openTunnel,
-      onInstruction: (opcode, args) => {
+      onInstructions: (list) => {
         if (ended) return
-        const verdict = filter.fromGuacd(opcode, args)
-        if (verdict.answer) guacd?.sendInstruction(verdict.answer)
-        if (verdict.forward) toBrowser([opcode, ...args])
+        const out: Buffer[] = []
+        for (const { opcode, args, raw } of list) {
+          const verdict = filter.fromGuacd(opcode, args)
+          if (verdict.answer) guacd?.sendInstruction(verdict.answer)
+          if (verdict.forward) out.push(raw)
+        }
+        if (out.length) rawToBrowser(out)
       },
       // guacd closed first (session over, or its socket failed): an error only when guacd said nothing itself.
       onClose: (error) => end(error && { message: 'The connection to the server failed', status: '512' }),

@@ -34,7 +34,6 @@ export declare class GuacdClientBase extends EventEmitter {
   /** Writes to guacd; with `afterOpened`, holds the data until guacd's `ready`. */
   send(data: string, afterOpened?: boolean): void
   sendInstruction(elements: unknown[]): void
-  processReceivedData(data: string): void
   processInstruction(opcode: string, params: string[]): void
   close(error?: Error): void
 }
