@@ -119,3 +119,12 @@ export async function startXvnc(password: string): Promise<VncTarget> {
   await waitListening(host, port, child, 'Xvnc', () => output)
   return { host, port, display, password, stop: stopper(child, dir) }
 }
+
+/** An xterm running bash on an Xvnc display, at the top left (no window manager: the pointer gives it the keyboard). */
+export function startXterm(display: number): () => void {
+  const child = spawn('xterm', ['-geometry', '80x24+0+0', '-e', 'bash'], {
+    env: { ...process.env, DISPLAY: `:${display}` },
+    stdio: 'ignore',
+  })
+  return () => void child.kill('SIGKILL')
+}

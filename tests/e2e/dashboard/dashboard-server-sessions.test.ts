@@ -1,0 +1,227 @@
+// Fixed-server sessions as a user meets them, in real Chromium against the real edge, a conn-proxy daemon,
+// guacd and real targets: sign in, click the workspace, see the remote screen's pixels in the canvas,
+// type into it and see what the typing did on the server, delete the session. SSH with each credential
+// kind the issue names (a non-ASCII password, an OpenSSH key and a PEM key, each with a passphrase, the
+// user's own key read from their settings page), and VNC (Xvnc with an xterm on it).
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startConnProxyProcess, type ConnProxyProcess } from '../../support/conn-proxy-process'
+import { startGuacd, type Guacd } from '../../support/guacd'
+import { startEdge, type Edge } from '../../support/platform'
+import { ensureUser, startSshd, startXterm, startXvnc, type SshTarget, type VncTarget } from '../../support/targets'
+import { SHOTS, signIn, useBrowser } from './browser'
+
+const PASSWORD_USER = { name: 'orielpw', password: 'Sérvér-Pässwörd-ü1' }
+// Key-only: its password is random and never told to anyone.
+const KEY_USER = { name: 'orielkey', password: `unused-${randomUUID()}` }
+const VNC_PASSWORD = 'vncpass2'
+
+const edge = {} as Edge
+let guacd: Guacd
+let ssh: SshTarget
+let vnc: VncTarget
+let proxy: ConnProxyProcess
+let stopXterm: () => void
+let user: { username: string; password: string; userId: string; token: string }
+let group: string
+const keys = mkdtempSync(join(tmpdir(), 'oriel-keys-'))
+const browser = useBrowser()
+
+/** A key pair by ssh-keygen (its own OpenSSH format, or PEM), with a passphrase; the public half may log KEY_USER in. */
+function keyPair(name: string, format: 'openssh' | 'PEM', passphrase: string) {
+  const file = join(keys, name)
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', ...(format === 'PEM' ? ['-m', 'PEM'] : []), '-N', passphrase, '-f', file])
+  expect(readFileSync(file, 'utf8')).toMatch(format === 'PEM' ? /^-----BEGIN RSA PRIVATE KEY-----/ : /^-----BEGIN OPENSSH PRIVATE KEY-----/)
+  authorize(readFileSync(`${file}.pub`, 'utf8'))
+  return readFileSync(file, 'utf8')
+}
+
+function authorize(publicKey: string) {
+  const home = `/home/${KEY_USER.name}`
+  const uid = Number(execFileSync('id', ['-u', KEY_USER.name], { encoding: 'utf8' }))
+  const gid = Number(execFileSync('id', ['-g', KEY_USER.name], { encoding: 'utf8' }))
+  mkdirSync(`${home}/.ssh`, { recursive: true, mode: 0o700 })
+  const file = `${home}/.ssh/authorized_keys`
+  writeFileSync(file, (existsSync(file) ? readFileSync(file, 'utf8') : '') + publicKey.trim() + '\n', { mode: 0o600 })
+  chownSync(`${home}/.ssh`, uid, gid)
+  chownSync(file, uid, gid)
+}
+
+async function serverWorkspace(name: string, server: Record<string, unknown>) {
+  const a = edge.adminToken
+  const s = await edge.api('create_server', { target_server: { name, zone_name: 'default', max_simultaneous_sessions: 10, ...server } }, a)
+  expect(s.status, JSON.stringify(s.body)).toBe(200)
+  const image = await edge.api(
+    'create_image',
+    { target_image: { friendly_name: name, image_type: 'Server', server_id: s.body.server.server_id } },
+    a,
+  )
+  expect(image.status, JSON.stringify(image.body)).toBe(200)
+  await edge.api('add_images_group', { target_group: { group_id: group }, target_image: { image_id: image.body.image.image_id } }, a)
+}
+
+const sshServer = (fields: Record<string, unknown>) => ({ connection_type: 'SSH', ip_hostname: ssh.host, port: ssh.port, ...fields })
+
+beforeAll(async () => {
+  ensureUser(KEY_USER.name, KEY_USER.password)
+  let env: [Edge, Guacd, SshTarget, VncTarget]
+  env = await Promise.all([startEdge(), startGuacd(), startSshd([PASSWORD_USER, KEY_USER]), startXvnc(VNC_PASSWORD)])
+  ;[, guacd, ssh, vnc] = env
+  Object.assign(edge, env[0])
+  stopXterm = startXterm(vnc.display)
+  proxy = await startConnProxyProcess(edge, { guacdPort: guacd.port, name: 'dashboard-proxy' })
+  const a = edge.adminToken
+  group = (await edge.api('create_group', { target_group: { name: 'server users', priority: 40 } }, a)).body.group.group_id
+  await edge.api(
+    'update_settings_group',
+    { target_group: { group_id: group }, target_setting: { name: 'max_kasms_per_user', value: 0 } },
+    a,
+  )
+  const username = `dash-${randomUUID().slice(0, 8)}@example.com`
+  const made = await edge.api('create_user', { target_user: { username, password: 'dash-user-password' } }, a)
+  await edge.api('add_user_group', { target_user: { user_id: made.body.user.user_id }, target_group: { group_id: group } }, a)
+  const token = (await edge.api('login', { username, password: 'dash-user-password' })).body.token
+  user = { username, password: 'dash-user-password', userId: made.body.user.user_id, token }
+
+  const credentials = { connection_credential_type: 'STATIC' }
+  await serverWorkspace(
+    'SSH password',
+    sshServer({ ...credentials, connection_username: PASSWORD_USER.name, connection_password: PASSWORD_USER.password }),
+  )
+  await serverWorkspace(
+    'SSH OpenSSH key',
+    sshServer({
+      ...credentials,
+      connection_username: KEY_USER.name,
+      private_key: keyPair('openssh', 'openssh', 'ossh-pass-1'),
+      passphrase: 'ossh-pass-1',
+    }),
+  )
+  await serverWorkspace(
+    'SSH PEM key',
+    sshServer({
+      ...credentials,
+      connection_username: KEY_USER.name,
+      private_key: keyPair('pem', 'PEM', 'pem-pass-1'),
+      passphrase: 'pem-pass-1',
+    }),
+  )
+  await serverWorkspace('SSH my key', sshServer({ ...credentials, connection_username: KEY_USER.name, use_user_private_key: true }))
+  await serverWorkspace('VNC desktop', {
+    ...credentials,
+    connection_type: 'VNC',
+    ip_hostname: vnc.host,
+    port: vnc.port,
+    connection_username: 'vnc',
+    connection_password: VNC_PASSWORD,
+  })
+}, 900_000)
+
+afterAll(async () => {
+  await proxy?.stop()
+  stopXterm?.()
+  await ssh?.stop()
+  await vnc?.stop()
+  guacd?.stop()
+  await edge.close?.()
+  rmSync(keys, { recursive: true, force: true })
+})
+
+/** The display's layers as guacamole-common-js draws them: distinct colours (4 bits a channel) and a checksum. */
+const screen = (page: Page) =>
+  page.evaluate(() => {
+    const seen = new Set<number>()
+    let sum = 0
+    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.guac-display canvas')) {
+      if (canvas.width === 0 || canvas.height === 0) continue
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+      for (let i = 0; i < data.length; i += 4) {
+        seen.add(((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4))
+        sum = (sum * 31 + data[i]! + data[i + 1]! * 7 + data[i + 2]! * 13) % 2_147_483_647
+      }
+    }
+    return { colours: seen.size, sum }
+  })
+
+/** From the workspaces page, clicks the workspace's tile and waits for the remote screen's pixels. */
+async function open(page: Page, workspace: string) {
+  await page.goto(edge.url)
+  await page.getByRole('button', { name: `Launch ${workspace}` }).click()
+  await page.locator('.screen.guac[data-connected="yes"]').waitFor({ timeout: 60_000 })
+  await expect.poll(async () => (await screen(page)).colours, { timeout: 20_000 }).toBeGreaterThan(1)
+}
+
+/** Types a command that leaves a file on the server (the tests run there as root), and sees the screen change. */
+async function typeAndSee(page: Page, shot: string) {
+  await page.waitForTimeout(1_000)
+  const before = await screen(page)
+  const file = `/tmp/oriel-dash-${randomUUID()}`
+  await page.locator('.guac-display').focus()
+  await page.keyboard.type(`touch ${file}`)
+  await page.keyboard.press('Enter')
+  await expect.poll(() => existsSync(file), { timeout: 15_000 }).toBe(true)
+  await expect.poll(async () => (await screen(page)).sum, { timeout: 10_000 }).not.toBe(before.sum)
+  await page.screenshot({ path: join(SHOTS, `${shot}.png`) })
+  rmSync(file)
+}
+
+/** Delete session: back to the workspaces, and the edge has no session left for the user. */
+async function deleteSession(page: Page) {
+  await page.getByRole('button', { name: 'Delete session' }).click()
+  await page.getByRole('button', { name: 'Launch VNC desktop' }).waitFor()
+  const mine = async () =>
+    ((await edge.api('get_kasms', {}, edge.adminToken)).body.kasms as { user_id: string }[]).filter((k) => k.user_id === user.userId)
+  await expect.poll(async () => (await mine()).length, { timeout: 15_000 }).toBe(0)
+}
+
+describe('server sessions in the dashboard', () => {
+  let page: Page
+  beforeAll(async () => {
+    page = await browser.context.newPage()
+    await signIn(page, edge, user.username, user.password)
+    await page.getByRole('button', { name: 'Launch VNC desktop' }).waitFor()
+  }, 120_000)
+
+  for (const [workspace, account, method] of [
+    ['SSH password', PASSWORD_USER.name, 'password'],
+    ['SSH OpenSSH key', KEY_USER.name, 'publickey'],
+    ['SSH PEM key', KEY_USER.name, 'publickey'],
+  ] as const) {
+    it(`${workspace}: signs in to sshd by ${method}, shows the terminal, runs what is typed, deletes`, async () => {
+      const accepted = ssh.log().split(`Accepted ${method} for ${account}`).length
+      await open(page, workspace)
+      // More than one when guacd also opens its SFTP channel (uploads or downloads allowed).
+      expect(ssh.log().split(`Accepted ${method} for ${account}`).length).toBeGreaterThan(accepted)
+      await typeAndSee(page, `server-${workspace.replaceAll(' ', '-').toLowerCase()}`)
+      await deleteSession(page)
+    }, 120_000)
+  }
+
+  it('SSH my key: the public key from the settings page logs the user in with their own key pair', async () => {
+    await page.getByRole('link', { name: user.username }).click()
+    const field = page.getByLabel('SSH public key')
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toMatch(/^ssh-rsa /)
+    authorize(await field.inputValue())
+    await page.getByRole('link', { name: 'Oriel' }).click()
+    const accepted = ssh.log().split(`Accepted publickey for ${KEY_USER.name}`).length
+    await open(page, 'SSH my key')
+    expect(ssh.log().split(`Accepted publickey for ${KEY_USER.name}`).length).toBeGreaterThan(accepted)
+    await typeAndSee(page, 'server-ssh-my-key')
+    await deleteSession(page)
+  }, 120_000)
+
+  it('VNC: shows the X desktop with its xterm, types into it, deletes', async () => {
+    await open(page, 'VNC desktop')
+    // The xterm sits at the top left; X gives the keyboard to the window under the pointer.
+    const box = (await page.locator('.guac-display').boundingBox())!
+    await page.mouse.move(box.x + 60, box.y + 40)
+    await page.mouse.click(box.x + 60, box.y + 40)
+    await typeAndSee(page, 'server-vnc')
+    await deleteSession(page)
+  }, 120_000)
+})
