@@ -20,7 +20,7 @@ export type ConnProxyProcess = {
 /** Starts a proxy and waits until its /health answers 200 (enrolled, workers listening, guacd probed). */
 export async function startConnProxyProcess(
   edge: Edge,
-  o: { guacdPort: number; clusterSize?: number; name?: string },
+  o: { guacdPort: number; clusterSize?: number; name?: string; env?: Record<string, string> },
 ): Promise<ConnProxyProcess> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'oriel-proxy-'))
@@ -38,6 +38,7 @@ export async function startConnProxyProcess(
       ORIEL_PROXY_NAME: name,
       ORIEL_PROXY_CLUSTER_SIZE: String(o.clusterSize ?? 1),
       GUACD_PORT: String(o.guacdPort),
+      ...o.env,
     },
   })
   let stderr = ''

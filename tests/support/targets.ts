@@ -92,19 +92,20 @@ export async function startSshd(users: { name: string; password: string }[]): Pr
 
 export type VncTarget = { host: string; port: number; display: number; password: string; stop: () => Promise<void> }
 
-/** Xvnc with VNC authentication on the bridge gateway, on the first free display from :40. */
-export async function startXvnc(password: string): Promise<VncTarget> {
+/** Xvnc with VNC authentication on the bridge gateway (none when `password` is null), on the first free display from :40. */
+export async function startXvnc(password: string | null): Promise<VncTarget> {
   const host = bridgeGateway()
   const port = await freePort()
   let display = 40
   while (existsSync(`/tmp/.X11-unix/X${display}`) || existsSync(`/tmp/.X${display}-lock`)) display++
   const dir = mkdtempSync(join(tmpdir(), 'oriel-xvnc-'))
   const passwordFile = join(dir, 'passwd')
-  writeFileSync(passwordFile, execFileSync('vncpasswd', ['-f'], { input: `${password}\n` }), { mode: 0o600 })
+  if (password !== null) writeFileSync(passwordFile, execFileSync('vncpasswd', ['-f'], { input: `${password}\n` }), { mode: 0o600 })
+  const security = password === null ? ['-SecurityTypes', 'None'] : ['-SecurityTypes', 'VncAuth', '-PasswordFile', passwordFile]
   let output = ''
   const child = spawn(
     'Xvnc',
-    [`:${display}`, '-rfbport', String(port), '-interface', host, '-SecurityTypes', 'VncAuth', '-PasswordFile', passwordFile].concat([
+    [`:${display}`, '-rfbport', String(port), '-interface', host, ...security].concat([
       '-geometry',
       '1024x768',
       '-depth',
@@ -117,7 +118,7 @@ export async function startXvnc(password: string): Promise<VncTarget> {
   )
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
   await waitListening(host, port, child, 'Xvnc', () => output)
-  return { host, port, display, password, stop: stopper(child, dir) }
+  return { host, port, display, password: password ?? '', stop: stopper(child, dir) }
 }
 
 /** An xterm running bash on an Xvnc display, at the top left (no window manager: the pointer gives it the keyboard). */
@@ -127,4 +128,46 @@ export function startXterm(display: number): () => void {
     stdio: 'ignore',
   })
   return () => void child.kill('SIGKILL')
+}
+
+export type KasmvncTarget = { host: string; port: number; ca: string; stop: () => Promise<void> }
+
+/**
+ * What stands in for a KasmVNC server (named so: KasmVNC is not packaged for Debian): websockify over TLS
+ * only, behind HTTP basic auth, in front of an Xvnc without VNC authentication, as KasmVNC itself answers
+ * on `wss://host:port/websockify`. Its certificate is self-signed for the bridge address; `ca` is the file
+ * a proxy must trust (NODE_EXTRA_CA_CERTS), as an admin installs a KasmVNC server's certificate.
+ */
+export async function startKasmvncStandIn(vnc: VncTarget, login: { username: string; password: string }): Promise<KasmvncTarget> {
+  const host = bridgeGateway()
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'oriel-kasmvnc-'))
+  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')]
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=kasmvnc-stand-in'].concat([
+      '-addext',
+      `subjectAltName=IP:${host}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    { stdio: 'pipe' },
+  )
+  let output = ''
+  const child = spawn(
+    'websockify',
+    [
+      `--cert=${cert}`,
+      `--key=${key}`,
+      '--ssl-only',
+      '--auth-plugin=BasicHTTPAuth',
+      `--auth-source=${login.username}:${login.password}`,
+    ].concat([`${host}:${port}`, `${vnc.host}:${vnc.port}`]),
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  for (const s of [child.stdout!, child.stderr!]) s.on('data', (d: Buffer) => (output += d.toString()))
+  await waitListening(host, port, child, 'websockify', () => output)
+  return { host, port, ca: cert, stop: stopper(child, dir) }
 }

@@ -2,7 +2,8 @@
 // guacd and real targets: sign in, click the workspace, see the remote screen's pixels in the canvas,
 // type into it and see what the typing did on the server, delete the session. SSH with each credential
 // kind the issue names (a non-ASCII password, an OpenSSH key and a PEM key, each with a passphrase, the
-// user's own key read from their settings page), and VNC (Xvnc with an xterm on it).
+// user's own key read from their settings page), VNC (Xvnc with an xterm on it), and KasmVNC (a stand-in:
+// websockify over TLS with basic auth, see tests/support/targets.ts).
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,20 +14,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startConnProxyProcess, type ConnProxyProcess } from '../../support/conn-proxy-process'
 import { startGuacd, type Guacd } from '../../support/guacd'
 import { startEdge, type Edge } from '../../support/platform'
-import { ensureUser, startSshd, startXterm, startXvnc, type SshTarget, type VncTarget } from '../../support/targets'
+import {
+  ensureUser,
+  startKasmvncStandIn,
+  startSshd,
+  startXterm,
+  startXvnc,
+  type KasmvncTarget,
+  type SshTarget,
+  type VncTarget,
+} from '../../support/targets'
 import { SHOTS, signIn, useBrowser } from './browser'
 
 const PASSWORD_USER = { name: 'orielpw', password: 'Sérvér-Pässwörd-ü1' }
 // Key-only: its password is random and never told to anyone.
 const KEY_USER = { name: 'orielkey', password: `unused-${randomUUID()}` }
 const VNC_PASSWORD = 'vncpass2'
+const KASMVNC_LOGIN = { username: 'kasm_user', password: 'Kasm-Basic-1' }
 
 const edge = {} as Edge
 let guacd: Guacd
 let ssh: SshTarget
 let vnc: VncTarget
+let kvnc: VncTarget
+let kasmvnc: KasmvncTarget
+const xterms: (() => void)[] = []
 let proxy: ConnProxyProcess
-let stopXterm: () => void
 let user: { username: string; password: string; userId: string; token: string }
 let group: string
 const keys = mkdtempSync(join(tmpdir(), 'oriel-keys-'))
@@ -69,12 +82,13 @@ const sshServer = (fields: Record<string, unknown>) => ({ connection_type: 'SSH'
 
 beforeAll(async () => {
   ensureUser(KEY_USER.name, KEY_USER.password)
-  let env: [Edge, Guacd, SshTarget, VncTarget]
-  env = await Promise.all([startEdge(), startGuacd(), startSshd([PASSWORD_USER, KEY_USER]), startXvnc(VNC_PASSWORD)])
-  ;[, guacd, ssh, vnc] = env
-  Object.assign(edge, env[0])
-  stopXterm = startXterm(vnc.display)
-  proxy = await startConnProxyProcess(edge, { guacdPort: guacd.port, name: 'dashboard-proxy' })
+  const [e, ...rest] = await Promise.all([startEdge(), startGuacd(), startSshd([PASSWORD_USER, KEY_USER]), startXvnc(VNC_PASSWORD)])
+  ;[guacd, ssh, vnc] = rest
+  Object.assign(edge, e)
+  kvnc = await startXvnc(null)
+  kasmvnc = await startKasmvncStandIn(kvnc, KASMVNC_LOGIN)
+  xterms.push(startXterm(vnc.display), startXterm(kvnc.display))
+  proxy = await startConnProxyProcess(edge, { guacdPort: guacd.port, name: 'dashboard-proxy', env: { NODE_EXTRA_CA_CERTS: kasmvnc.ca } })
   const a = edge.adminToken
   group = (await edge.api('create_group', { target_group: { name: 'server users', priority: 40 } }, a)).body.group.group_id
   await edge.api(
@@ -120,12 +134,22 @@ beforeAll(async () => {
     connection_username: 'vnc',
     connection_password: VNC_PASSWORD,
   })
+  await serverWorkspace('KasmVNC desktop', {
+    ...credentials,
+    connection_type: 'KasmVNC',
+    ip_hostname: kasmvnc.host,
+    port: kasmvnc.port,
+    connection_username: KASMVNC_LOGIN.username,
+    connection_password: KASMVNC_LOGIN.password,
+  })
 }, 900_000)
 
 afterAll(async () => {
   await proxy?.stop()
-  stopXterm?.()
+  for (const stop of xterms) stop()
   await ssh?.stop()
+  await kasmvnc?.stop()
+  await kvnc?.stop()
   await vnc?.stop()
   guacd?.stop()
   await edge.close?.()
@@ -133,11 +157,11 @@ afterAll(async () => {
 })
 
 /** The display's layers as guacamole-common-js draws them: distinct colours (4 bits a channel) and a checksum. */
-const screen = (page: Page) =>
-  page.evaluate(() => {
+const screen = (page: Page, canvases = '.guac-display canvas') =>
+  page.evaluate((canvases) => {
     const seen = new Set<number>()
     let sum = 0
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.guac-display canvas')) {
+    for (const canvas of document.querySelectorAll<HTMLCanvasElement>(canvases)) {
       if (canvas.width === 0 || canvas.height === 0) continue
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
       for (let i = 0; i < data.length; i += 4) {
@@ -146,7 +170,7 @@ const screen = (page: Page) =>
       }
     }
     return { colours: seen.size, sum }
-  })
+  }, canvases)
 
 /** From the workspaces page, clicks the workspace's tile and waits for the remote screen's pixels. */
 async function open(page: Page, workspace: string) {
@@ -157,15 +181,15 @@ async function open(page: Page, workspace: string) {
 }
 
 /** Types a command that leaves a file on the server (the tests run there as root), and sees the screen change. */
-async function typeAndSee(page: Page, shot: string) {
+async function typeAndSee(page: Page, shot: string, display = { canvases: '.guac-display canvas', focus: '.guac-display' }) {
   await page.waitForTimeout(1_000)
-  const before = await screen(page)
+  const before = await screen(page, display.canvases)
   const file = `/tmp/oriel-dash-${randomUUID()}`
-  await page.locator('.guac-display').focus()
+  await page.locator(display.focus).focus()
   await page.keyboard.type(`touch ${file}`)
   await page.keyboard.press('Enter')
   await expect.poll(() => existsSync(file), { timeout: 15_000 }).toBe(true)
-  await expect.poll(async () => (await screen(page)).sum, { timeout: 10_000 }).not.toBe(before.sum)
+  await expect.poll(async () => (await screen(page, display.canvases)).sum, { timeout: 10_000 }).not.toBe(before.sum)
   await page.screenshot({ path: join(SHOTS, `${shot}.png`) })
   rmSync(file)
 }
@@ -222,6 +246,24 @@ describe('server sessions in the dashboard', () => {
     await page.mouse.move(box.x + 60, box.y + 40)
     await page.mouse.click(box.x + 60, box.y + 40)
     await typeAndSee(page, 'server-vnc')
+    await deleteSession(page)
+  }, 120_000)
+
+  it('KasmVNC: the proxy relays the server’s own WebSocket with its basic-auth login; the desktop shows and takes typing', async () => {
+    await page.goto(edge.url)
+    await page.getByRole('button', { name: 'Launch KasmVNC desktop' }).click()
+    await page
+      .locator('.screen[data-connected="yes"] canvas')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(SHOTS, 'server-kasmvnc-failed.png') })
+        throw new Error(`${e.message}\nproxy: ${proxy.stderr()}`)
+      })
+    await expect.poll(async () => (await screen(page, '.screen canvas')).colours, { timeout: 20_000 }).toBeGreaterThan(1)
+    const box = (await page.locator('.screen canvas').boundingBox())!
+    await page.mouse.move(box.x + 60, box.y + 40)
+    await page.mouse.click(box.x + 60, box.y + 40)
+    await typeAndSee(page, 'server-kasmvnc', { canvases: '.screen canvas', focus: '.screen canvas' })
     await deleteSession(page)
   }, 120_000)
 })

@@ -27,7 +27,9 @@ export function useDesktop(stream: Stream | undefined, { viewOnly = false }: { v
     // noVNC is loaded with the first session, so the launcher stays small.
     void import('@novnc/novnc').then(({ default: NoVnc }) => {
       if (cancelled) return
-      r = new NoVnc(target, `${stream.url}?token=${encodeURIComponent(stream.token)}`, { shared: true })
+      // The proxy's KasmVNC relay speaks the `binary` subprotocol, as KasmVNC's own client asks for it; the gateway none.
+      const wsProtocols = stream.kind === 'server' ? ['binary'] : []
+      r = new NoVnc(target, `${stream.url}?token=${encodeURIComponent(stream.token)}`, { shared: true, wsProtocols })
       r.scaleViewport = true
       r.viewOnly = viewOnly
       r.addEventListener('connect', () => setConnected(true))
