@@ -171,3 +171,51 @@ export async function startKasmvncStandIn(vnc: VncTarget, login: { username: str
   await waitListening(host, port, child, 'websockify', () => output)
   return { host, port, ca: cert, stop: stopper(child, dir) }
 }
+
+export type XrdpTarget = { host: string; port: number; log: () => string; stop: () => Promise<void> }
+
+/**
+ * xrdp with its sesman on the bridge gateway (guacd-ci.md §3, G9): copies of Debian's configs with file
+ * logging and the `[Xorg]` backend removed, so a login starts an Xvnc session whose Xsession, with no
+ * desktop installed, is an xterm. Sessions run as the logged-in user and outlive sesman: `stop` ends
+ * that user's processes (`sessionUser`).
+ */
+export async function startXrdp(sessionUser: string): Promise<XrdpTarget> {
+  const host = bridgeGateway()
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'oriel-xrdp-'))
+  const [xrdpIni, sesmanIni, xrdpLog, sesmanLog] = ['xrdp.ini', 'sesman.ini', 'xrdp.log', 'sesman.log'].map((f) => join(dir, f)) as [
+    string,
+    string,
+    string,
+    string,
+  ]
+  const xrdp = readFileSync('/etc/xrdp/xrdp.ini', 'utf8')
+    .replace(/^port=3389$/m, `port=tcp://${host}:${port}`)
+    .replace(/^LogFile=.*$/m, `LogFile=${xrdpLog}`)
+    .replace(/^EnableSyslog=.*$/m, 'EnableSyslog=false')
+    .replace(/^\[Xorg\]\n[\s\S]*?(?=^\[)/m, '')
+  writeFileSync(xrdpIni, xrdp)
+  writeFileSync(
+    sesmanIni,
+    readFileSync('/etc/xrdp/sesman.ini', 'utf8')
+      .replace(/^LogFile=xrdp-sesman\.log$/m, `LogFile=${sesmanLog}`)
+      .replace(/^EnableSyslog=.*$/gm, 'EnableSyslog=false'),
+  )
+  mkdirSync('/run/xrdp/sockdir', { recursive: true, mode: 0o1777 })
+  const sesman = spawn('xrdp-sesman', ['-n', '-c', sesmanIni], { stdio: 'ignore' })
+  const server = spawn('xrdp', ['-n', '-c', xrdpIni], { stdio: 'ignore' })
+  const log = () => [xrdpLog, sesmanLog].map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')).join('\n')
+  await waitListening(host, port, server, 'xrdp', log)
+  const stopServer = stopper(server, dir)
+  return {
+    host,
+    port,
+    log,
+    stop: async () => {
+      sesman.kill('SIGTERM')
+      await stopServer()
+      spawnSync('pkill', ['-KILL', '-u', sessionUser])
+    },
+  }
+}

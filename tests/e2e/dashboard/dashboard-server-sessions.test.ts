@@ -3,7 +3,8 @@
 // type into it and see what the typing did on the server, delete the session. SSH with each credential
 // kind the issue names (a non-ASCII password, an OpenSSH key and a PEM key, each with a passphrase, the
 // user's own key read from their settings page), VNC (Xvnc with an xterm on it), and KasmVNC (a stand-in:
-// websockify over TLS with basic auth, see tests/support/targets.ts).
+// websockify over TLS with basic auth, see tests/support/targets.ts). Then DLP as the panel and the wire show it.
+// One file, over 300 lines, because every case shares one platform (guacd, sshd, two Xvnc, the stand-in, a proxy).
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,11 +19,13 @@ import {
   ensureUser,
   startKasmvncStandIn,
   startSshd,
+  startXrdp,
   startXterm,
   startXvnc,
   type KasmvncTarget,
   type SshTarget,
   type VncTarget,
+  type XrdpTarget,
 } from '../../support/targets'
 import { SHOTS, signIn, useBrowser } from './browser'
 
@@ -30,6 +33,7 @@ const PASSWORD_USER = { name: 'orielpw', password: 'Sérvér-Pässwörd-ü1' }
 // Key-only: its password is random and never told to anyone.
 const KEY_USER = { name: 'orielkey', password: `unused-${randomUUID()}` }
 const VNC_PASSWORD = 'vncpass2'
+const RDP_USER = { name: 'orielrdp', password: 'Rdp-Pass-1' }
 const KASMVNC_LOGIN = { username: 'kasm_user', password: 'Kasm-Basic-1' }
 
 const edge = {} as Edge
@@ -38,12 +42,14 @@ let ssh: SshTarget
 let vnc: VncTarget
 let kvnc: VncTarget
 let kasmvnc: KasmvncTarget
+let rdp: XrdpTarget
 const xterms: (() => void)[] = []
 let proxy: ConnProxyProcess
 let user: { username: string; password: string; userId: string; token: string }
 let group: string
 const keys = mkdtempSync(join(tmpdir(), 'oriel-keys-'))
 const browser = useBrowser()
+const images = new Map<string, string>()
 
 /** A key pair by ssh-keygen (its own OpenSSH format, or PEM), with a passphrase; the public half may log KEY_USER in. */
 function keyPair(name: string, format: 'openssh' | 'PEM', passphrase: string) {
@@ -76,12 +82,15 @@ async function serverWorkspace(name: string, server: Record<string, unknown>) {
   )
   expect(image.status, JSON.stringify(image.body)).toBe(200)
   await edge.api('add_images_group', { target_group: { group_id: group }, target_image: { image_id: image.body.image.image_id } }, a)
+  images.set(name, image.body.image.image_id)
 }
 
 const sshServer = (fields: Record<string, unknown>) => ({ connection_type: 'SSH', ip_hostname: ssh.host, port: ssh.port, ...fields })
 
 beforeAll(async () => {
   ensureUser(KEY_USER.name, KEY_USER.password)
+  ensureUser(RDP_USER.name, RDP_USER.password)
+  rdp = await startXrdp(RDP_USER.name)
   const [e, ...rest] = await Promise.all([startEdge(), startGuacd(), startSshd([PASSWORD_USER, KEY_USER]), startXvnc(VNC_PASSWORD)])
   ;[guacd, ssh, vnc] = rest
   Object.assign(edge, e)
@@ -134,6 +143,14 @@ beforeAll(async () => {
     connection_username: 'vnc',
     connection_password: VNC_PASSWORD,
   })
+  // xrdp's certificate is its own snakeoil one, and its RDP security layer fails with FreeRDP (guacd-ci.md G9).
+  await serverWorkspace('RDP asks', {
+    connection_type: 'RDP',
+    connection_credential_type: 'PROMPT_USER',
+    ip_hostname: rdp.host,
+    port: rdp.port,
+    connection_info: JSON.stringify({ guac: { type: 'rdp', settings: { security: 'any', 'ignore-cert': true } } }),
+  })
   await serverWorkspace('KasmVNC desktop', {
     ...credentials,
     connection_type: 'KasmVNC',
@@ -149,6 +166,7 @@ afterAll(async () => {
   for (const stop of xterms) stop()
   await ssh?.stop()
   await kasmvnc?.stop()
+  await rdp?.stop()
   await kvnc?.stop()
   await vnc?.stop()
   guacd?.stop()
@@ -249,6 +267,26 @@ describe('server sessions in the dashboard', () => {
     await deleteSession(page)
   }, 120_000)
 
+  it('RDP with PROMPT_USER: the dashboard asks for the login, xrdp takes it, the session’s xterm takes typing', async () => {
+    await page.goto(edge.url)
+    await page.getByRole('button', { name: 'Launch RDP asks' }).click()
+    const form = page.getByRole('form', { name: 'Sign in to the server' })
+    await form.waitFor({ timeout: 30_000 })
+    await form.getByLabel('Username').fill(RDP_USER.name)
+    await form.getByLabel('Password').fill(RDP_USER.password)
+    await form.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('.screen.guac[data-connected="yes"]').waitFor({ timeout: 30_000 })
+    // xrdp draws its own login screen whatever the credentials: its session manager's log is the proof (G9).
+    await expect.poll(() => rdp.log(), { timeout: 20_000 }).toContain(`login successful for user ${RDP_USER.name}`)
+    await expect.poll(async () => (await screen(page)).colours, { timeout: 20_000 }).toBeGreaterThan(1)
+    await page.waitForTimeout(2_000)
+    const box = (await page.locator('.guac-display').boundingBox())!
+    await page.mouse.move(box.x + 60, box.y + 40)
+    await page.mouse.click(box.x + 60, box.y + 40)
+    await typeAndSee(page, 'server-rdp')
+    await deleteSession(page)
+  }, 120_000)
+
   it('KasmVNC: the proxy relays the server’s own WebSocket with its basic-auth login; the desktop shows and takes typing', async () => {
     await page.goto(edge.url)
     await page.getByRole('button', { name: 'Launch KasmVNC desktop' }).click()
@@ -265,5 +303,105 @@ describe('server sessions in the dashboard', () => {
     await page.mouse.click(box.x + 60, box.y + 40)
     await typeAndSee(page, 'server-kasmvnc', { canvases: '.screen canvas', focus: '.screen canvas' })
     await deleteSession(page)
+  }, 120_000)
+})
+
+describe('DLP in the dashboard, on an SSH server', () => {
+  /** Prints a row at the top of the terminal and selects it with a left-button drag: guacd copies a selection. */
+  async function selectTopRow(page: Page) {
+    await page.locator('.guac-display').focus()
+    await page.keyboard.type('clear; echo COPY-ME-ROW')
+    await page.keyboard.press('Enter')
+    await page.waitForTimeout(1_000)
+    const box = (await page.locator('.guac-display').boundingBox())!
+    await page.mouse.move(box.x + 2, box.y + 8)
+    await page.mouse.down()
+    await page.mouse.move(box.x + 240, box.y + 8, { steps: 5 })
+    await page.mouse.up()
+  }
+  const middleClick = async (page: Page) => {
+    const box = (await page.locator('.guac-display').boundingBox())!
+    await page.mouse.click(box.x + 40, box.y + 200, { button: 'middle' })
+  }
+  /** A file in the login's home, asked for the way guacctl --download asks: guacd's OSC 482200 in the terminal. */
+  async function askDownload(page: Page) {
+    const name = `oriel-download-${randomUUID().slice(0, 8)}.txt`
+    const path = `/home/${PASSWORD_USER.name}/${name}`
+    writeFileSync(path, 'ünïcode from the server')
+    await page.locator('.guac-display').focus()
+    await page.keyboard.type(`printf '\\033]482200;${path}\\007'`)
+    await page.keyboard.press('Enter')
+    return { name, path }
+  }
+
+  it('allowed: the remote selection reaches the panel, the panel’s text pastes into the terminal, a file uploads over SFTP and one downloads', async () => {
+    const page = await browser.context.newPage()
+    await signIn(page, edge, user.username, user.password)
+    await page.getByRole('button', { name: 'Launch SSH password' }).waitFor()
+    await open(page, 'SSH password')
+    await selectTopRow(page)
+    await expect.poll(() => page.getByLabel('Clipboard from the session').inputValue(), { timeout: 10_000 }).toContain('COPY-ME-ROW')
+
+    const pasted = `/tmp/oriel-dash-paste-${randomUUID()}`
+    await page.getByLabel('Clipboard to the session').fill(`touch ${pasted}\n`)
+    await page.getByRole('button', { name: 'Send clipboard' }).click()
+    await page.waitForTimeout(300)
+    await middleClick(page)
+    await expect.poll(() => existsSync(pasted), { timeout: 10_000 }).toBe(true)
+    rmSync(pasted)
+
+    const name = `oriel-upload-${randomUUID().slice(0, 8)}.txt`
+    await page.getByLabel('Upload files').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from('über the relay') })
+    await expect.poll(() => page.getByText(`Uploaded ${name}`).count(), { timeout: 15_000 }).toBe(1)
+    // guacd's SFTP puts a dropped file in the login's home.
+    const landed = `/home/${PASSWORD_USER.name}/${name}`
+    await expect.poll(() => existsSync(landed) && readFileSync(landed, 'utf8'), { timeout: 10_000 }).toBe('über the relay')
+    rmSync(landed)
+
+    const saved = page.waitForEvent('download', { timeout: 15_000 })
+    const asked = await askDownload(page)
+    const download = await saved
+    expect(download.suggestedFilename()).toBe(asked.name)
+    expect(readFileSync((await download.path())!, 'utf8')).toBe('ünïcode from the server')
+    await expect.poll(() => page.getByText(`Downloaded ${asked.name}`).count()).toBe(1)
+    rmSync(asked.path)
+    await deleteSession(page)
+    await page.close()
+  }, 120_000)
+
+  it('refused: no clipboard either way, no upload, no download, in the panel and on the wire', async () => {
+    const a = edge.adminToken
+    const locked = (await edge.api('create_group', { target_group: { name: 'locked', priority: 30 } }, a)).body.group.group_id
+    for (const name of ['allow_kasm_clipboard_up', 'allow_kasm_clipboard_down', 'allow_kasm_uploads', 'allow_kasm_downloads'])
+      await edge.api('update_settings_group', { target_group: { group_id: locked }, target_setting: { name, value: false } }, a)
+    await edge.api('add_images_group', { target_group: { group_id: locked }, target_image: { image_id: images.get('SSH password') } }, a)
+    const username = `locked-${randomUUID().slice(0, 8)}@example.com`
+    const made = await edge.api('create_user', { target_user: { username, password: 'locked-user-password' } }, a)
+    await edge.api('add_user_group', { target_user: { user_id: made.body.user.user_id }, target_group: { group_id: locked } }, a)
+
+    const page = await browser.context.newPage()
+    // Every Guacamole instruction the page receives, as text: nothing of a clipboard stream may arrive.
+    const received: string[] = []
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => void received.push(String(f.payload))))
+    await signIn(page, edge, username, 'locked-user-password')
+    await page.getByRole('button', { name: 'Launch SSH password' }).waitFor()
+    await open(page, 'SSH password')
+    await expect.poll(() => page.getByText('Copying out of this session is not allowed.').count()).toBe(1)
+    expect(await page.getByLabel('Clipboard from the session').count()).toBe(0)
+    expect(await page.getByLabel('Clipboard to the session').count()).toBe(0)
+    expect(await page.getByLabel('Upload files').count()).toBe(0)
+    let downloads = 0
+    page.on('download', () => void downloads++)
+    await selectTopRow(page)
+    const asked = await askDownload(page)
+    await page.waitForTimeout(2_000)
+    expect(received.some((f) => f.includes('9.clipboard'))).toBe(false)
+    // guacd (SFTP off) never opens the file; were it opened, the relay would refuse its stream.
+    expect(received.some((f) => f.includes('4.file'))).toBe(false)
+    expect(downloads).toBe(0)
+    rmSync(asked.path)
+    await page.getByRole('button', { name: 'Delete session' }).click()
+    await page.getByRole('button', { name: 'Launch SSH password' }).waitFor()
+    await page.close()
   }, 120_000)
 })
