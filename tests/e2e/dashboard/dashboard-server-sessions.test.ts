@@ -323,6 +323,12 @@ describe('DLP in the dashboard, on an SSH server', () => {
     const box = (await page.locator('.guac-display').boundingBox())!
     await page.mouse.click(box.x + 40, box.y + 200, { button: 'middle' })
   }
+  /** Output piped to the browser by guacd's OSC 482202 escape: a `pipe` stream named OUT that disable-copy does not stop. */
+  async function pipeOut(page: Page) {
+    await page.locator('.guac-display').focus()
+    await page.keyboard.type(`printf '\\033]482202;OUT\\007'; echo piped-by-osc`)
+    await page.keyboard.press('Enter')
+  }
   /** A file in the login's home, asked for the way guacctl --download asks: guacd's OSC 482200 in the terminal. */
   async function askDownload(page: Page) {
     const name = `oriel-download-${randomUUID().slice(0, 8)}.txt`
@@ -334,8 +340,10 @@ describe('DLP in the dashboard, on an SSH server', () => {
     return { name, path }
   }
 
-  it('allowed: the remote selection reaches the panel, the panel’s text pastes into the terminal, a file uploads over SFTP and one downloads', async () => {
+  it('allowed: the remote selection reaches the panel, the panel’s text pastes into the terminal, a file uploads over SFTP and one downloads, an OSC pipe reaches the page', async () => {
     const page = await browser.context.newPage()
+    const received: string[] = []
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => void received.push(String(f.payload))))
     await signIn(page, edge, user.username, user.password)
     await page.getByRole('button', { name: 'Launch SSH password' }).waitFor()
     await open(page, 'SSH password')
@@ -365,11 +373,14 @@ describe('DLP in the dashboard, on an SSH server', () => {
     expect(readFileSync((await download.path())!, 'utf8')).toBe('ünïcode from the server')
     await expect.poll(() => page.getByText(`Downloaded ${asked.name}`).count()).toBe(1)
     rmSync(asked.path)
+
+    await pipeOut(page)
+    await expect.poll(() => received.some((f) => f.includes('4.pipe,') && f.includes('3.OUT'))).toBe(true)
     await deleteSession(page)
     await page.close()
   }, 120_000)
 
-  it('refused: no clipboard either way, no upload, no download, in the panel and on the wire', async () => {
+  it('refused: no clipboard either way, no upload, no download, no OSC pipe, in the panel and on the wire', async () => {
     const a = edge.adminToken
     const locked = (await edge.api('create_group', { target_group: { name: 'locked', priority: 30 } }, a)).body.group.group_id
     for (const name of ['allow_kasm_clipboard_up', 'allow_kasm_clipboard_down', 'allow_kasm_uploads', 'allow_kasm_downloads'])
@@ -394,10 +405,12 @@ describe('DLP in the dashboard, on an SSH server', () => {
     page.on('download', () => void downloads++)
     await selectTopRow(page)
     const asked = await askDownload(page)
+    await pipeOut(page)
     await page.waitForTimeout(2_000)
     expect(received.some((f) => f.includes('9.clipboard'))).toBe(false)
     // guacd (SFTP off) never opens the file; were it opened, the relay would refuse its stream.
     expect(received.some((f) => f.includes('4.file'))).toBe(false)
+    expect(received.some((f) => f.includes('4.pipe'))).toBe(false)
     expect(downloads).toBe(0)
     rmSync(asked.path)
     await page.getByRole('button', { name: 'Delete session' }).click()
