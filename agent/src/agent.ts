@@ -3,6 +3,7 @@ import type { DockerPort } from './docker/docker-port'
 import { createTokenVerifier, createWakeableSleep, loadIdentity, runEdgeLoop, type Logger } from '#daemon-kit'
 import { createEdgeClient } from './edge-client/edge-client'
 import { createGateway } from './gateway/server'
+import { createAgentMetrics } from './metrics'
 import { createHostFacts } from './host-facts'
 import { createCrashPoint } from './sessions/crash-point'
 import { createSessionManager } from './sessions/session-manager'
@@ -68,6 +69,7 @@ export function createAgent(opts: AgentOptions) {
         crashPoint,
       })
       await sessions.adopt()
+      const metrics = createAgentMetrics(() => sessions.snapshot())
       gateway = createGateway({
         host: config.listenHost,
         port: config.listenPort,
@@ -78,6 +80,8 @@ export function createAgent(opts: AgentOptions) {
         docker,
         tls: config.tls,
         log,
+        metrics,
+        metricsToken: config.metricsToken,
       })
       const gatewayPort = await gateway.listen()
       loop = (async () => {
@@ -89,11 +93,13 @@ export function createAgent(opts: AgentOptions) {
           maxRetryMs: RECONNECT_MAX_MS,
           step: async () => {
             const { info, images } = await facts.get()
-            const answer = await edge.poll({
-              resources: { cores: info.cores, memory_bytes: info.memoryBytes, gpus: info.gpus },
-              images,
-              sessions: sessions.snapshot(),
-            })
+            const answer = await metrics.timePoll(() =>
+              edge.poll({
+                resources: { cores: info.cores, memory_bytes: info.memoryBytes, gpus: info.gpus },
+                images,
+                sessions: sessions.snapshot(),
+              }),
+            )
             sessions.apply(answer.work)
             return answer.poll_after_ms
           },

@@ -11,6 +11,8 @@ import {
   FLAGS,
   jsonLogger,
   loadConfig,
+  createPrimaryMetrics,
+  registerWorkerMetrics,
   watchGuacd,
   type GuacdHealth,
 } from './index'
@@ -18,8 +20,10 @@ import {
 /** Under a service manager's usual 10 s stop timeout (deploy/oriel-conn-proxy.service: TimeoutStopSec=10). */
 const STOP_DEADLINE_MS = 8_000
 
-/** What a worker tells the primary: its live browser connections. */
-type WorkerReport = { type: 'connections'; count: number; kasms: string[] }
+/** What a worker tells the primary: its live browser connections, or that a scrape of /metrics came in. */
+type WorkerReport = { type: 'connections'; count: number; kasms: string[] } | { type: 'metrics-request'; id: number }
+/** The primary's answer to a scrape: every worker's metrics summed, and its own. */
+type MetricsReply = { type: 'metrics'; id: number; body: string; contentType: string } | { type: 'metrics'; id: number; error: string }
 /** What the primary tells the workers: guacd's health as last probed. */
 type GuacdNews = { type: 'guacd'; health: GuacdHealth }
 /** What the primary tells the workers: sessions whose connections must end now (the heartbeat's close_kasms). */
@@ -46,9 +50,11 @@ async function primary() {
   const toWorkers = (m: GuacdNews | CloseKasms) => {
     for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(m)
   }
+  const metrics = createPrimaryMetrics()
   const proxy = createConnProxy({
     config,
     log: jsonLogger,
+    timeHeartbeat: metrics.timeHeartbeat,
     connections: () => [...counts.values()].reduce((a, b) => a + b.count, 0),
     kasms: () => [...new Set([...counts.values()].flatMap((c) => c.kasms))],
     // Each worker holds its own connections; the one that has the session's ends them.
@@ -66,7 +72,14 @@ async function primary() {
   const fork = () => {
     const worker = cluster.fork({ ...process.env, ORIEL_PROXY_WORKER_CONFIG: JSON.stringify(config) })
     worker.on('online', () => worker.send(guacd))
-    worker.on('message', (m: WorkerReport) => m.type === 'connections' && counts.set(worker.id, { count: m.count, kasms: m.kasms }))
+    worker.on('message', (m: WorkerReport) => {
+      if (m.type === 'connections') counts.set(worker.id, { count: m.count, kasms: m.kasms })
+      if (m.type === 'metrics-request')
+        metrics.text().then(
+          (t) => worker.send({ type: 'metrics', id: m.id, ...t } satisfies MetricsReply),
+          (err: Error) => worker.send({ type: 'metrics', id: m.id, error: err.message } satisfies MetricsReply),
+        )
+    })
     worker.on('exit', (code, signal) => {
       counts.delete(worker.id)
       if (stopping) return
@@ -99,11 +112,30 @@ async function worker() {
     log: jsonLogger,
     onCount: (count, kasms) => process.send?.({ type: 'connections', count, kasms } satisfies WorkerReport),
   })
-  process.on('message', (m: GuacdNews | CloseKasms) => {
+  process.on('message', (m: GuacdNews | CloseKasms | MetricsReply) => {
+    if (m.type === 'metrics') (scrapes.get(m.id)?.(m), scrapes.delete(m.id))
     if (m.type === 'guacd') guacd = m.health
     if (m.type === 'close-kasms') for (const id of m.kasm_ids) relay.closeKasm(id)
   })
-  const server = createProxyServer({ host: config.listenHost, port: config.listenPort, guacdHealth: () => guacd, log: jsonLogger, relay })
+  registerWorkerMetrics(relay)
+  // A scrape lands on whichever worker accepted it; the primary gathers every worker's.
+  const scrapes = new Map<number, (reply: MetricsReply) => void>()
+  let nextScrape = 0
+  const text = () =>
+    new Promise<{ body: string; contentType: string }>((resolve, reject) => {
+      const id = nextScrape++
+      const timer = setTimeout(() => (scrapes.delete(id), reject(new Error('the primary did not answer'))), 10_000)
+      scrapes.set(id, (r) => (clearTimeout(timer), 'error' in r ? reject(new Error(r.error)) : resolve(r)))
+      process.send?.({ type: 'metrics-request', id } satisfies WorkerReport)
+    })
+  const server = createProxyServer({
+    host: config.listenHost,
+    port: config.listenPort,
+    guacdHealth: () => guacd,
+    log: jsonLogger,
+    relay,
+    metrics: { token: config.metricsToken, text },
+  })
   await server.listen()
   process.on('disconnect', () => void server.close().finally(() => process.exit(0)))
   onStop(() => server.close())

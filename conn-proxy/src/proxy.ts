@@ -15,6 +15,8 @@ export type ConnProxyOptions = {
   kasms?: () => string[]
   /** Sessions whose connections must end now (the heartbeat's `close_kasms`: destroyed, expired). */
   onClose?: (kasmIds: string[]) => void
+  /** Wraps each heartbeat's round trip (the metrics time it). */
+  timeHeartbeat?: <T>(run: () => Promise<T>) => Promise<T>
 }
 
 /**
@@ -62,7 +64,8 @@ export function createConnProxy(opts: ConnProxyOptions) {
             cluster_size: config.clusterSize,
             kasms: opts.kasms?.() ?? [],
           }
-          const reply = await edge.post<ProxyHeartbeatReply>('/api/proxy/heartbeat', beat)
+          const send = () => edge.post<ProxyHeartbeatReply>('/api/proxy/heartbeat', beat)
+          const reply = await (opts.timeHeartbeat ? opts.timeHeartbeat(send) : send())
           // An edge older than close_kasms answers without it.
           if (reply.close_kasms?.length) opts.onClose?.(reply.close_kasms)
           return reply.heartbeat_after_ms

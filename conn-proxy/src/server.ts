@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { Logger } from '#daemon-kit'
+import { serveMetrics, type Logger, type MetricsText } from '#daemon-kit'
 import type { GuacdHealth } from './guacd'
 import type { Relay } from './relay/relay'
 
@@ -13,6 +13,8 @@ export type ProxyServerOptions = {
   log: Logger
   /** The browsers' WebSocket relay (`/guac/connect`); without it every upgrade is a 404. */
   relay?: Pick<Relay, 'handleUpgrade' | 'close'>
+  /** GET /metrics, to `Authorization: Bearer <token>` only (ORIEL_PROXY_METRICS_TOKEN); absent, a 404. */
+  metrics?: { token: string | undefined; text: MetricsText }
 }
 
 /**
@@ -30,6 +32,7 @@ export function createProxyServer(o: ProxyServerOptions) {
         res.writeHead(guacd.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
         return void res.end(JSON.stringify({ ok: guacd.ok, guacd, worker: process.pid }))
       }
+      if (o.metrics && serveMetrics(req, res, o.metrics.token, o.metrics.text)) return
       res.writeHead(404).end()
     })().catch((err: unknown) => {
       o.log.warn('proxy request failed', { error: String(err) })

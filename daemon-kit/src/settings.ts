@@ -67,6 +67,8 @@ export type DaemonBase = {
   publicUrl: string
   listenHost: string
   listenPort: number
+  /** GET /metrics answers only a request bearing this token; unset, there are no metrics. */
+  metricsToken?: string
 }
 
 /**
@@ -85,6 +87,7 @@ export function daemonSettings(prefix: 'AGENT' | 'PROXY', defaults: { dataDir: s
     [name('PUBLIC_URL')]: v.pipe(v.string(), v.url(`${name('PUBLIC_URL')} must be a URL`)),
     [name('LISTEN_HOST')]: v.optional(v.string(), '127.0.0.1'),
     [name('LISTEN_PORT')]: portSetting(name('LISTEN_PORT'), defaults.port),
+    [name('METRICS_TOKEN')]: v.optional(v.pipe(v.string(), v.minLength(16, `${name('METRICS_TOKEN')} must be at least 16 characters`))),
   }
   const flags = {
     'edge-url': 'ORIEL_EDGE_URL',
@@ -94,6 +97,7 @@ export function daemonSettings(prefix: 'AGENT' | 'PROXY', defaults: { dataDir: s
     'public-url': name('PUBLIC_URL'),
     'listen-host': name('LISTEN_HOST'),
     'listen-port': name('LISTEN_PORT'),
+    'metrics-token': name('METRICS_TOKEN'),
   } as const
   const read = (c: Record<string, unknown>, hostname: string): DaemonBase => ({
     edgeUrl: c.ORIEL_EDGE_URL as string,
@@ -103,6 +107,7 @@ export function daemonSettings(prefix: 'AGENT' | 'PROXY', defaults: { dataDir: s
     publicUrl: c[name('PUBLIC_URL')] as string,
     listenHost: c[name('LISTEN_HOST')] as string,
     listenPort: c[name('LISTEN_PORT')] as number,
+    ...(c[name('METRICS_TOKEN')] ? { metricsToken: c[name('METRICS_TOKEN')] as string } : {}),
   })
   return { entries, flags, read }
 }

@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import type { MakeDeps } from './deps'
 import type { AppEnv } from './env'
 import { ApiError, handleError } from './errors'
+import { openApiDocument } from './openapi'
+import { refuseMisconfigured, type Misconfigured } from './middleware/configured'
 import { provideDeps } from './middleware/deps'
 import { requestId } from './middleware/request-id'
 import { agentApi } from './routes/agent/index'
@@ -21,23 +23,26 @@ export type AppOptions = {
   clientHttps?: ClientHttps
   /** How sign-ins to an account under repeated failures wait (at most a few seconds); a timer by default. */
   signInWait?: (ms: number) => Promise<void>
+  /** A configuration problem that makes every request a 503 naming it (Workers, whose secrets are read per isolate). */
+  misconfigured?: Misconfigured
 }
 
 /** The whole edge: the same app on Workers and on Node. */
-export function createApp({ makeDeps, clientAddress, clientHttps, signInWait }: AppOptions) {
+export function createApp({ makeDeps, clientAddress, clientHttps, signInWait, misconfigured }: AppOptions) {
   const verbs = publicApi({ clientAddress, clientHttps, wait: signInWait })
-  return (
-    new Hono<AppEnv>()
-      .use(requestId(), provideDeps(makeDeps))
-      .route('/api', healthApi)
-      .route('/api/public', verbs)
-      // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (Kasm's docs: its
-      // knowledge-base article on calling the UI's endpoints with an API key).
-      .route('/api/admin', verbs)
-      .route('/api/agent', agentApi)
-      .route('/api/proxy', proxyApi)
-      .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
-      .onError((err, c) => handleError(err, c, c.var.deps?.log))
-  )
+  let document: object | undefined
+  const app = new Hono<AppEnv>()
+    .use(requestId(), refuseMisconfigured(misconfigured), provideDeps(makeDeps))
+    .route('/api', healthApi)
+    .route('/api/public', verbs)
+    // Kasm guarantees its UI's /api/admin/<verb> and /api/public/<verb> are one API (Kasm's docs: its
+    // knowledge-base article on calling the UI's endpoints with an API key).
+    .route('/api/admin', verbs)
+    .route('/api/agent', agentApi)
+    .route('/api/proxy', proxyApi)
+    .notFound((c) => handleError(new ApiError('not_found', 'No such API endpoint'), c))
+    .onError((err, c) => handleError(err, c, c.var.deps?.log))
+  // Built from the routes above on first request (a few ms), then kept.
+  return app.get('/api/openapi.json', (c) => c.json((document ??= openApiDocument(app.routes))))
 }
 export type App = ReturnType<typeof createApp>

@@ -13,11 +13,17 @@ export function invalidInput(issues: readonly v.BaseIssue<unknown>[]): ApiError 
   return ApiError.invalid(`Invalid ${field}: ${messages[0]}`, field, byField)
 }
 
+/** Each route's body schema, by its validating middleware: the OpenAPI document is built from them (openapi.ts). */
+export const bodySchemas = new WeakMap<object, v.GenericSchema>()
+
 /** JSON body validation with our error shape (never the validator's default, which echoes input). */
-export const vJson = <S extends v.GenericSchema>(schema: S) =>
-  vValidator('json', schema, (result) => {
+export const vJson = <S extends v.GenericSchema>(schema: S) => {
+  const middleware = vValidator('json', schema, (result) => {
     if (!result.success) throw invalidInput(result.issues)
   })
+  bodySchemas.set(middleware, schema)
+  return middleware
+}
 
 /** Validates a value that did not come through a route (for example one group setting). */
 export function parseOrThrow<S extends v.GenericSchema>(schema: S, value: unknown, field: string): v.InferOutput<S> {

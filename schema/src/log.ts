@@ -14,8 +14,15 @@ export function createJsonLogger(component?: string): Logger {
   const line =
     (level: string) =>
     (msg: string, fields: Record<string, unknown> = {}) =>
-      console.log(JSON.stringify({ level, ...tag, msg, ...fields }))
+      console.log(JSON.stringify({ time: new Date().toISOString(), level, ...tag, msg, ...fields }))
   return { info: line('info'), warn: line('warn'), error: line('error') }
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} }
+
+/** The same logger with `fields` on every line (the edge: each request's `request_id`). */
+export const withFields = (log: Logger, fields: Record<string, unknown>): Logger => ({
+  info: (msg, more) => log.info(msg, { ...fields, ...more }),
+  warn: (msg, more) => log.warn(msg, { ...fields, ...more }),
+  error: (msg, more) => log.error(msg, { ...fields, ...more }),
+})

@@ -59,7 +59,10 @@ try {
   )
   // `npm run backup` reaches the database through this process while it runs (PGlite allows one process).
   const control = await startControlSocket({ dataDir, db: database.db, database: database.kind, env: process.env, log: jsonLogger })
-  await migrate(database.db)
+  const ran = await migrate(database.db)
+  // An upgrade says what it did to the operator's data (seed 002 §3.4); a first start creates the schema quietly.
+  if (ran.length > 0 && !ran.some((tag) => tag.startsWith('0000_')))
+    console.log(`Migrated the ${database.kind} database from an earlier release: applied ${ran.join(', ')}`)
   const created = await bootstrap(database.db, {
     adminPassword: process.env.ORIEL_ADMIN_PASSWORD,
     userPassword: process.env.ORIEL_USER_PASSWORD,
@@ -75,6 +78,7 @@ try {
     port,
     hostname,
     trustedProxies,
+    metricsToken: process.env.ORIEL_METRICS_TOKEN || undefined,
     dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined,
   })
   const { port: bound } = await edge.start()

@@ -14,6 +14,7 @@ import { startSshd, startXvnc, type SshTarget, type VncTarget } from '../support
 
 const SSH_USER = { name: 'orielsrv', password: 'Srv-Pässwörd-1' }
 const VNC_PASSWORD = 'vncpass1'
+const METRICS_TOKEN = 'proxy-metrics-token-0123456789'
 
 let edge: Edge
 let guacd: Guacd
@@ -39,7 +40,16 @@ async function serverWorkspace(server: Record<string, unknown>, groupId: string)
 
 beforeAll(async () => {
   ;[edge, guacd, ssh, vnc] = await Promise.all([startEdge(), startGuacd(), startSshd([SSH_USER]), startXvnc(VNC_PASSWORD)])
-  for (let i = 0; i < 2; i++) proxies.push(await startConnProxyProcess(edge, { guacdPort: guacd.port, name: `e2e-proxy-${i}` }))
+  // The first runs two workers, so its metrics are the cluster's sum.
+  for (let i = 0; i < 2; i++)
+    proxies.push(
+      await startConnProxyProcess(edge, {
+        guacdPort: guacd.port,
+        name: `e2e-proxy-${i}`,
+        clusterSize: 2 - i,
+        env: { ORIEL_PROXY_METRICS_TOKEN: METRICS_TOKEN },
+      }),
+    )
   const a = edge.adminToken
   const group = (await edge.api('create_group', { target_group: { name: 'server users', priority: 50 } }, a)).body.group.group_id
   await edge.api(
@@ -138,6 +148,42 @@ describe('server sessions through the connection proxy', () => {
     await c.waitForOpcode('img')
     expect(c.all('error')).toEqual([])
     await c.disconnect()
+    await edge.api('destroy_kasm', { kasm_id: kasmId }, user.token)
+  })
+
+  it('metrics: each proxy sums its workers’ connections, relayed bytes and admissions, and times its heartbeats', async () => {
+    const scrape = async (p: ConnProxyProcess, auth = `Bearer ${METRICS_TOKEN}`) => {
+      const res = await fetch(`${p.url}/metrics`, { headers: { Authorization: auth } })
+      return { status: res.status, text: await res.text() }
+    }
+    const value = (text: string, series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.split(' ')[1] ?? 0,
+      )
+    expect((await scrape(proxies[0]!, 'Bearer wrong')).status).toBe(401)
+    const kasmId = await launch(vncWorkspace)
+    const s = await stream(kasmId)
+    const p = proxies.find((x) => s.url.startsWith(x.url.replace('http', 'ws')))!
+    const before = (await scrape(p)).text
+    const c = await connect(s)
+    await c.waitForOpcode('img')
+    // A garbage token is refused before any upgrade, and counted as a 401.
+    await expect(GuacTestClient.connect(`${s.url}?token=garbage`)).rejects.toBeInstanceOf(UpgradeRefused)
+    // What the browser's socket read so far (the 101 answer included, as on the proxy's side): the proxy wrote at least that.
+    const read = (c.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead
+    const during = (await scrape(p)).text
+    const moved = (series: string) => value(during, series) - value(before, series)
+    expect(value(during, 'oriel_proxy_connections')).toBe(1)
+    expect(moved('oriel_proxy_admissions_total{outcome="admitted"}')).toBe(1)
+    expect(moved('oriel_proxy_admissions_total{outcome="401"}')).toBe(1)
+    expect(moved('oriel_proxy_relay_bytes_total{direction="down"}')).toBeGreaterThanOrEqual(read)
+    expect(read).toBeGreaterThan(500)
+    expect(value(during, 'oriel_proxy_heartbeat_duration_seconds_count{outcome="ok"}')).toBeGreaterThan(0)
+    await c.disconnect()
+    await expect.poll(async () => value((await scrape(p)).text, 'oriel_proxy_connections')).toBe(0)
     await edge.api('destroy_kasm', { kasm_id: kasmId }, user.token)
   })
 

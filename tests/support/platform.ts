@@ -89,7 +89,15 @@ export async function registrationToken(edge: Edge): Promise<string> {
 
 export async function startAgent(
   edge: Edge,
-  o: { network: string; labels?: string[]; socketPath?: string; dataDir?: string; name?: string; tls?: Config['tls'] },
+  o: {
+    network: string
+    labels?: string[]
+    socketPath?: string
+    dataDir?: string
+    name?: string
+    tls?: Config['tls']
+    metricsToken?: string
+  },
 ) {
   const token = await registrationToken(edge)
   const port = await freePort()
@@ -106,6 +114,7 @@ export async function startAgent(
     dockerSocket: o.socketPath ?? '/var/run/docker.sock',
     labels: o.labels ?? [],
     sessionNetwork: o.network,
+    ...(o.metricsToken && { metricsToken: o.metricsToken }),
   }
   const docker: DockerPort = createDockerodePort({ socketPath: config.dockerSocket })
   const agent = createAgent({ config, docker, log: agentLog })
@@ -244,14 +253,14 @@ export async function waitFor(check: () => Promise<boolean>, ms: number, what: s
  * Registers a test file's platform: Docker ready, the edge, and one in-process agent on its own
  * session network; everything the file left running is removed afterwards.
  */
-export function useAgentPlatform(name: string) {
+export function useAgentPlatform(name: string, o: { metricsToken?: string } = {}) {
   const edge = {} as Edge
   const agent = {} as Awaited<ReturnType<typeof startAgent>>
   const network = `oriel-e2e-${name}-${process.pid}`
   beforeAll(async () => {
     ensureDocker()
     Object.assign(edge, await startEdge())
-    Object.assign(agent, await startAgent(edge, { network }))
+    Object.assign(agent, await startAgent(edge, { network, ...o }))
   }, 900_000)
   afterAll(async () => {
     await agent.agent?.close({ graceMs: 2_000 })

@@ -6,7 +6,8 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { DockerPort } from '../docker/docker-port'
 import { DASHED_UUID } from '#schema'
-import type { Logger, TokenVerifier } from '#daemon-kit'
+import { serveMetrics, type Logger, type TokenVerifier } from '#daemon-kit'
+import type { AgentMetrics } from '../metrics'
 import { VNC_PORT, type SessionManager } from '../sessions/session-manager'
 import { handleFiles } from './files'
 import { relayRfb } from './rfb/relay'
@@ -23,6 +24,9 @@ export type GatewayOptions = {
   /** PEM files for HTTPS/WSS; without them the gateway expects a TLS-terminating proxy in front. */
   tls?: { certFile: string; keyFile: string }
   log: Logger
+  metrics?: AgentMetrics
+  /** GET /metrics needs `Authorization: Bearer <token>`; without a token there is no /metrics. */
+  metricsToken?: string
 }
 
 const VNC_PATH = new RegExp(`^/kasm/(${DASHED_UUID})/vnc$`)
@@ -72,6 +76,7 @@ export function createGateway(opts: GatewayOptions) {
         return
       }
       if (req.method === 'GET' && url.pathname === '/healthz') return void res.writeHead(200).end('ok')
+      if (opts.metrics && serveMetrics(req, res, opts.metricsToken, opts.metrics.text)) return
       const files = url.pathname.match(FILES_PATH)
       if (files) {
         // The dashboard is served from the edge's origin, not this one. The stream token (a header
@@ -117,14 +122,18 @@ export function createGateway(opts: GatewayOptions) {
       wss.handleUpgrade(req, socket, head, (browser) => {
         const upstream = connectUpstream(session.address)
         upstream.setNoDelay(true)
+        opts.metrics?.streamOpened()
         relayRfb({
           browser,
           upstream,
           vncPassword: opts.vncPassword(kasmId),
           dlp: { clipboardUp: claims.dlp.clipboard_up, clipboardDown: claims.dlp.clipboard_down },
           viewOnly: claims.view_only,
+          onBytes: opts.metrics?.relayed,
           log: (msg: string, fields?: Record<string, unknown>) => opts.log.info(msg, { kasm_id: kasmId, ...fields }),
-        }).catch((err: unknown) => opts.log.warn('relay ended with an error', { kasm_id: kasmId, error: String(err) }))
+        })
+          .catch((err: unknown) => opts.log.warn('relay ended with an error', { kasm_id: kasmId, error: String(err) }))
+          .finally(() => opts.metrics?.streamClosed())
       })
     })().catch(() => socket.destroy())
   })

@@ -51,6 +51,11 @@ export function createRelay(o: RelayOptions) {
     handleProtocols: (_protocols, req) => (chosen.get(req)?.protocol === 'kasmvnc' ? SUBPROTOCOL.kasmvnc : SUBPROTOCOL.guac),
   })
   const live = new Set<Live>()
+  // Bytes on the browsers' sockets (WebSocket frames included): those closed, plus the live ones' at read time.
+  const sockets = new Set<Duplex & { bytesRead: number; bytesWritten: number }>()
+  const closed = { up: 0, down: 0 }
+  const admissions = new Map<string, number>()
+  const admitted = (outcome: string) => admissions.set(outcome, (admissions.get(outcome) ?? 0) + 1)
   const changed = () => o.onCount?.(live.size, [...new Set([...live].map((c) => c.kasmId))])
 
   function open(browser: WebSocket, answer: ProxyConnectAnswer, display: { width: number; height: number; dpi: number }) {
@@ -79,9 +84,17 @@ export function createRelay(o: RelayOptions) {
       void admit(req.url)
         .then((admission) => {
           if (socket.destroyed) return
+          admitted(admission.ok ? 'admitted' : String(admission.status))
           if (!admission.ok) return refuseUpgrade(socket, admission.status)
           const wanted = admission.answer.protocol === 'kasmvnc' ? SUBPROTOCOL.kasmvnc : SUBPROTOCOL.guac
           if (!protocols.has(wanted)) return refuseUpgrade(socket, 400)
+          const counted = socket as Duplex & { bytesRead: number; bytesWritten: number }
+          sockets.add(counted)
+          socket.once('close', () => {
+            closed.up += counted.bytesRead
+            closed.down += counted.bytesWritten
+            sockets.delete(counted)
+          })
           chosen.set(req, admission.answer)
           wss.handleUpgrade(req, socket, head, (browser) => open(browser, admission.answer, admission.display))
         })
@@ -97,6 +110,12 @@ export function createRelay(o: RelayOptions) {
       return ending.length
     },
     count: () => live.size,
+    /** For the metrics: live connections, bytes each way so far, and admissions by outcome (`admitted` or the refusal's status). */
+    stats() {
+      let [up, down] = [closed.up, closed.down]
+      for (const s of sockets) ((up += s.bytesRead), (down += s.bytesWritten))
+      return { connections: live.size, bytesUp: up, bytesDown: down, admissions: new Map(admissions) }
+    },
     /** Ends every connection (guacd hears `disconnect`) and stops accepting. */
     close(): void {
       for (const c of [...live]) c.close()

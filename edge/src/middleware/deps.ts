@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { MakeDeps } from '../deps'
 import type { AppEnv } from '../env'
+import { withFields } from '#schema'
 import { errorFields } from '../log'
 
 /** Builds the request's dependencies and releases them once the response is done. */
@@ -8,7 +9,10 @@ export const provideDeps = (makeDeps: MakeDeps) =>
   createMiddleware<AppEnv>(async function provideDeps(c, next) {
     // Asked for only on Workers (where there is a pool to release): on Node, Hono's getter throws,
     // and building that error on every request cost measurable CPU in the benchmark.
-    const { deps, release } = makeDeps(c.env)
+    const made = makeDeps(c.env)
+    const { release } = made
+    // Every line logged for this request names it, as the response's X-Request-Id does.
+    const deps = { ...made.deps, log: withFields(made.deps.log, { request_id: c.get('requestId') }) }
     const defer = (work: Promise<unknown>) => {
       const ctx = safeExecutionCtx(c)
       const logged = work.catch((err: unknown) => deps.log.warn('deferred work failed', errorFields(err)))

@@ -12,6 +12,7 @@ import { errorFields, type Logger } from '../log'
 import type { AppEnv } from '../env'
 import { urlIsHttps } from '../routes/public/auth'
 import { runManagerTick } from '../services/manager'
+import { createEdgeMetrics } from './metrics'
 import { resolveClient, type TrustedProxies } from './trusted-proxies'
 
 export const MANAGER_TICK_MS = 60_000
@@ -26,6 +27,8 @@ export type EdgeServerOptions = {
   dashboardDir?: string
   /** Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (ORIEL_TRUSTED_PROXIES); none by default. */
   trustedProxies?: TrustedProxies
+  /** Serves Prometheus metrics at GET /metrics to `Authorization: Bearer <token>` (ORIEL_METRICS_TOKEN); off without it. */
+  metricsToken?: string
 }
 
 /** The edge on Node: one database handle for the process, the manager tick on a timer. */
@@ -50,8 +53,22 @@ export function createEdgeServer(opts: EdgeServerOptions) {
   const site = opts.dashboardDir
     ? new Hono().use('/*', serveStatic({ root: opts.dashboardDir })).get('*', serveStatic({ path: join(opts.dashboardDir, 'index.html') }))
     : undefined
-  const fetch = (req: Request, env: unknown) =>
-    site && !new URL(req.url).pathname.startsWith('/api/') ? site.fetch(req, env) : app.fetch(req, env as Env)
+  const verbs = new Set(
+    app.routes.flatMap((r) => {
+      const m = r.path.match(/^\/api\/(public|agent|proxy)\/([^/*]+)$/)
+      return m ? [m[1] === 'public' ? m[2]! : `${m[1]}/${m[2]}`] : []
+    }),
+  )
+  const metrics = createEdgeMetrics({ verbs, token: opts.metricsToken })
+  const fetch = async (req: Request, env: unknown) => {
+    const path = new URL(req.url).pathname
+    if (path === '/metrics' && req.method === 'GET') return metrics.serve(req.headers.get('Authorization') ?? undefined)
+    if (site && !path.startsWith('/api/')) return site.fetch(req, env)
+    const started = performance.now()
+    const res = await app.fetch(req, env as Env)
+    metrics.observe(path, res.status, (performance.now() - started) / 1000)
+    return res
+  }
   let server: ServerType | undefined
   let timer: NodeJS.Timeout | undefined
   return {

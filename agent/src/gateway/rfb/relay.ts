@@ -22,6 +22,8 @@ export interface RelayOptions {
   log?: (msg: string, fields: Record<string, unknown>) => void
   /** Both handshakes must finish within this time (default 20 s), so idle sockets are not held open. */
   handshakeTimeoutMs?: number
+  /** Bytes relayed (after DLP): `up` to the desktop, `down` to the browser; the agent's metrics count them. */
+  onBytes?: (direction: 'up' | 'down', bytes: number) => void
 }
 
 /** Stop reading the container while this much is queued towards a slow browser; resume below LOW. */
@@ -96,6 +98,7 @@ export function relayRfb(opts: RelayOptions): Promise<void> {
     const toServer = (chunks: Buffer[]) => {
       for (const c of chunks) {
         stats.bytesUp += c.length
+        opts.onBytes?.('up', c.length)
         if (!upstream.write(c)) browser.pause()
       }
     }
@@ -106,6 +109,7 @@ export function relayRfb(opts: RelayOptions): Promise<void> {
       // several reads into megabyte frames was tried and cost more again (large allocations, GC).
       const frame = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
       stats.bytesDown += frame.length
+      opts.onBytes?.('down', frame.length)
       queuedToBrowser += frame.length
       browser.send(frame, { binary: true }, (err) => {
         queuedToBrowser -= frame.length
