@@ -23,6 +23,8 @@ export type Deps = {
   log: Logger
   /** Runs work after the response (Workers: waitUntil); used for fire-and-forget wake hints. */
   defer: (work: Promise<unknown>) => void
+  /** How the edge reaches fleet members (wake hints, proxy health); the platform's fetch unless the host says otherwise. */
+  memberFetch?: typeof fetch
 }
 
 /** Builds deps for one request; `release` runs after the response (a per-request pool on Workers). */

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Db } from '#schema'
 import { createAgent, createDockerodePort, parseCrashPoint } from '../../agent/src/index'
-import { localAgentToken, offerReferenceDesktop, REFERENCE_IMAGE, type Logger } from '../../edge/src/node/index'
+import { localAgentToken, offerReferenceDesktop, REFERENCE_IMAGE, setLocalPublicUrl, type Logger } from '../../edge/src/node/index'
 
 const SOCKET = '/var/run/docker.sock'
 
@@ -13,7 +13,14 @@ const SOCKET = '/var/run/docker.sock'
  * runs in this process, enrolled with a short-lived token made directly in the database, and the
  * reference desktop is built (in the background, when missing) and offered to All Users.
  */
-export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: string; gatewayPort: number; log: Logger }) {
+export async function startLocalAgent(o: {
+  db: Db
+  edgeUrl: string
+  publicUrl: string
+  dataDir: string
+  gatewayPort: number
+  log: Logger
+}) {
   if (process.env.ORIEL_LOCAL_AGENT === '0' || !existsSync(SOCKET)) return null
   const docker = createDockerodePort({ socketPath: SOCKET })
   try {
@@ -32,7 +39,7 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
       token,
       dataDir: agentDir,
       name: hostname(),
-      publicUrl: `http://127.0.0.1:${o.gatewayPort}`,
+      publicUrl: o.publicUrl,
       listenHost: '127.0.0.1',
       listenPort: o.gatewayPort,
       dockerSocket: SOCKET,
@@ -46,7 +53,8 @@ export async function startLocalAgent(o: { db: Db; edgeUrl: string; dataDir: str
     // Fault injection for tests (ORIEL_CRASH_POINT): the whole platform dies at once, as with kill -9.
     kill: () => process.kill(process.pid, 'SIGKILL'),
   })
-  await agent.start()
+  const { agentId } = await agent.start()
+  await setLocalPublicUrl(o.db, 'agent', agentId, o.publicUrl)
   return {
     ...agent,
     /** The agent stops; a build still running is ended with it (the platform's stop must leave no process). */

@@ -12,14 +12,14 @@ import {
   watchGuacd,
   type GuacdHealth,
 } from '../../conn-proxy/src/index'
-import { localAgentToken, type Logger } from '../../edge/src/node/index'
+import { localAgentToken, setLocalPublicUrl, type Logger } from '../../edge/src/node/index'
 
 /**
  * The single-machine platform's connection proxy (`npm start`, seed 000's single-server install): when
  * a guacd answers at GUACD_HOST:GUACD_PORT (default 127.0.0.1:4822), a proxy runs in this process, one
  * worker (no cluster), enrolled with a short-lived token made directly in the database.
  */
-export async function startLocalConnProxy(o: { db: Db; edgeUrl: string; dataDir: string; port: number; log: Logger }) {
+export async function startLocalConnProxy(o: { db: Db; edgeUrl: string; publicUrl: string; dataDir: string; port: number; log: Logger }) {
   if (process.env.ORIEL_LOCAL_CONN_PROXY === '0') return null
   const guacd = { host: process.env.GUACD_HOST || '127.0.0.1', port: Number(process.env.GUACD_PORT || 4822) }
   const first = await probeGuacd(guacd)
@@ -29,7 +29,7 @@ export async function startLocalConnProxy(o: { db: Db; edgeUrl: string; dataDir:
   }
   const dataDir = join(o.dataDir, 'conn-proxy')
   const token = existsSync(join(dataDir, 'identity.json')) ? undefined : await localAgentToken(o.db)
-  const publicUrl = `http://127.0.0.1:${o.port}`
+  const publicUrl = o.publicUrl
   let live = { count: 0, kasms: [] as string[] }
   const proxy = createConnProxy({
     config: {
@@ -48,7 +48,8 @@ export async function startLocalConnProxy(o: { db: Db; edgeUrl: string; dataDir:
     kasms: () => live.kasms,
     onClose: (ids) => ids.forEach((id) => relay.closeKasm(id)),
   })
-  await proxy.start()
+  const { proxyId } = await proxy.start()
+  await setLocalPublicUrl(o.db, 'proxy', proxyId, publicUrl)
   const identity = await loadIdentity(dataDir, 'proxy')
   const verifier = createTokenVerifier(identity)
   const relay = createRelay({

@@ -20,6 +20,7 @@ import {
 } from '../../edge/src/node/index'
 import { startLocalAgent } from './local-agent'
 import { startLocalConnProxy } from './local-conn-proxy'
+import { loadTls } from './tls'
 
 const dataDir = resolve(process.env.ORIEL_DATA_DIR ?? './data')
 const port = Number(process.env.PORT ?? 8787)
@@ -70,6 +71,25 @@ try {
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
   const dashboardDir = resolve(import.meta.dirname, '../../dist/dashboard')
+  const tls = loadTls(dataDir, process.env)
+  if (tls?.generated) console.log(`Generated a self-signed TLS certificate: ${tls.certFile} (replace it and its key to use your own)`)
+  const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
+  const proxyPort = Number(process.env.ORIEL_CONN_PROXY_PORT ?? 8789)
+  // One origin for everything the browser opens (seed 002 §2): the local agent's and proxy's streams are served
+  // under these paths of the platform's own address, so its certificate, or a reverse proxy in front, covers them.
+  const local = {
+    agent: { prefix: '/local/agent', target: `http://127.0.0.1:${agentPort}` },
+    proxy: { prefix: '/local/conn-proxy', target: `http://127.0.0.1:${proxyPort}` },
+  }
+  let publicUrl = ''
+  const memberFetch: typeof fetch = (input, init) => {
+    // The edge's own calls to its local members (wake hints, health) go straight to them, not round the public address.
+    const url = input instanceof URL ? input.toString() : String(input)
+    for (const r of Object.values(local))
+      if (publicUrl && url.startsWith(`${publicUrl}${r.prefix}/`))
+        return fetch(`${r.target}${url.slice(publicUrl.length + r.prefix.length)}`, init)
+    return fetch(input, init)
+  }
   const edge = createEdgeServer({
     db: database.db,
     config,
@@ -79,25 +99,35 @@ try {
     hostname,
     trustedProxies,
     metricsToken: process.env.ORIEL_METRICS_TOKEN || undefined,
+    ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
+    localRoutes: Object.values(local),
+    memberFetch,
+    loopback: Boolean(tls),
     dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined,
   })
-  const { port: bound } = await edge.start()
-  const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
+  const { port: bound, loopbackPort } = await edge.start()
+  const shownHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname
+  // Where browsers reach this platform: behind a reverse proxy, the proxy's address (seed 002 §4.2).
+  publicUrl = (process.env.ORIEL_PUBLIC_URL || `${tls ? 'https' : 'http'}://${shownHost}:${bound}`).replace(/\/+$/, '')
+  // The local daemons reach the edge on loopback, in plain HTTP when the public port speaks TLS.
+  const edgeUrl = `http://127.0.0.1:${loopbackPort ?? bound}`
   const localAgent = await startLocalAgent({
     db: database.db,
-    edgeUrl: `http://127.0.0.1:${bound}`,
+    edgeUrl,
+    publicUrl: `${publicUrl}${local.agent.prefix}`,
     dataDir,
     gatewayPort: agentPort,
     log: jsonLogger,
   })
   const localProxy = await startLocalConnProxy({
     db: database.db,
-    edgeUrl: `http://127.0.0.1:${bound}`,
+    edgeUrl,
+    publicUrl: `${publicUrl}${local.proxy.prefix}`,
     dataDir,
-    port: Number(process.env.ORIEL_CONN_PROXY_PORT ?? 8789),
+    port: proxyPort,
     log: jsonLogger,
   })
-  console.log(`Oriel is running at http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${bound}/ (database: ${database.kind})`)
+  console.log(`Oriel is running at ${publicUrl}/ (database: ${database.kind})`)
   // SIGTERM/SIGINT (a service manager, Ctrl-C, or npm forwarding either): stop polling and serving,
   // close the database, exit. Session containers keep running; the next start adopts them. Whatever
   // hangs, the process is gone within STOP_DEADLINE_MS, so a service manager never has to SIGKILL it.

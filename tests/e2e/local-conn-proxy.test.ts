@@ -44,7 +44,8 @@ describe('npm start’s local connection proxy', () => {
     const proxyPort = await freePort()
     const { p, admin } = await platform({ GUACD_PORT: String(guacd.port), ORIEL_CONN_PROXY_PORT: String(proxyPort) })
     const listed = (await p.api('get_connection_proxies', {}, admin)).body.connection_proxies
-    expect(listed).toMatchObject([{ status: 'online', public_url: `http://127.0.0.1:${proxyPort}`, enabled: true }])
+    // Browsers reach it under the platform's own origin (one port, one certificate), the edge forwarding to its port.
+    expect(listed).toMatchObject([{ status: 'online', public_url: `${p.url}/local/conn-proxy`, enabled: true }])
     const server = await p.api(
       'create_server',
       {
@@ -77,7 +78,7 @@ describe('npm start’s local connection proxy', () => {
     const launched = await p.api('request_kasm', { image_id: image.body.image.image_id, user_id: me.user_id }, admin)
     expect(launched.status, JSON.stringify(launched.body)).toBe(200)
     const stream = (await p.api('get_kasm_status', { kasm_id: launched.body.kasm_id }, admin)).body.kasm.stream
-    expect(stream.url).toBe(`ws://127.0.0.1:${proxyPort}/guac/connect`)
+    expect(stream.url).toBe(`${p.url.replace('http:', 'ws:')}/local/conn-proxy/guac/connect`)
     const c = await GuacTestClient.connect(`${stream.url}?token=${encodeURIComponent(stream.token)}`)
     await c.waitForOpcode('sync')
     await new Promise((r) => setTimeout(r, 1_500))

@@ -3,7 +3,7 @@
 // keys its data folder held. The program `npm start` execs migrates what is older, saying so in one line, and
 // every entity reads back; the server's password, encrypted by the old release, still logs in to a real sshd
 // through a real connection proxy and guacd.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,12 +13,12 @@ import { startConnProxyProcess } from '../support/conn-proxy-process'
 import { GuacTestClient } from '../support/guac-client'
 import { startGuacd, type Guacd } from '../support/guacd'
 import { freePort, type Edge } from '../support/platform'
+import { startStandalone } from '../support/standalone'
 import { startSshd, type SshTarget } from '../support/targets'
 import { sql } from '../support/wrangler-dev'
 import { ADMIN, apiAt, SERVER_PASSWORD, USER, verify, type Manifest } from '../upgrade/data'
 
-const ROOT = join(import.meta.dirname, '../..')
-const FIXTURES = join(ROOT, 'tests/fixtures/upgrade')
+const FIXTURES = join(import.meta.dirname, '../fixtures/upgrade')
 const releases = readdirSync(FIXTURES).sort()
 const work = mkdtempSync(join(tmpdir(), 'oriel-upgrade-'))
 let guacd: Guacd
@@ -33,32 +33,14 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-/** This release's program, as `npm start` execs it, on `dataDir` (and Postgres when given); its output so far. */
-async function startRelease(dataDir: string, databaseUrl = '') {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'standalone/src/main.ts'], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      ORIEL_DATA_DIR: dataDir,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      ORIEL_LOCAL_AGENT: '0',
-      ORIEL_LOCAL_CONN_PROXY: '0',
-    },
+/** This release's program, as `npm start` execs it, on `dataDir` (and Postgres when given). */
+const startRelease = async (dataDir: string, databaseUrl = '') =>
+  startStandalone(dataDir, {
+    PORT: String(await freePort()),
+    DATABASE_URL: databaseUrl,
+    ORIEL_LOCAL_AGENT: '0',
+    ORIEL_LOCAL_CONN_PROXY: '0',
   })
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (out += d))
-  const deadline = Date.now() + 60_000
-  while (!out.includes('Oriel is running at')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the new release did not start:\n${out}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  const exited = new Promise((r) => child.once('exit', r))
-  return { url: `http://127.0.0.1:${port}`, output: () => out, stop: async () => (process.kill(-child.pid!, 'SIGTERM'), await exited) }
-}
 
 /** The old release's server password, decrypted by this release for a real proxy: sshd accepts it. */
 async function serverLogsIn(url: string, m: Manifest) {

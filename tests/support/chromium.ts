@@ -23,11 +23,15 @@ const LAUNCH_OPTIONS = {
   ],
 }
 
-/** A browser context in a fresh profile folder, 1280×800: what a test drives pages in. */
-export const launchChromium = () =>
+/**
+ * A browser context in a fresh profile folder, 1280×800: what a test drives pages in. `ignoreHTTPSErrors`: a
+ * user who accepted the platform's self-signed certificate (its own tests check the certificate itself).
+ */
+export const launchChromium = (o: { ignoreHTTPSErrors?: boolean } = {}) =>
   chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oriel-chromium-')), {
     ...LAUNCH_OPTIONS,
     viewport: { width: 1280, height: 800 },
+    ...o,
   })
 
 /** The browser itself: each `newContext()` starts empty (no cache, no cookies), as a first visit does. */

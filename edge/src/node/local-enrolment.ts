@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { groupImages, images, registrationTokens, zones, type Db } from '#schema'
+import { agents, connectionProxies, groupImages, images, registrationTokens, zones, type Db } from '#schema'
 import { randomToken, sha256Hex } from '../services/auth/bytes'
 import { groupIdByName, ALL_USERS } from '../services/users/lookup'
 import { DEFAULT_ZONE } from '../services/zones/zones'
@@ -36,4 +36,13 @@ export async function offerReferenceDesktop(db: Db) {
     })
     .returning()
   await db.insert(groupImages).values({ groupId: await groupIdByName(db, ALL_USERS), imageId: img!.id })
+}
+
+/**
+ * Where browsers reach npm start's own agent and proxy: under the platform's public URL, which the operator may
+ * change between starts (ORIEL_PUBLIC_URL), so it is set on every start rather than only at enrolment.
+ */
+export async function setLocalPublicUrl(db: Db, kind: 'agent' | 'proxy', id: string, publicUrl: string) {
+  const table = kind === 'agent' ? agents : connectionProxies
+  await db.update(table).set({ publicUrl }).where(eq(table.id, id))
 }

@@ -1,8 +1,10 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { join } from 'node:path'
-import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Db } from '#schema'
 import { createApp } from '../app'
@@ -12,6 +14,7 @@ import { errorFields, type Logger } from '../log'
 import type { AppEnv } from '../env'
 import { urlIsHttps } from '../routes/public/auth'
 import { runManagerTick } from '../services/manager'
+import { forwardHttp, forwardUpgrade, matchLocalRoute, type LocalRoute } from './local-routes'
 import { createEdgeMetrics } from './metrics'
 import { resolveClient, type TrustedProxies } from './trusted-proxies'
 
@@ -29,6 +32,17 @@ export type EdgeServerOptions = {
   trustedProxies?: TrustedProxies
   /** Serves Prometheus metrics at GET /metrics to `Authorization: Bearer <token>` (ORIEL_METRICS_TOKEN); off without it. */
   metricsToken?: string
+  /** HTTPS with this certificate (chain first) and key; the port then speaks nothing else (plain HTTP is refused). */
+  tls?: { cert: Buffer; key: Buffer }
+  /** Local daemons served under paths of this origin, requests and WebSocket upgrades alike (npm start). */
+  localRoutes?: LocalRoute[]
+  /** How the edge reaches fleet members (wake hints, proxy health checks); `fetch` unless given. */
+  memberFetch?: typeof fetch
+  /**
+   * Also serve plain HTTP on 127.0.0.1 at an ephemeral port, for daemons in this process when the public
+   * port speaks TLS (their edge client would not trust a self-signed certificate); `start` answers its port.
+   */
+  loopback?: boolean
 }
 
 /** The edge on Node: one database handle for the process, the manager tick on a timer. */
@@ -45,7 +59,7 @@ export function createEdgeServer(opts: EdgeServerOptions) {
       opts.trustedProxies ?? [],
     )
   const app = createApp({
-    makeDeps: () => ({ deps: { db: opts.db, clock: opts.clock, config: opts.config, log: opts.log } }),
+    makeDeps: () => ({ deps: { db: opts.db, clock: opts.clock, config: opts.config, log: opts.log, memberFetch: opts.memberFetch } }),
     clientAddress: (c) => client(c).address,
     clientHttps: (c) => client(c).https,
   })
@@ -60,28 +74,52 @@ export function createEdgeServer(opts: EdgeServerOptions) {
     }),
   )
   const metrics = createEdgeMetrics({ verbs, token: opts.metricsToken })
+  const routes = opts.localRoutes ?? []
   const fetch = async (req: Request, env: unknown) => {
     const path = new URL(req.url).pathname
     if (path === '/metrics' && req.method === 'GET') return metrics.serve(req.headers.get('Authorization') ?? undefined)
+    const local = routes.length ? matchLocalRoute(routes, path) : undefined
+    if (local) {
+      const peer = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress
+      return forwardHttp(req, local.route.target, local.rest, peer).catch(
+        () => new Response('The local service is not answering\n', { status: 502 }),
+      )
+    }
     if (site && !path.startsWith('/api/')) return site.fetch(req, env)
     const started = performance.now()
     const res = await app.fetch(req, env as Env)
     metrics.observe(path, res.status, (performance.now() - started) / 1000)
     return res
   }
-  let server: ServerType | undefined
+  let server: Server | undefined
+  let inner: Server | undefined
+  const upgraded = new Set<Duplex>()
   let timer: NodeJS.Timeout | undefined
   return {
     app,
-    async start(): Promise<{ port: number }> {
-      server = await new Promise<ServerType>((resolve) => {
-        const s = serve({ fetch, port: opts.port, hostname: opts.hostname }, () => resolve(s))
+    async start(): Promise<{ port: number; loopbackPort?: number }> {
+      const handle = getRequestListener(fetch)
+      server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handle) : createHttpServer(handle)
+      server.on('upgrade', (req, socket, head) => {
+        // Upgraded sockets leave the HTTP server's bookkeeping: kept here so that close() can end them.
+        upgraded.add(socket)
+        socket.once('close', () => upgraded.delete(socket))
+        forwardUpgrade(routes, req, socket, head)
       })
+      const s = server
+      await new Promise<void>((resolve) => s.listen(opts.port, opts.hostname, () => resolve()))
+      let loopbackPort: number | undefined
+      if (opts.loopback) {
+        const plain = createHttpServer(handle)
+        inner = plain
+        await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()))
+        loopbackPort = (plain.address() as AddressInfo).port
+      }
       timer = setInterval(() => {
         runManagerTick(opts.db, opts.clock).catch((err) => opts.log.error('manager tick failed', errorFields(err)))
       }, MANAGER_TICK_MS)
       timer.unref()
-      return { port: (server.address() as AddressInfo).port }
+      return { port: (s.address() as AddressInfo).port, loopbackPort }
     },
     /**
      * Stops the tick and the listener. Idle keep-alive sockets close at once; requests still running
@@ -90,10 +128,14 @@ export function createEdgeServer(opts: EdgeServerOptions) {
     async close({ graceMs = 2_000 }: { graceMs?: number } = {}): Promise<void> {
       clearInterval(timer)
       if (!server) return
-      const s = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void }
-      const closed = new Promise<void>((resolve) => s.close(() => resolve()))
-      s.closeIdleConnections?.()
-      const cut = setTimeout(() => s.closeAllConnections?.(), graceMs)
+      const s = server
+      const closed = Promise.all([
+        new Promise<void>((resolve) => s.close(() => resolve())),
+        inner && new Promise<void>((resolve) => (inner!.close(() => resolve()), inner!.closeAllConnections())),
+      ])
+      s.closeIdleConnections()
+      for (const socket of upgraded) socket.destroy()
+      const cut = setTimeout(() => s.closeAllConnections(), graceMs)
       await closed
       clearTimeout(cut)
     },

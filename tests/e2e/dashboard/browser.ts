@@ -12,13 +12,13 @@ import type { Edge } from '../../support/platform'
 export const SHOTS = join(import.meta.dirname, '../../../test-artifacts/dashboard')
 
 /** Registers a browser for the file (the dashboard is built first if missing). */
-export function useBrowser() {
+export function useBrowser(o: { ignoreHTTPSErrors?: boolean } = {}) {
   const holder = {} as { context: BrowserContext }
   beforeAll(async () => {
     if (!existsSync(join(import.meta.dirname, '../../../dist/dashboard/index.html')))
       execFileSync('npm', ['run', 'build:dashboard'], { stdio: 'pipe' })
     mkdirSync(SHOTS, { recursive: true })
-    holder.context = await launchChromium()
+    holder.context = await launchChromium(o)
   }, 900_000)
   afterAll(async () => holder.context?.close())
   return holder

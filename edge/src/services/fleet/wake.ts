@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps'
 import { signForMember } from './edge-key'
+import { memberUrl } from './endpoint'
 
 /** A wake hint is only a nudge to poll now, so it may be short-lived and is never retried. */
 const WAKE_TIMEOUT_MS = 2_000
@@ -13,7 +14,7 @@ export function wakeMember(deps: Deps, member: { id: string; publicUrl: string }
   deps.defer(
     (async () => {
       const token = await signForMember(deps, member.id, 'wake', {})
-      await fetch(new URL('/wake', member.publicUrl), {
+      await (deps.memberFetch ?? fetch)(memberUrl(member.publicUrl, '/wake'), {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(WAKE_TIMEOUT_MS),

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { connectionProxies, type ConnectionProxy, type DbOrTx } from '#schema'
+import { memberUrl } from '../fleet/endpoint'
 
 /** How long one proxy's health check may take before the next proxy is tried. */
 const HEALTH_TIMEOUT_MS = 1_500
@@ -7,9 +8,9 @@ const HEALTH_TIMEOUT_MS = 1_500
 /** Asks a proxy's `/health` (200 only while its guacd answers). */
 export type HealthCheck = (proxy: Pick<ConnectionProxy, 'publicUrl'>) => Promise<boolean>
 
-export const checkHealth: HealthCheck = async (proxy) => {
+export const checkHealth = async (proxy: Pick<ConnectionProxy, 'publicUrl'>, get: typeof fetch = fetch) => {
   try {
-    const res = await fetch(new URL('/health', proxy.publicUrl), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
+    const res = await get(memberUrl(proxy.publicUrl, '/health'), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
     await res.body?.cancel()
     return res.ok
   } catch {

@@ -21,8 +21,9 @@ import { randomToken } from '../auth/bytes'
 import { edgeJwks, signForMember } from '../fleet/edge-key'
 import { decryptSecret, encryptSecret } from '../secrets'
 import { connectionInfoSettings, credentialSettings, dlpSettings, PROTOCOL_OF } from './connection-settings'
-import { chooseProxy, type HealthCheck } from './proxy-choice'
+import { checkHealth, chooseProxy, type HealthCheck } from './proxy-choice'
 import { NOTHING_MOVES } from './stream-token'
+import { memberUrl } from '../fleet/endpoint'
 
 /**
  * A running server session's stream (get_kasm_status): a proxy of the server's zone that answers its
@@ -36,7 +37,7 @@ export async function serverStreamFor(
 ): Promise<{ stream: ServerStreamView } | { problem: string }> {
   const [server] = kasm.serverId ? await deps.db.select().from(servers).where(eq(servers.id, kasm.serverId)) : []
   if (!server) return { problem: 'The server of this session no longer exists' }
-  const proxy = await chooseProxy(deps.db, server.zoneId, health)
+  const proxy = await chooseProxy(deps.db, server.zoneId, health ?? ((p) => checkHealth(p, deps.memberFetch)))
   if (!proxy) return { problem: 'No connection proxy of the server’s zone answered its health check; try again shortly' }
   if (kasm.connectionProxyId !== proxy.id) await deps.db.update(kasms).set({ connectionProxyId: proxy.id }).where(eq(kasms.id, kasm.id))
   const dlp = kasm.launchSpec?.dlp ?? NOTHING_MOVES
@@ -47,9 +48,7 @@ export async function serverStreamFor(
     view_only: false,
     jti: randomToken(32),
   })
-  const base = new URL(proxy.publicUrl)
-  const url = new URL('/guac/connect', base)
-  url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:'
+  const url = memberUrl(proxy.publicUrl, '/guac/connect', { ws: true })
   const expires = new Date(deps.clock.now().getTime() + EDGE_TOKEN_TTL_S.connect * 1000).toISOString()
   return { stream: { kind: 'server', protocol: PROTOCOL_OF[server.connectionType], url: url.toString(), token, expires, dlp } }
 }

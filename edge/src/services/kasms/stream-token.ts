@@ -2,6 +2,7 @@ import { EDGE_TOKEN_TTL_S, type Agent, type Kasm, type ContainerStreamView } fro
 import type { Deps } from '../../deps'
 import { signForMember } from '../fleet/edge-key'
 import type { DlpFlags } from './launch-spec'
+import { memberUrl } from '../fleet/endpoint'
 
 export const STREAM_TOKEN_TTL_S = EDGE_TOKEN_TTL_S.stream
 
@@ -38,13 +39,11 @@ export async function streamFor(
     dlp,
     view_only: viewOnly,
   })
-  const base = new URL(agent.publicUrl)
-  const ws = new URL(`/kasm/${kasm.id}/vnc`, base)
-  ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:'
+  const ws = memberUrl(agent.publicUrl, `/kasm/${kasm.id}/vnc`, { ws: true })
   return {
     kind: 'container',
     url: ws.toString(),
-    files_url: new URL(`/kasm/${kasm.id}/files`, base).toString(),
+    files_url: memberUrl(agent.publicUrl, `/kasm/${kasm.id}/files`).toString(),
     token,
     expires: new Date(now.getTime() + STREAM_TOKEN_TTL_S * 1000).toISOString(),
     /** For the dashboard to offer only what is allowed; the gateway enforces the flags in the token. */
