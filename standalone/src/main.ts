@@ -39,8 +39,23 @@ async function persistedSecret(name: string, make: () => Promise<string>): Promi
   return readFileSync(file, 'utf8').trim()
 }
 
+/** ORIEL_PUBLIC_URL: an http(s) origin, maybe with a path (a reverse proxy's), without query or fragment. */
+function readPublicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash)
+    throw new Error(`ORIEL_PUBLIC_URL must be an http or https URL without a query (got ${JSON.stringify(value)})`)
+  return value.replace(/\/+$/, '')
+}
+
 try {
   const trustedProxies = parseTrustedProxies(process.env.ORIEL_TRUSTED_PROXIES ?? '')
+  // Settings that can be wrong are checked before anything is opened or written.
+  const configuredPublicUrl = readPublicUrl(process.env.ORIEL_PUBLIC_URL)
+  const tls = loadTls(dataDir, process.env)
   const config = edgeConfig(
     {
       SESSION_SECRET: await persistedSecret('SESSION_SECRET', async () =>
@@ -71,7 +86,6 @@ try {
   // Shown once, at first start; they are stored only as hashes.
   for (const a of created) console.log(`${a.username} password: ${a.password}`)
   const dashboardDir = resolve(import.meta.dirname, '../../dist/dashboard')
-  const tls = loadTls(dataDir, process.env)
   if (tls?.generated) console.log(`Generated a self-signed TLS certificate: ${tls.certFile} (replace it and its key to use your own)`)
   const agentPort = Number(process.env.ORIEL_AGENT_PORT ?? 8788)
   const proxyPort = Number(process.env.ORIEL_CONN_PROXY_PORT ?? 8789)
@@ -108,7 +122,7 @@ try {
   const { port: bound, loopbackPort } = await edge.start()
   const shownHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname
   // Where browsers reach this platform: behind a reverse proxy, the proxy's address (seed 002 §4.2).
-  publicUrl = (process.env.ORIEL_PUBLIC_URL || `${tls ? 'https' : 'http'}://${shownHost}:${bound}`).replace(/\/+$/, '')
+  publicUrl = configuredPublicUrl ?? `${tls ? 'https' : 'http'}://${shownHost}:${bound}`
   // The local daemons reach the edge on loopback, in plain HTTP when the public port speaks TLS.
   const edgeUrl = `http://127.0.0.1:${loopbackPort ?? bound}`
   const localAgent = await startLocalAgent({

@@ -18,7 +18,9 @@ export function loadTls(dataDir: string, env: Record<string, string | undefined>
   if (certFile || keyFile) {
     if (!certFile || !keyFile) throw new Error('ORIEL_TLS_CERT and ORIEL_TLS_KEY go together')
   } else {
-    if (!/^(1|true|on|yes)$/i.test(env.ORIEL_TLS ?? '')) return undefined
+    const on = env.ORIEL_TLS ?? ''
+    if (!/^(1|true|on|yes|0|false|off|no|)$/i.test(on)) throw new Error(`ORIEL_TLS must be 1 or 0 (got ${JSON.stringify(on)})`)
+    if (!/^(1|true|on|yes)$/i.test(on)) return undefined
     const dir = join(dataDir, 'certs')
     certFile = join(dir, 'oriel.crt')
     keyFile = join(dir, 'oriel.key')

@@ -1,7 +1,8 @@
 // The program `npm start` execs (standalone/src/main.ts), in its own process group, as an operator runs it;
 // `npm run build:dashboard` is left out (the tests build the dashboard once).
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { freePort } from './platform'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -36,4 +37,29 @@ export async function startStandalone(dataDir: string, env: Record<string, strin
       return exited
     },
   }
+}
+
+/**
+ * The TLS single-server platform the dashboard's TLS and reverse-proxy tests run: HTTPS (ORIEL_TLS=1), a local agent
+ * on its own session network and ports, no local connection proxy; `env` on top. `remove` ends it and its sessions.
+ */
+export async function startTlsPlatform(dataDir: string, env: Record<string, string>) {
+  const network = `oriel-e2e-tls-${process.pid}-${Math.floor(Math.random() * 1e6)}`
+  const settings = {
+    PORT: String(await freePort()),
+    ORIEL_AGENT_PORT: String(await freePort()),
+    ORIEL_TLS: '1',
+    ORIEL_LOCAL_CONN_PROXY: '0',
+    ORIEL_SESSION_NETWORK: network,
+    ...env,
+  }
+  const app = await startStandalone(dataDir, settings)
+  const remove = async (running: Standalone) => {
+    await running.stop()
+    execFileSync('bash', [
+      '-c',
+      `docker ps -aq --filter network=${network} | xargs -r docker rm -f >/dev/null; docker network rm ${network} >/dev/null 2>&1 || true`,
+    ])
+  }
+  return { app, settings, remove }
 }

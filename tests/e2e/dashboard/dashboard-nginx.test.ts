@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureDocker, freePort, waitFor } from '../../support/platform'
-import { startStandalone, type Standalone } from '../../support/standalone'
+import { startTlsPlatform, type Standalone } from '../../support/standalone'
 import { canvasColours, SHOTS, useBrowser } from './browser'
 
 const PASSWORDS = { ORIEL_ADMIN_PASSWORD: 'Nginx-Admin-Pass-1', ORIEL_USER_PASSWORD: 'Nginx-User-Pass-1' }
 const work = mkdtempSync(join(tmpdir(), 'oriel-nginx-'))
-const network = `oriel-e2e-nginx-${process.pid}`
 const browser = useBrowser({ ignoreHTTPSErrors: true })
 let app: Standalone
+let platform: Awaited<ReturnType<typeof startTlsPlatform>>
 let nginx: ChildProcess
 let front = ''
 
@@ -54,7 +54,7 @@ http {
 
 beforeAll(async () => {
   ensureDocker()
-  const [nginxPort, port, agentPort] = [await freePort(), await freePort(), await freePort()]
+  const nginxPort = await freePort()
   front = `https://127.0.0.1:${nginxPort}`
   execFileSync(
     'openssl',
@@ -77,16 +77,13 @@ beforeAll(async () => {
     ],
     { stdio: 'pipe' },
   )
-  app = await startStandalone(join(work, 'data'), {
+  platform = await startTlsPlatform(join(work, 'data'), {
     ...PASSWORDS,
-    PORT: String(port),
-    ORIEL_AGENT_PORT: String(agentPort),
-    ORIEL_TLS: '1',
-    ORIEL_LOCAL_CONN_PROXY: '0',
-    ORIEL_SESSION_NETWORK: network,
     ORIEL_TRUSTED_PROXIES: '127.0.0.1',
     ORIEL_PUBLIC_URL: front,
   })
+  app = platform.app
+  const port = Number(platform.settings.PORT)
   for (const d of ['body', 'proxy']) mkdirSync(join(work, d))
   writeFileSync(join(work, 'nginx.conf'), config(nginxPort, port))
   nginx = spawn('nginx', ['-c', join(work, 'nginx.conf'), '-p', work, '-g', 'daemon off;'], { stdio: 'ignore' })
@@ -101,11 +98,7 @@ beforeAll(async () => {
 }, 300_000)
 afterAll(async () => {
   nginx?.kill('SIGTERM')
-  await app?.stop()
-  execFileSync('bash', [
-    '-c',
-    `docker ps -aq --filter network=${network} | xargs -r docker rm -f >/dev/null; docker network rm ${network} >/dev/null 2>&1 || true`,
-  ])
+  if (app) await platform.remove(app)
   rmSync(work, { recursive: true, force: true })
 })
 

@@ -12,17 +12,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureDocker, freePort } from '../../support/platform'
-import { startStandalone, type Standalone } from '../../support/standalone'
+import { ensureDocker } from '../../support/platform'
+import { startStandalone, startTlsPlatform, type Standalone } from '../../support/standalone'
 import { SHOTS, canvasColours, useBrowser } from './browser'
 
 const PASSWORDS = { ORIEL_ADMIN_PASSWORD: 'Tls-Admin-Pass-1', ORIEL_USER_PASSWORD: 'Tls-User-Pass-1' }
 const work = mkdtempSync(join(tmpdir(), 'oriel-tls-'))
 const dataDir = join(work, 'data')
-const network = `oriel-e2e-tls-${process.pid}`
 const browser = useBrowser({ ignoreHTTPSErrors: true })
 let app: Standalone
 let env: Record<string, string>
+let platform: Awaited<ReturnType<typeof startTlsPlatform>>
 
 type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: string; issuer?: string }
 /** One HTTPS request that trusts only `ca`, as a client given the platform's certificate would. */
@@ -42,23 +42,12 @@ function https(url: string, ca: Buffer, o: { method?: string; body?: string } = 
 
 beforeAll(async () => {
   ensureDocker()
-  const [port, agentPort] = [await freePort(), await freePort()]
-  env = {
-    ...PASSWORDS,
-    PORT: String(port),
-    ORIEL_AGENT_PORT: String(agentPort),
-    ORIEL_TLS: '1',
-    ORIEL_LOCAL_CONN_PROXY: '0',
-    ORIEL_SESSION_NETWORK: network,
-  }
-  app = await startStandalone(dataDir, env)
+  platform = await startTlsPlatform(dataDir, PASSWORDS)
+  app = platform.app
+  env = platform.settings
 }, 300_000)
 afterAll(async () => {
-  await app?.stop()
-  execFileSync('bash', [
-    '-c',
-    `docker ps -aq --filter network=${network} | xargs -r docker rm -f >/dev/null; docker network rm ${network} >/dev/null 2>&1 || true`,
-  ])
+  if (app) await platform.remove(app)
   rmSync(work, { recursive: true, force: true })
 })
 
