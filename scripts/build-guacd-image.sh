@@ -18,6 +18,9 @@ rootfs_install "${PACKAGES[@]}"
 # exist in a container, and without it RDP fails with a misleading "Security negotiation failed".
 chroot "$R" usermod -d /var/lib/guacd guacd
 install -d -m 700 -o "$(chroot "$R" id -u guacd)" -g "$(chroot "$R" id -g guacd)" "$R/var/lib/guacd"
+# The official image's path to guacd, so deploy/conn-proxy/compose.yaml runs this image unchanged.
+install -d "$R/opt/guacamole/sbin"
+ln -s /usr/sbin/guacd "$R/opt/guacamole/sbin/guacd"
 rootfs_finish
 rootfs_import "$TAG" "debootstrap bullseye minbase + ${PACKAGES[*]}" \
   --change 'ENTRYPOINT ["/usr/sbin/guacd", "-b", "0.0.0.0", "-l", "4822", "-f"]' \

@@ -53,12 +53,12 @@ const stopper = (child: ChildProcess, dir: string) => () =>
 export type SshTarget = { host: string; port: number; log: () => string; stop: () => Promise<void> }
 
 /**
- * sshd on the bridge gateway, password logins for `users` only. guacd 1.3.0's libssh2 offers only
+ * sshd on the bridge gateway (or `o.host`, an address of this machine), password logins for `users` only. guacd 1.3.0's libssh2 offers only
  * ssh-rsa host keys and signatures (guacd-ci.md G2), hence an RSA host key and `+ssh-rsa`.
  */
-export async function startSshd(users: { name: string; password: string }[]): Promise<SshTarget> {
+export async function startSshd(users: { name: string; password: string }[], o: { host?: string } = {}): Promise<SshTarget> {
   for (const u of users) ensureUser(u.name, u.password)
-  const host = bridgeGateway()
+  const host = o.host ?? bridgeGateway()
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'oriel-sshd-'))
   execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dir, 'host_rsa')])

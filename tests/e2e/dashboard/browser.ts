@@ -24,7 +24,7 @@ export function useBrowser(o: { ignoreHTTPSErrors?: boolean } = {}) {
   return holder
 }
 
-export async function signIn(page: Page, edge: Edge, username: string, password: string) {
+export async function signIn(page: Page, edge: Pick<Edge, 'url'>, username: string, password: string) {
   await page.goto(edge.url)
   // A sign-out clicked just before may still be on its way: if the page opens signed in, sign out first.
   const form = page.getByLabel('Username')
