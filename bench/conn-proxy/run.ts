@@ -150,7 +150,9 @@ async function main() {
       await sleep(1_000)
       let bytes = 0
       const arrivals: number[] = []
-      c.ws.on('message', (m: Buffer) => ((bytes += m.length), arrivals.push(performance.now())))
+      // Stamped before the test client parses the message, as DirectGuacd stamps a read before parsing it: both
+      // sides time the bytes' arrival, not the client's own parsing of what came with them.
+      c.ws.prependListener('message', (m: Buffer) => ((bytes += m.length), arrivals.push(performance.now())))
       const firstAfter = (t: number) => arrivals.find((a) => a >= t)
       return { send: (...e: unknown[]) => c.send(...e), bytes: () => bytes, firstAfter, close: () => c.disconnect() }
     }

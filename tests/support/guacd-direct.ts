@@ -37,10 +37,14 @@ export class DirectGuacd {
         return
       }
       if (opcode === 'sync') this.send('sync', args[0])
-      this.instructions.push({ opcode, at: performance.now(), size: args.reduce((a, s) => a + s.length, opcode.length) })
+      this.instructions.push({ opcode, at: arrived, size: args.reduce((a, s) => a + s.length, opcode.length) })
       for (const w of this.waiters) w()
     }
+    // When the instruction's bytes arrived, not when the parser reached it: a read's later instructions wait for
+    // the earlier ones' parsing, which is the client's time, not the connection's.
+    let arrived = 0
     socket.on('data', (d: Buffer) => {
+      arrived = performance.now()
       this.bytes += d.length
       parser.receive(decoder.write(d))
     })

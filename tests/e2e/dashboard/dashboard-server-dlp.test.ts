@@ -1,10 +1,11 @@
 // DLP in the dashboard on an SSH server, as the panel and the wire show it, in real Chromium through a real conn-proxy
 // and guacd: allowed, the remote selection reaches the panel, the panel's text pastes, files go up over SFTP and come
-// down through guacd's OSC 482200, an OSC 482202 pipe reaches the page; refused, none of the controls show and no
-// clipboard, file or pipe instruction reaches the page's WebSocket.
+// down through guacd's OSC 482200, an OSC 482202 pipe reaches the page, and a STDIN pipe opened by a modified page
+// types into the shell; refused, none of the controls show, no clipboard, file or pipe instruction reaches the page's
+// WebSocket, and the modified page's STDIN pipe is answered 771 and types nothing.
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { Page } from 'playwright-core'
+import type { Page, WebSocketRoute } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { signIn, useBrowser } from './browser'
 import { deleteSession, open, PASSWORD_USER, useServerPlatform } from './server-sessions-kit'
@@ -46,8 +47,29 @@ describe('DLP in the dashboard, on an SSH server', () => {
     return { name, path }
   }
 
-  it('allowed: the remote selection reaches the panel, the panel’s text pastes into the terminal, a file uploads over SFTP and one downloads, an OSC pipe reaches the page', async () => {
+  /**
+   * The page's Guacamole WebSocket through Playwright, which forwards it both ways and can also send what a modified
+   * page would: guacamole-common-js offers no STDIN pipe, but a script in the page can open one (guacamole.md §2.4).
+   */
+  async function modifiedPage(page: Page) {
+    let server: WebSocketRoute | undefined
+    await page.routeWebSocket(
+      () => true,
+      (ws) => void (server = ws.connectToServer()),
+    )
+    return {
+      /** Types `command` into the SSH shell through guacd's STDIN pipe, on a stream index the page does not use. */
+      stdin(command: string) {
+        const data = Buffer.from(command).toString('base64')
+        for (const instruction of ['4.pipe,2.50,10.text/plain,5.STDIN;', `4.blob,2.50,${data.length}.${data};`, '3.end,2.50;'])
+          server!.send(instruction)
+      },
+    }
+  }
+
+  it('allowed: the remote selection reaches the panel, the panel’s text pastes into the terminal, a file uploads over SFTP and one downloads, an OSC pipe reaches the page, a STDIN pipe types', async () => {
     const page = await browser.context.newPage()
+    const modified = await modifiedPage(page)
     const received: string[] = []
     page.on('websocket', (ws) => ws.on('framereceived', (f) => void received.push(String(f.payload))))
     await signIn(page, p.edge, p.user.username, p.user.password)
@@ -82,11 +104,16 @@ describe('DLP in the dashboard, on an SSH server', () => {
 
     await pipeOut(page)
     await expect.poll(() => received.some((f) => f.includes('4.pipe,') && f.includes('3.OUT'))).toBe(true)
+
+    const typed = `/tmp/oriel-dash-stdin-${randomUUID()}`
+    modified.stdin(`touch ${typed}\n`)
+    await expect.poll(() => existsSync(typed), { timeout: 10_000 }).toBe(true)
+    rmSync(typed)
     await deleteSession(p, page)
     await page.close()
   }, 120_000)
 
-  it('refused: no clipboard either way, no upload, no download, no OSC pipe, in the panel and on the wire', async () => {
+  it('refused: no clipboard either way, no upload, no download, no OSC pipe, no STDIN pipe, in the panel and on the wire', async () => {
     const a = p.edge.adminToken
     const locked = (await p.edge.api('create_group', { target_group: { name: 'locked', priority: 30 } }, a)).body.group.group_id
     for (const name of ['allow_kasm_clipboard_up', 'allow_kasm_clipboard_down', 'allow_kasm_uploads', 'allow_kasm_downloads'])
@@ -101,6 +128,7 @@ describe('DLP in the dashboard, on an SSH server', () => {
     await p.edge.api('add_user_group', { target_user: { user_id: made.body.user.user_id }, target_group: { group_id: locked } }, a)
 
     const page = await browser.context.newPage()
+    const modified = await modifiedPage(page)
     // Every Guacamole instruction the page receives, as text: nothing of a clipboard stream may arrive.
     const received: string[] = []
     page.on('websocket', (ws) => ws.on('framereceived', (f) => void received.push(String(f.payload))))
@@ -116,7 +144,11 @@ describe('DLP in the dashboard, on an SSH server', () => {
     await selectTopRow(page)
     const asked = await askDownload(page)
     await pipeOut(page)
+    const typed = `/tmp/oriel-dash-stdin-${randomUUID()}`
+    modified.stdin(`touch ${typed}\n`)
+    await expect.poll(() => received.some((f) => f.includes('3.ack,2.50,') && f.includes('3.771;'))).toBe(true)
     await page.waitForTimeout(2_000)
+    expect(existsSync(typed)).toBe(false)
     expect(received.some((f) => f.includes('9.clipboard'))).toBe(false)
     // guacd (SFTP off) never opens the file; were it opened, the relay would refuse its stream.
     expect(received.some((f) => f.includes('4.file'))).toBe(false)
