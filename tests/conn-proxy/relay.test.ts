@@ -80,12 +80,15 @@ describe('the relay', () => {
       const splitsBefore = h.splits()
       // Latin-1 and the euro sign: guacd 1.3.0 turns other Unicode keysyms (an emoji, ✓) into something else.
       const title = 'ééé€ Fenster ñ'
-      // Keys typed before the login's shell is up can be lost on a loaded machine: type again until it answers.
-      for (let attempt = 0; attempt < 4 && !c.first('name'); attempt++) {
+      // Keys can be lost on a loaded machine (before the login's shell is up, and seen once mid-line in CI, which
+      // gave a title without its last letter): type again until the title comes back whole. A relay that decodes a
+      // split character wrongly never gives it whole, so this still fails then.
+      const titles = () => c.all('name').map((n) => n.args[0])
+      for (let attempt = 0; attempt < 4 && !titles().includes(title); attempt++) {
         c.type(`printf '\\033]0;${title}\\007'\n`)
-        await c.waitForOpcode('name', 5_000).catch(() => {})
+        await c.waitFor(() => titles().includes(title) || undefined, 5_000, 'the title').catch(() => {})
       }
-      expect(c.first('name')?.args).toEqual([title])
+      expect(titles()).toContain(title)
       expect(h.splits()).toBeGreaterThan(splitsBefore)
     } finally {
       await c.disconnect()
