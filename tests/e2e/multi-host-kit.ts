@@ -13,6 +13,8 @@ export type ComposeProject = {
   logs: () => string
   /** The IP of a service's container on the project's network (empty for network_mode: host). */
   ip: (service: string) => string
+  /** The command lines of the processes in a service's container. */
+  commands: (service: string) => string[]
 }
 
 /** deploy/<dir>/compose.yaml as project `name` on `host`'s engine. */
@@ -32,10 +34,13 @@ export function composeOn(host: NetnsHost, dir: 'agent' | 'conn-proxy', name: st
     up: (e) => ((env = e), run('up', '-d')),
     down: (...flags) => run('down', ...flags),
     logs: () => run('logs', '--no-color', '--tail', '200'),
-    ip: (service) => {
-      const id = run('ps', '-q', service).trim()
-      return docker('inspect', id, '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}')
-    },
+    ip: (service) =>
+      docker('inspect', run('ps', '-q', service).trim(), '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'),
+    commands: (service) =>
+      docker('top', run('ps', '-q', service).trim(), '-eo', 'pid,args')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().replace(/^\d+\s+/, '')),
   }
 }
 

@@ -31,8 +31,11 @@ let agent: ComposeProject
 let proxy: ComposeProject
 let agentEnv: Record<string, string>
 let ssh: SshTarget
-const agentUrl = () => `http://${agentHost.hostedIp}:8788`
-const proxyUrl = () => `http://${proxyHost.hostedIp}:8789`
+const METRICS_TOKEN = 'multi-host-metrics-token'
+/** Not the compose files' defaults (8788, 8789), to show ORIEL_AGENT_PORT and ORIEL_PROXY_PORT take effect. */
+const PORTS = { agent: 8798, proxy: 8799 }
+const agentUrl = () => `http://${agentHost.hostedIp}:${PORTS.agent}`
+const proxyUrl = () => `http://${proxyHost.hostedIp}:${PORTS.proxy}`
 
 async function token(): Promise<string> {
   const zone = (await edge.api('get_zones', {}, admin)).body.zones[0].zone_id
@@ -58,6 +61,20 @@ async function launch(workspace: string) {
   await signIn(page, edge, 'user@kasm.local', PASSWORDS.ORIEL_USER_PASSWORD)
   await page.getByRole('button', { name: `Launch ${workspace}` }).click({ timeout: 60_000 })
   return { page, sockets }
+}
+
+/** A daemon's /metrics with the token its compose variable set; refused without it. */
+async function metrics(base: string): Promise<string> {
+  // The daemon reports in before its HTTP side may be listening: wait for that first.
+  const unauthenticated = () =>
+    fetch(`${base}/metrics`).then(
+      (r) => r.status,
+      (err: Error) => err.message,
+    )
+  await expect.poll(unauthenticated, { timeout: 60_000 }).toBe(401)
+  const res = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+  expect(res.status).toBe(200)
+  return res.text()
 }
 
 const listed = async (verb: 'get_agents' | 'get_connection_proxies', key: 'agents' | 'connection_proxies') =>
@@ -116,6 +133,10 @@ describe('from one machine to three', () => {
       ORIEL_AGENT_PUBLIC_URL: agentUrl(),
       ORIEL_DOCKER_SOCKET: agentHost.socketPath,
       ORIEL_HOST_FOLDERS: hostFolders,
+      ORIEL_AGENT_PORT: String(PORTS.agent),
+      ORIEL_AGENT_NAME: 'machine-2',
+      ORIEL_AGENT_LABELS: 'ssd,eu',
+      ORIEL_AGENT_METRICS_TOKEN: METRICS_TOKEN,
     }
     agent.up(agentEnv)
     await waitFor(
@@ -123,7 +144,10 @@ describe('from one machine to three', () => {
       120_000,
       `the agent:\n${agent.logs()}`,
     )
-    expect(await listed('get_agents', 'agents')).toMatchObject([{ status: 'online', public_url: agentUrl() }])
+    expect(await listed('get_agents', 'agents')).toMatchObject([
+      { status: 'online', public_url: agentUrl(), name: 'machine-2', labels: ['ssd', 'eu'] },
+    ])
+    expect(await metrics(agentUrl())).toContain('oriel_agent_sessions')
   }, 300_000)
 
   it('machine 3 runs deploy/conn-proxy with guacd, which answers only the proxy', async () => {
@@ -132,6 +156,9 @@ describe('from one machine to three', () => {
       ORIEL_PROXY_TOKEN: await token(),
       ORIEL_PROXY_PUBLIC_URL: proxyUrl(),
       ORIEL_PROXY_CLUSTER_SIZE: '2',
+      ORIEL_PROXY_PORT: String(PORTS.proxy),
+      ORIEL_PROXY_NAME: 'machine-3',
+      ORIEL_PROXY_METRICS_TOKEN: METRICS_TOKEN,
       GUACD_IMAGE: 'oriel/guacd-test:bullseye',
     })
     await waitFor(
@@ -139,7 +166,9 @@ describe('from one machine to three', () => {
       120_000,
       `the proxy:\n${proxy.logs()}`,
     )
-    expect(await listed('get_connection_proxies', 'connection_proxies')).toMatchObject([{ status: 'online', public_url: proxyUrl() }])
+    expect(await listed('get_connection_proxies', 'connection_proxies')).toMatchObject([
+      { status: 'online', public_url: proxyUrl(), name: 'machine-3' },
+    ])
     // /health answers only when guacd does, and guacd itself is closed to everything but the proxy's own loopback.
     // (Its workers may still be starting when the primary's first heartbeat lands.)
     const health = () =>
@@ -149,8 +178,12 @@ describe('from one machine to three', () => {
       )
     await expect.poll(health, { timeout: 60_000 }).toBe(200)
     const ip = proxy.ip('conn-proxy')
+    // On the container's own address: the proxy on its port inside the container, guacd not at all.
     expect(connectsFrom(proxyHost, ip, 8789)).toBe(true)
     expect(connectsFrom(proxyHost, ip, 4822)).toBe(false)
+    expect(await metrics(proxyUrl())).toContain('oriel_proxy_connections')
+    // ORIEL_PROXY_CLUSTER_SIZE=2: the primary and two workers, each running the proxy's entry.
+    expect(proxy.commands('conn-proxy').filter((c) => c.includes('conn-proxy/src/main.ts'))).toHaveLength(3)
   }, 300_000)
 
   it('a user streams a desktop from machine 2, its profile in the mounted host folder', async () => {
@@ -158,7 +191,7 @@ describe('from one machine to three', () => {
     const { page, sockets } = await launch('Remote Desktop')
     await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 180_000 })
     await expect.poll(() => canvasColours(page), { timeout: 30_000 }).toBeGreaterThan(2)
-    expect(sockets.some((u) => u.startsWith(`ws://${agentHost.hostedIp}:8788/`))).toBe(true)
+    expect(sockets.some((u) => u.startsWith(`${agentUrl().replace('http:', 'ws:')}/`))).toBe(true)
     // The agent made the profile folder for kasm-user through the mount, and the desktop (uid 1000) started in it.
     const [profile] = readdirSync(join(hostFolders, 'profiles'))
     expect(statSync(join(hostFolders, 'profiles', profile!)).uid).toBe(1000)
@@ -190,7 +223,7 @@ describe('from one machine to three', () => {
     const { page, sockets } = await launch('Remote Shell')
     await page.locator('.screen.guac[data-connected="yes"]').waitFor({ timeout: 60_000 })
     await expect.poll(async () => (await screen(page)).colours, { timeout: 20_000 }).toBeGreaterThan(1)
-    expect(sockets.some((u) => u.startsWith(`ws://${proxyHost.hostedIp}:8789/`))).toBe(true)
+    expect(sockets.some((u) => u.startsWith(`${proxyUrl().replace('http:', 'ws:')}/`))).toBe(true)
     await typeAndSee(page, 'multi-host-ssh')
     expect(ssh.log()).toContain(`Accepted password for ${SSH_USER.name} from ${proxyHost.hostedIp}`)
     await page.getByRole('button', { name: 'Delete session' }).click()
