@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureDocker, freePort, IMAGE, waitFor } from '../support/platform'
 import { startSshd, type SshTarget } from '../support/targets'
-import { canvasColours, signIn, useBrowser } from './dashboard/browser'
+import { desktopShows, launchIn, useBrowser } from './dashboard/browser'
 import { screen, typeAndSee } from './dashboard/server-sessions-kit'
 import { carryImage, composeOn, connectsFrom, type ComposeProject } from './multi-host-kit'
 import { startNetnsHost, type NetnsHost } from './netns-host'
@@ -54,14 +54,8 @@ async function offer(target_image: Record<string, unknown>) {
 }
 
 /** The user signs in in Chromium and clicks the workspace's tile; the page's WebSocket URLs are collected. */
-async function launch(workspace: string) {
-  const page = await browser.context.newPage()
-  const sockets: string[] = []
-  page.on('websocket', (ws) => void sockets.push(ws.url()))
-  await signIn(page, edge, 'user@kasm.local', PASSWORDS.ORIEL_USER_PASSWORD)
-  await page.getByRole('button', { name: `Launch ${workspace}` }).click({ timeout: 60_000 })
-  return { page, sockets }
-}
+const launch = (workspace: string) =>
+  launchIn(browser, edge.url, { username: 'user@kasm.local', password: PASSWORDS.ORIEL_USER_PASSWORD }, workspace)
 
 /** A daemon's /metrics with the token its compose variable set; refused without it. */
 async function metrics(base: string): Promise<string> {
@@ -189,8 +183,7 @@ describe('from one machine to three', () => {
   it('a user streams a desktop from machine 2, its profile in the mounted host folder', async () => {
     await offer({ friendly_name: 'Remote Desktop', name: IMAGE, persistent_profile_path: `${hostFolders}/profiles/{username}` })
     const { page, sockets } = await launch('Remote Desktop')
-    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 180_000 })
-    await expect.poll(() => canvasColours(page), { timeout: 30_000 }).toBeGreaterThan(2)
+    await desktopShows(page, 180_000)
     expect(sockets.some((u) => u.startsWith(`${agentUrl().replace('http:', 'ws:')}/`))).toBe(true)
     // The agent made the profile folder for kasm-user through the mount, and the desktop (uid 1000) started in it.
     const [profile] = readdirSync(join(hostFolders, 'profiles'))

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { launchChromium } from '../../support/chromium'
 import type { Edge } from '../../support/platform'
 
@@ -57,3 +57,27 @@ export const canvasColours = (page: Page) =>
     for (let i = 0; i < data.length; i += 16) seen.add(((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4))
     return seen.size
   })
+
+/**
+ * A new page that signs in at `url` and clicks the workspace's tile; the page's WebSocket URLs are collected,
+ * so a test can tell which agent or proxy the stream went to.
+ */
+export async function launchIn(
+  browser: { context: BrowserContext },
+  url: string,
+  user: { username: string; password: string },
+  workspace: string,
+) {
+  const page = await browser.context.newPage()
+  const sockets: string[] = []
+  page.on('websocket', (ws) => void sockets.push(ws.url()))
+  await signIn(page, { url }, user.username, user.password)
+  await page.getByRole('button', { name: `Launch ${workspace}` }).click({ timeout: 60_000 })
+  return { page, sockets }
+}
+
+/** A container desktop connected and painted (more than two colours on its canvas). */
+export async function desktopShows(page: Page, timeout = 120_000) {
+  await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout })
+  await expect.poll(() => canvasColours(page), { timeout: 30_000 }).toBeGreaterThan(2)
+}

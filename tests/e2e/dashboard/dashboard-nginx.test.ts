@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureDocker, freePort, waitFor } from '../../support/platform'
 import { startTlsPlatform, type Standalone } from '../../support/standalone'
-import { canvasColours, SHOTS, useBrowser } from './browser'
+import { desktopShows, launchIn, SHOTS, useBrowser } from './browser'
 
 const PASSWORDS = { ORIEL_ADMIN_PASSWORD: 'Nginx-Admin-Pass-1', ORIEL_USER_PASSWORD: 'Nginx-User-Pass-1' }
 const work = mkdtempSync(join(tmpdir(), 'oriel-nginx-'))
@@ -147,16 +147,9 @@ describe('behind the seed’s nginx', () => {
   })
 
   it('streams a desktop through nginx in Chromium', async () => {
-    const page = await browser.context.newPage()
-    const sockets: string[] = []
-    page.on('websocket', (ws) => void sockets.push(ws.url()))
-    await page.goto(front)
-    await page.getByLabel('Username').fill('user@kasm.local')
-    await page.getByLabel('Password').fill(PASSWORDS.ORIEL_USER_PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click({ timeout: 60_000 })
-    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 120_000 })
-    await expect.poll(() => canvasColours(page), { timeout: 30_000 }).toBeGreaterThan(2)
+    const user = { username: 'user@kasm.local', password: PASSWORDS.ORIEL_USER_PASSWORD }
+    const { page, sockets } = await launchIn(browser, front, user, 'Debian Desktop')
+    await desktopShows(page)
     expect(sockets.some((u) => u.startsWith(`${front.replace('https:', 'wss:')}/local/agent/kasm/`))).toBe(true)
     await page.screenshot({ path: join(SHOTS, 'nginx-desktop.png') })
     await page.getByRole('button', { name: 'Delete session' }).click()

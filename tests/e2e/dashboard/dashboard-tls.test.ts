@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureDocker } from '../../support/platform'
 import { startStandalone, startTlsPlatform, type Standalone } from '../../support/standalone'
-import { SHOTS, canvasColours, useBrowser } from './browser'
+import { SHOTS, desktopShows, launchIn, useBrowser } from './browser'
 
 const PASSWORDS = { ORIEL_ADMIN_PASSWORD: 'Tls-Admin-Pass-1', ORIEL_USER_PASSWORD: 'Tls-User-Pass-1' }
 const work = mkdtempSync(join(tmpdir(), 'oriel-tls-'))
@@ -75,16 +75,9 @@ describe('npm start with ORIEL_TLS=1', () => {
   })
 
   it('a user signs in in Chromium and the desktop streams over wss through the same origin', async () => {
-    const page = await browser.context.newPage()
-    const sockets: string[] = []
-    page.on('websocket', (ws) => void sockets.push(ws.url()))
-    await page.goto(app.url)
-    await page.getByLabel('Username').fill('user@kasm.local')
-    await page.getByLabel('Password').fill(PASSWORDS.ORIEL_USER_PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('button', { name: 'Launch Debian Desktop' }).click({ timeout: 60_000 })
-    await page.locator('.screen[data-connected="yes"] canvas').waitFor({ timeout: 120_000 })
-    await expect.poll(() => canvasColours(page), { timeout: 30_000 }).toBeGreaterThan(2)
+    const user = { username: 'user@kasm.local', password: PASSWORDS.ORIEL_USER_PASSWORD }
+    const { page, sockets } = await launchIn(browser, app.url, user, 'Debian Desktop')
+    await desktopShows(page)
     expect(sockets.some((u) => u.startsWith(`${app.url.replace('https:', 'wss:')}/local/agent/kasm/`))).toBe(true)
     await page.screenshot({ path: join(SHOTS, 'tls-desktop.png') })
     await page.getByRole('button', { name: 'Delete session' }).click()
